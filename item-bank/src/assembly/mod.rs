@@ -1,0 +1,1 @@
+//! Blueprints and the drawing of forms from the bank.

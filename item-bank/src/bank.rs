@@ -1,0 +1,1 @@
+//! The item bank as authors write it: items, blueprints and their file format.

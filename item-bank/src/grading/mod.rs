@@ -1,0 +1,3 @@
+//! Scoring one response of each item type.
+
+pub mod text;

@@ -1,0 +1,1 @@
+//! Item response theory: models, ability estimation, calibration, linking, item statistics.

@@ -1,0 +1,1 @@
+//! Kazakh text: alphabets, transliteration, homoglyphs, keyboard folds, casing, normalization.

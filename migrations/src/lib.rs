@@ -1,0 +1,1 @@
+//! The Synaq schema, forward-only.

@@ -1,0 +1,1 @@
+//! Integrity events, the anti-fraud policy and forensic statistics.

@@ -1,1 +1,45 @@
 //! Item response theory: models, ability estimation, calibration, linking, item statistics.
+//!
+//! # Models and parameterizations
+//! [`ItemParams`] covers the dichotomous Rasch, 2PL and 3PL models and the polytomous generalized partial
+//! credit (GPCM) and graded response (GRM) models. Each item stores its parameterization (`a(θ − b)` or
+//! `aθ + d`) and its scaling constant `D` explicitly; see [`model`] for the formulas and the JSON shape.
+//!
+//! # Missing responses
+//! Everywhere a response is an `Option<u8>` (or an empty CSV cell), `None` means *not presented*: the item
+//! contributes nothing to the likelihood of that person. This is how incomplete designs (each person sees a
+//! subset of the bank) are handled, in scoring and in calibration alike.
+//!
+//! # Quadrature
+//! EAP scoring, sum-score tables and calibration integrate over θ on a fixed grid: by default
+//! [`Quadrature::DEFAULT_NODES`] = 61 equally spaced nodes on `[−6, 6]` with weights proportional to the
+//! N(0, 1) density (renormalised to sum to 1). All likelihood arithmetic is in log space.
+//!
+//! # Entry points
+//! * [`estimate_ability`] (MLE, WLE, MAP, EAP with SE), [`test_information`], [`conditional_sem`],
+//!   [`sum_score_eap_table`];
+//! * [`calibrate`] (marginal ML by EM, fixed-anchor calibration), [`calibrate_rasch_cml`];
+//! * [`link_stocking_lord`], [`link_mean_sigma`];
+//! * [`item_statistics`], [`mantel_haenszel_dif`];
+//! * [`simulate`]; [`ResponseMatrix::from_csv`] / [`ResponseMatrix::to_csv`].
+
+pub mod model;
+
+pub use model::{ItemModel, ItemParams, Parameterization};
+
+/// Errors of the IRT engine. Each message names the item or the value at fault.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum IrtError {
+    /// Item parameters violate the model's invariants.
+    #[error("invalid item parameters: {0}")]
+    InvalidParams(String),
+    /// The data cannot be used as asked (wrong model for the categories, an empty matrix, …).
+    #[error("invalid data: {0}")]
+    InvalidData(String),
+    /// Two inputs that must correspond do not (lengths, item ids).
+    #[error("mismatch: {0}")]
+    Mismatch(String),
+    /// A numerical procedure failed (a singular system, no convergence possible).
+    #[error("numerical failure: {0}")]
+    Numerical(String),
+}

@@ -23,9 +23,27 @@
 //! * [`item_statistics`], [`mantel_haenszel_dif`];
 //! * [`simulate`]; [`ResponseMatrix::from_csv`] / [`ResponseMatrix::to_csv`].
 
+pub mod ability;
+pub mod calibrate;
+pub mod data;
+mod linalg;
 pub mod model;
+pub mod quadrature;
 
+#[cfg(test)]
+mod tests;
+
+pub use ability::{
+    AbilityEstimate, AbilityMethod, AbilityOptions, EstimateStatus, SumScoreRow, conditional_sem,
+    estimate_ability, estimate_ability_with, sum_score_eap_table, test_information,
+};
+pub use calibrate::{
+    Calibration, CalibrationModel, CalibrationOptions, GuessingPrior, ItemEstimate, Progress,
+    calibrate,
+};
+pub use data::{CsvError, ResponseMatrix};
 pub use model::{ItemModel, ItemParams, Parameterization};
+pub use quadrature::Quadrature;
 
 /// Errors of the IRT engine. Each message names the item or the value at fault.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

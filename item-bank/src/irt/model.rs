@@ -374,6 +374,17 @@ impl ItemParams {
         self.terms(theta, 0).info
     }
 
+    /// `ln P_k(θ)`; the fast path of EAP scoring and calibration tables. `k` must be below
+    /// `n_categories()`.
+    #[inline]
+    pub(crate) fn log_prob(&self, theta: f64, k: usize) -> f64 {
+        if self.c == 0.0 && self.model.is_dichotomous() {
+            let z = self.alpha() * theta + self.delta(0);
+            return if k == 1 { -softplus(-z) } else { -softplus(z) };
+        }
+        self.terms(theta, k).log_p
+    }
+
     /// Log-probability of category `k`, its θ-derivative, the item information and Warm's `J` term
     /// `Σ_k P'_k P''_k / P_k`, all at `θ`. `k` must be below `n_categories()`.
     pub(crate) fn terms(&self, theta: f64, k: usize) -> Terms {
@@ -662,7 +673,7 @@ mod tests {
                 let probs = item.category_probs(theta);
                 assert!((probs.iter().sum::<f64>() - 1.0).abs() < 1e-12, "{item:?}");
                 let mut info = 0.0;
-                for k in 0..item.n_categories() {
+                for (k, p) in probs.iter().enumerate() {
                     let t = item.terms(theta, k);
                     let num = numeric_derivative(|x| item.terms(x, k).log_p, theta);
                     assert!(
@@ -670,7 +681,7 @@ mod tests {
                         "{item:?} k={k}: {} vs {num}",
                         t.score
                     );
-                    info += probs[k] * t.score * t.score;
+                    info += p * t.score * t.score;
                 }
                 assert!((item.information(theta) - info).abs() < 1e-9, "{item:?}");
                 // J = Σ P' P'' / P = d/dθ (info)/2 ... checked via Σ P_k s_k (s_k² + ds_k/dθ).

@@ -1,0 +1,1088 @@
+//! Item calibration by marginal maximum likelihood, EM algorithm (Bock & Aitkin, 1981).
+//!
+//! * The latent distribution is a fixed grid ([`Quadrature`]), N(0, 1) by default, which sets the scale.
+//!   With anchor items ([`CalibrationOptions::fixed`]) the mean and SD of a normal latent distribution are
+//!   estimated instead (by default), so the anchors carry the bank scale to the new items.
+//! * Identical response patterns are collapsed into one weighted pattern; row weights (`freq`) add up.
+//! * Missing cells (not presented) are skipped: incomplete designs need no special treatment.
+//! * E-step: per pattern, the log-likelihood at every node is a sum of precomputed `ln P_ik(θ_q)` rows;
+//!   the posterior is normalised by log-sum-exp. Patterns are split across threads.
+//! * M-step: per item, Fisher scoring on the canonical logit parameters (`α`, `δ_v`, and `logit c` for 3PL)
+//!   with the expected counts, with step halving so that the expected complete-data log-likelihood never
+//!   decreases; hence the marginal log-likelihood never decreases across iterations.
+//! * Standard errors: from the cross-product (empirical) information `Σ_p w_p s_p s_pᵀ` of the per-pattern
+//!   score vectors at the solution (plus the guessing prior's curvature), by the delta method for `a`,
+//!   `b`/`d` and `c`. The latent mean and SD, when estimated, are treated as known.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use super::IrtError;
+use super::data::{ResponseMatrix, is_present};
+use super::linalg;
+use super::model::{ItemModel, ItemParams, Parameterization, sigmoid, softplus};
+use super::quadrature::Quadrature;
+
+/// The model fitted to the items being estimated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CalibrationModel {
+    /// Rasch: slopes fixed at 1, θ ~ N(0, 1).
+    #[serde(rename = "rasch")]
+    Rasch,
+    /// One common slope estimated for all items (Thissen's 1PL); items are reported as 2PL.
+    #[serde(rename = "1pl")]
+    OnePl,
+    /// Two-parameter logistic.
+    #[serde(rename = "2pl")]
+    TwoPl,
+    /// Three-parameter logistic, with a Beta prior on `c` ([`GuessingPrior`]).
+    #[serde(rename = "3pl")]
+    ThreePl,
+    /// Generalized partial credit; categories `0..=max observed`.
+    #[serde(rename = "gpcm")]
+    Gpcm,
+    /// Graded response; categories `0..=max observed`.
+    #[serde(rename = "grm")]
+    Grm,
+}
+
+/// Beta(`alpha`, `beta`) prior on the 3PL lower asymptote `c`; the estimate is the posterior mode.
+/// Default Beta(5, 17): mode 0.2, the weight of about 20 pseudo-observations.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GuessingPrior {
+    /// First shape parameter (≥ 1).
+    pub alpha: f64,
+    /// Second shape parameter (≥ 1).
+    pub beta: f64,
+}
+
+impl Default for GuessingPrior {
+    fn default() -> Self {
+        GuessingPrior {
+            alpha: 5.0,
+            beta: 17.0,
+        }
+    }
+}
+
+/// State reported after each EM iteration.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    /// Iteration number, from 1.
+    pub iteration: usize,
+    /// Marginal log-likelihood at the parameters this iteration started from.
+    pub log_likelihood: f64,
+    /// Largest absolute change of a canonical parameter in this iteration's M-step.
+    pub max_change: f64,
+}
+
+/// Settings of [`calibrate`]. Construct with [`CalibrationOptions::new`] and override fields.
+#[derive(Clone)]
+pub struct CalibrationOptions<'a> {
+    /// Model of the estimated items.
+    pub model: CalibrationModel,
+    /// Anchor items by id, held at these values (any model); the others are estimated onto their scale.
+    pub fixed: BTreeMap<String, ItemParams>,
+    /// Upper bound on EM iterations. Default 2000.
+    pub max_iterations: usize,
+    /// Convergence: largest absolute change of a canonical parameter (`α`, `δ`, `logit c`, latent mean/SD)
+    /// in one iteration. Default 1e-5.
+    pub tolerance: f64,
+    /// Quadrature; its weights are the latent distribution when it is not estimated. Default 61 nodes
+    /// on `[−6, 6]`, N(0, 1).
+    pub quadrature: Quadrature,
+    /// Estimate the mean and SD of a normal latent distribution. `None` (default): only when there are
+    /// anchor items. Without anchors the scale is not identified and `Some(true)` is an error.
+    pub estimate_latent: Option<bool>,
+    /// Prior on `c` for 3PL.
+    pub guessing_prior: GuessingPrior,
+    /// How estimated items are written. Default `a(θ − b)`.
+    pub parameterization: Parameterization,
+    /// Scaling constant `D` of the estimated items as written. Default 1.
+    pub scaling: f64,
+    /// Compute standard errors. Default true.
+    pub standard_errors: bool,
+    /// Worker threads for the E-step; 0 (default) uses the available parallelism.
+    pub threads: usize,
+    /// Called after every iteration.
+    pub progress: Option<&'a dyn Fn(Progress)>,
+}
+
+impl CalibrationOptions<'_> {
+    /// Defaults for `model`.
+    pub fn new(model: CalibrationModel) -> Self {
+        CalibrationOptions {
+            model,
+            fixed: BTreeMap::new(),
+            max_iterations: 2000,
+            tolerance: 1e-5,
+            quadrature: Quadrature::default(),
+            estimate_latent: None,
+            guessing_prior: GuessingPrior::default(),
+            parameterization: Parameterization::Difficulty,
+            scaling: 1.0,
+            standard_errors: true,
+            threads: 0,
+            progress: None,
+        }
+    }
+}
+
+/// One item of a calibration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemEstimate {
+    /// Item id (CSV header).
+    pub id: String,
+    /// The estimate (or the anchor's values).
+    pub params: ItemParams,
+    /// Whether the item was an anchor, held fixed.
+    pub fixed: bool,
+    /// Standard error of `a` (`None` if fixed, Rasch, or not computed).
+    pub se_a: Option<f64>,
+    /// Standard errors of the locations as written (`b` or `d`); empty if not computed.
+    pub se_locations: Vec<Option<f64>>,
+    /// Standard error of `c` (3PL only).
+    pub se_c: Option<f64>,
+    /// Number of persons (total weight) who were presented the item.
+    pub n: f64,
+}
+
+/// Result of [`calibrate`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Calibration {
+    /// Model of the estimated items.
+    pub model: CalibrationModel,
+    /// Items in the column order of the data.
+    pub items: Vec<ItemEstimate>,
+    /// Marginal log-likelihood at the reported parameters.
+    pub log_likelihood: f64,
+    /// Number of free parameters (items and latent distribution).
+    pub n_parameters: usize,
+    /// EM iterations run.
+    pub iterations: usize,
+    /// Whether the tolerance was reached within `max_iterations`.
+    pub converged: bool,
+    /// Persons used (total weight of rows with at least one response).
+    pub n_persons: f64,
+    /// Distinct response patterns after collapsing.
+    pub n_patterns: usize,
+    /// Mean of the latent distribution (0 unless estimated).
+    pub latent_mean: f64,
+    /// SD of the latent distribution (1 unless estimated).
+    pub latent_sd: f64,
+}
+
+/// One item's model state in canonical parameters `[α, δ_1..δ_m, (logit c)]`.
+#[derive(Debug, Clone)]
+struct Item {
+    model: ItemModel,
+    n_cat: usize,
+    beta: Vec<f64>,
+    /// Which canonical parameters the M-step moves for this item alone.
+    free: Vec<bool>,
+}
+
+impl Item {
+    fn npar(&self) -> usize {
+        self.beta.len()
+    }
+
+    /// Category probabilities at `θ` and, when `grad` is given, `∂P_k/∂β_j` at `grad[k·npar + j]`.
+    fn eval(&self, theta: f64, probs: &mut [f64], grad: Option<&mut [f64]>) {
+        let npar = self.npar();
+        let alpha = self.beta[0];
+        match self.model {
+            ItemModel::Rasch | ItemModel::TwoPl | ItemModel::ThreePl => {
+                let s = sigmoid(alpha * theta + self.beta[1]);
+                let c = if self.model == ItemModel::ThreePl {
+                    sigmoid(self.beta[2])
+                } else {
+                    0.0
+                };
+                probs[1] = c + (1.0 - c) * s;
+                probs[0] = (1.0 - c) * (1.0 - s);
+                if let Some(g) = grad {
+                    let w = (1.0 - c) * s * (1.0 - s);
+                    let d = [w * theta, w, c * (1.0 - c) * (1.0 - s)];
+                    for j in 0..npar {
+                        g[npar + j] = d[j];
+                        g[j] = -d[j];
+                    }
+                }
+            }
+            ItemModel::Gpcm => {
+                let m = self.n_cat - 1;
+                let mut z = 0.0;
+                let mut zmax: f64 = 0.0;
+                probs[0] = 0.0;
+                for (p, delta) in probs[1..=m].iter_mut().zip(&self.beta[1..=m]) {
+                    z += alpha * theta + delta;
+                    *p = z;
+                    zmax = zmax.max(z);
+                }
+                let mut sum = 0.0;
+                for p in probs[..=m].iter_mut() {
+                    *p = (*p - zmax).exp();
+                    sum += *p;
+                }
+                let mut mean = 0.0;
+                for (k, p) in probs[..=m].iter_mut().enumerate() {
+                    *p /= sum;
+                    mean += k as f64 * *p;
+                }
+                if let Some(g) = grad {
+                    // P(X ≥ v), v = 1..=m
+                    let mut tail = vec![0.0; m + 2];
+                    for v in (1..=m).rev() {
+                        tail[v] = tail[v + 1] + probs[v];
+                    }
+                    for k in 0..=m {
+                        let row = &mut g[k * npar..(k + 1) * npar];
+                        row[0] = probs[k] * theta * (k as f64 - mean);
+                        for v in 1..=m {
+                            row[v] = probs[k] * (f64::from(u8::from(v <= k)) - tail[v]);
+                        }
+                    }
+                }
+            }
+            ItemModel::Grm => {
+                let m = self.n_cat - 1;
+                let star = |v: usize| -> f64 {
+                    if v == 0 {
+                        1.0
+                    } else if v > m {
+                        0.0
+                    } else {
+                        sigmoid(alpha * theta + self.beta[v])
+                    }
+                };
+                for (k, p) in probs[..=m].iter_mut().enumerate() {
+                    *p = (star(k) - star(k + 1)).max(1e-300);
+                }
+                if let Some(g) = grad {
+                    g[..(m + 1) * npar].iter_mut().for_each(|x| *x = 0.0);
+                    let w = |v: usize| {
+                        let p = star(v);
+                        p * (1.0 - p)
+                    };
+                    for k in 0..=m {
+                        let (wk, wk1) = (w(k), w(k + 1));
+                        let row = &mut g[k * npar..(k + 1) * npar];
+                        row[0] = theta * (wk - wk1);
+                        if k >= 1 {
+                            row[k] = wk;
+                        }
+                        if k < m {
+                            row[k + 1] = -wk1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `ln P_k(θ_q)` for all categories, written to `out[k·Q + q]`.
+    fn log_table(&self, nodes: &[f64], out: &mut [f64]) {
+        let nq = nodes.len();
+        let mut probs = [0.0; super::model::MAX_CATEGORIES];
+        for (q, &theta) in nodes.iter().enumerate() {
+            if matches!(self.model, ItemModel::Rasch | ItemModel::TwoPl) {
+                let z = self.beta[0] * theta + self.beta[1];
+                out[q] = -softplus(z);
+                out[nq + q] = -softplus(-z);
+            } else {
+                self.eval(theta, &mut probs, None);
+                for k in 0..self.n_cat {
+                    out[k * nq + q] = probs[k].max(1e-300).ln();
+                }
+            }
+        }
+    }
+
+    /// Whether the parameters are admissible (positive slope, ordered GRM thresholds, finite).
+    fn admissible(&self) -> bool {
+        self.beta.iter().all(|b| b.is_finite())
+            && self.beta[0] > 1e-4
+            && (self.model != ItemModel::Grm || self.beta[1..].windows(2).all(|w| w[1] < w[0]))
+    }
+
+    fn to_params(
+        &self,
+        parameterization: Parameterization,
+        scaling: f64,
+    ) -> Result<ItemParams, IrtError> {
+        let m = self.n_cat - 1;
+        let c = if self.model == ItemModel::ThreePl {
+            sigmoid(self.beta[2])
+        } else {
+            0.0
+        };
+        ItemParams::from_canonical(
+            self.model,
+            self.beta[0],
+            &self.beta[1..=m],
+            c,
+            parameterization,
+            scaling,
+        )
+    }
+}
+
+/// Builds the canonical state of an anchor item.
+fn anchor_state(params: &ItemParams) -> Item {
+    let m = params.n_categories() - 1;
+    let mut beta = vec![params.alpha()];
+    beta.extend((0..m).map(|v| params.delta(v)));
+    if params.model() == ItemModel::ThreePl {
+        beta.push((params.c() / (1.0 - params.c())).ln());
+    }
+    let free = vec![false; beta.len()];
+    Item {
+        model: params.model(),
+        n_cat: m + 1,
+        beta,
+        free,
+    }
+}
+
+/// Expected complete-data log-likelihood of one item (plus the guessing prior), its gradient and Fisher
+/// information in the canonical parameters, from expected counts `r[k·Q + q]`.
+struct Objective {
+    value: f64,
+    score: Vec<f64>,
+    info: Vec<f64>,
+}
+
+fn objective(
+    item: &Item,
+    nodes: &[f64],
+    r: &[f64],
+    prior: &GuessingPrior,
+    with_derivatives: bool,
+) -> Objective {
+    let nq = nodes.len();
+    let npar = item.npar();
+    let mut probs = [0.0; super::model::MAX_CATEGORIES];
+    let mut grad = vec![0.0; item.n_cat * npar];
+    let mut out = Objective {
+        value: 0.0,
+        score: vec![0.0; npar],
+        info: vec![0.0; npar * npar],
+    };
+    for (q, &theta) in nodes.iter().enumerate() {
+        let n_q: f64 = (0..item.n_cat).map(|k| r[k * nq + q]).sum();
+        if n_q <= 0.0 {
+            continue;
+        }
+        item.eval(theta, &mut probs, with_derivatives.then_some(&mut grad[..]));
+        for k in 0..item.n_cat {
+            let p = probs[k].max(1e-300);
+            let rk = r[k * nq + q];
+            if rk > 0.0 {
+                out.value += rk * p.ln();
+            }
+            if with_derivatives {
+                let g = &grad[k * npar..(k + 1) * npar];
+                for j in 0..npar {
+                    out.score[j] += rk * g[j] / p;
+                    for l in 0..=j {
+                        out.info[j * npar + l] += n_q * g[j] * g[l] / p;
+                    }
+                }
+            }
+        }
+    }
+    if item.model == ItemModel::ThreePl {
+        let c = sigmoid(item.beta[2]);
+        out.value += (prior.alpha - 1.0) * c.ln() + (prior.beta - 1.0) * (1.0 - c).ln();
+        out.score[2] += (prior.alpha - 1.0) * (1.0 - c) - (prior.beta - 1.0) * c;
+        out.info[2 * npar + 2] += (prior.alpha + prior.beta - 2.0) * c * (1.0 - c);
+    }
+    for j in 0..npar {
+        for l in 0..j {
+            out.info[l * npar + j] = out.info[j * npar + l];
+        }
+    }
+    out
+}
+
+/// Fisher scoring on the `free` parameters of one item (or of a group sharing parameters, see
+/// [`m_step_common_slope`]); never lowers the objective.
+fn m_step_item(item: &mut Item, nodes: &[f64], r: &[f64], prior: &GuessingPrior) -> f64 {
+    let start = item.beta.clone();
+    let idx: Vec<usize> = (0..item.npar()).filter(|&j| item.free[j]).collect();
+    for _ in 0..20 {
+        let obj = objective(item, nodes, r, prior, true);
+        let n = idx.len();
+        let mut info: Vec<f64> = idx
+            .iter()
+            .flat_map(|&j| idx.iter().map(move |&l| (j, l)))
+            .map(|(j, l)| obj.info[j * item.npar() + l])
+            .collect();
+        let mut step: Vec<f64> = idx.iter().map(|&j| obj.score[j]).collect();
+        if !linalg::solve_spd(&mut info, n, &mut step) {
+            break;
+        }
+        let old = item.beta.clone();
+        let mut scale = 1.0;
+        let mut improved = false;
+        for _ in 0..30 {
+            for (s, &j) in step.iter().zip(&idx) {
+                item.beta[j] = old[j] + scale * s;
+            }
+            if item.admissible()
+                && objective(item, nodes, r, prior, false).value
+                    >= obj.value - 1e-12 * obj.value.abs()
+            {
+                improved = true;
+                break;
+            }
+            scale *= 0.5;
+        }
+        if !improved {
+            item.beta = old;
+            break;
+        }
+        let change = step.iter().map(|s| (s * scale).abs()).fold(0.0, f64::max);
+        if change < 1e-10 {
+            break;
+        }
+    }
+    item.beta
+        .iter()
+        .zip(&start)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f64::max)
+}
+
+/// M-step of the common slope of the 1PL model given the intercepts: Newton on the sum of the item
+/// objectives, with step halving.
+fn m_step_common_slope(
+    items: &mut [(usize, &mut Item)],
+    nodes: &[f64],
+    r: &[f64],
+    offsets: &[usize],
+    prior: &GuessingPrior,
+) -> f64 {
+    let total = |items: &[(usize, &mut Item)], derivs: bool| {
+        items.iter().fold((0.0, 0.0, 0.0), |acc, (i, item)| {
+            let o = objective(item, nodes, &r[offsets[*i]..], prior, derivs);
+            (acc.0 + o.value, acc.1 + o.score[0], acc.2 + o.info[0])
+        })
+    };
+    let start = items[0].1.beta[0];
+    for _ in 0..20 {
+        let (value, score, info) = total(items, true);
+        if info <= 0.0 {
+            break;
+        }
+        let old = items[0].1.beta[0];
+        let step = score / info;
+        let mut scale = 1.0;
+        let mut improved = false;
+        for _ in 0..30 {
+            let alpha = old + scale * step;
+            items.iter_mut().for_each(|(_, it)| it.beta[0] = alpha);
+            if alpha > 1e-4 && total(items, false).0 >= value - 1e-12 * value.abs() {
+                improved = true;
+                break;
+            }
+            scale *= 0.5;
+        }
+        if !improved {
+            items.iter_mut().for_each(|(_, it)| it.beta[0] = old);
+            break;
+        }
+        if (scale * step).abs() < 1e-10 {
+            break;
+        }
+    }
+    (items[0].1.beta[0] - start).abs()
+}
+
+/// Collapsed response patterns in compressed rows: the entries of pattern `p` are
+/// `entries[starts[p]..starts[p + 1]]`, each the row index (item offset + category) of a log-probability
+/// table with `Q` columns.
+struct Patterns {
+    starts: Vec<usize>,
+    entries: Vec<u32>,
+    weights: Vec<f64>,
+}
+
+fn collapse(data: &ResponseMatrix, offsets: &[usize]) -> Patterns {
+    let mut index: HashMap<&[u8], usize> = HashMap::new();
+    let mut patterns = Patterns {
+        starts: vec![0],
+        entries: Vec::new(),
+        weights: Vec::new(),
+    };
+    for p in 0..data.n_persons() {
+        let w = data.weights()[p];
+        let cells = data.row_cells(p);
+        if w <= 0.0 || !cells.iter().any(|&c| is_present(c)) {
+            continue;
+        }
+        let next = patterns.weights.len();
+        let slot = *index.entry(cells).or_insert(next);
+        if slot == next {
+            for (i, &c) in cells.iter().enumerate() {
+                if is_present(c) {
+                    patterns.entries.push((offsets[i] + usize::from(c)) as u32);
+                }
+            }
+            patterns.starts.push(patterns.entries.len());
+            patterns.weights.push(w);
+        } else {
+            patterns.weights[slot] += w;
+        }
+    }
+    patterns
+}
+
+/// Accumulators of one E-step pass.
+struct EStep {
+    /// Expected counts, same layout as the log-probability table.
+    r: Vec<f64>,
+    /// Expected number of persons at each node.
+    at_node: Vec<f64>,
+    log_likelihood: f64,
+}
+
+/// Posterior of one pattern over the nodes (scaled to sum to `weight`); returns the pattern's weighted
+/// log-likelihood.
+#[inline]
+fn posterior(entries: &[u32], weight: f64, log_w: &[f64], table: &[f64], post: &mut [f64]) -> f64 {
+    let nq = log_w.len();
+    post.copy_from_slice(log_w);
+    for &e in entries {
+        let row = &table[e as usize * nq..(e as usize + 1) * nq];
+        for (p, l) in post.iter_mut().zip(row) {
+            *p += l;
+        }
+    }
+    let max = post.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let mut sum = 0.0;
+    for p in post.iter_mut() {
+        *p = (*p - max).exp();
+        sum += *p;
+    }
+    let scale = weight / sum;
+    post.iter_mut().for_each(|p| *p *= scale);
+    weight * (max + sum.ln())
+}
+
+fn e_step(
+    patterns: &Patterns,
+    range: std::ops::Range<usize>,
+    log_w: &[f64],
+    table: &[f64],
+) -> EStep {
+    let nq = log_w.len();
+    let mut out = EStep {
+        r: vec![0.0; table.len()],
+        at_node: vec![0.0; nq],
+        log_likelihood: 0.0,
+    };
+    let mut post = vec![0.0; nq];
+    for p in range {
+        let entries = &patterns.entries[patterns.starts[p]..patterns.starts[p + 1]];
+        out.log_likelihood += posterior(entries, patterns.weights[p], log_w, table, &mut post);
+        for (a, b) in out.at_node.iter_mut().zip(&post) {
+            *a += b;
+        }
+        for &e in entries {
+            let row = &mut out.r[e as usize * nq..(e as usize + 1) * nq];
+            for (a, b) in row.iter_mut().zip(&post) {
+                *a += b;
+            }
+        }
+    }
+    out
+}
+
+/// Runs `work` over `threads` contiguous chunks of `0..n` and returns the results in order.
+fn parallel<T: Send>(
+    n: usize,
+    threads: usize,
+    work: impl Fn(std::ops::Range<usize>) -> T + Sync,
+) -> Vec<T> {
+    if threads <= 1 || n < 2000 {
+        return vec![work(0..n)];
+    }
+    let chunk = n.div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| (t * chunk).min(n)..((t + 1) * chunk).min(n))
+            .map(|range| s.spawn(|| work(range)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("E-step worker panicked"))
+            .collect()
+    })
+}
+
+/// Calibrates the items of `data` by marginal maximum likelihood (see the module documentation).
+///
+/// # Errors
+/// [`IrtError::InvalidData`] if an estimated item was never presented, has no variation, or has a
+/// category outside the model (a category above 1 for dichotomous models, a gap in the categories of a
+/// polytomous item); [`IrtError::Mismatch`] if an anchor id is not a column or an anchor has fewer
+/// categories than observed; [`IrtError::InvalidParams`] for `Some(true)` latent estimation without
+/// anchors.
+pub fn calibrate(
+    data: &ResponseMatrix,
+    options: &CalibrationOptions,
+) -> Result<Calibration, IrtError> {
+    let n_items = data.n_items();
+    for id in options.fixed.keys() {
+        if data.item_index(id).is_none() {
+            return Err(IrtError::Mismatch(format!(
+                "anchor item `{id}` is not a column of the data"
+            )));
+        }
+    }
+    let estimate_latent = options.estimate_latent.unwrap_or(!options.fixed.is_empty());
+    if estimate_latent && options.fixed.is_empty() {
+        return Err(IrtError::InvalidParams(
+            "the latent distribution cannot be estimated without anchor items".into(),
+        ));
+    }
+    // Category counts per item.
+    let mut counts: Vec<Vec<f64>> = vec![Vec::new(); n_items];
+    for p in 0..data.n_persons() {
+        for (i, &c) in data.row_cells(p).iter().enumerate() {
+            if is_present(c) {
+                let c = usize::from(c);
+                if counts[i].len() <= c {
+                    counts[i].resize(c + 1, 0.0);
+                }
+                counts[i][c] += data.weights()[p];
+            }
+        }
+    }
+    let mut items = Vec::with_capacity(n_items);
+    for (i, id) in data.item_ids().iter().enumerate() {
+        if let Some(params) = options.fixed.get(id) {
+            if counts[i].len() > params.n_categories() {
+                return Err(IrtError::Mismatch(format!(
+                    "anchor `{id}` has fewer categories than observed"
+                )));
+            }
+            items.push(anchor_state(params));
+            continue;
+        }
+        items.push(start_values(id, &counts[i], options.model)?);
+    }
+    let mut offsets = Vec::with_capacity(n_items + 1);
+    offsets.push(0);
+    for item in &items {
+        offsets.push(offsets.last().copied().unwrap_or(0) + item.n_cat);
+    }
+    let patterns = collapse(data, &offsets);
+    if patterns.weights.is_empty() {
+        return Err(IrtError::InvalidData("no responses".into()));
+    }
+    let n_patterns = patterns.weights.len();
+    let threads = if options.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        options.threads
+    };
+    let mut quad = options.quadrature.clone();
+    let nq = quad.nodes().len();
+    let nodes = quad.nodes().to_vec();
+    let (mut mean, mut sd) = (0.0, 1.0);
+    let mut table = vec![0.0; offsets[n_items] * nq];
+    let fill_table = |items: &[Item], table: &mut [f64]| {
+        for (i, item) in items.iter().enumerate() {
+            item.log_table(&nodes, &mut table[offsets[i] * nq..offsets[i + 1] * nq]);
+        }
+    };
+    let mut iterations = 0;
+    let mut converged = false;
+    while iterations < options.max_iterations {
+        iterations += 1;
+        fill_table(&items, &mut table);
+        let log_w: Vec<f64> = quad.weights().iter().map(|w| w.max(1e-300).ln()).collect();
+        let parts = parallel(n_patterns, threads, |range| {
+            e_step(&patterns, range, &log_w, &table)
+        });
+        let mut acc = parts.into_iter().reduce(|mut a, b| {
+            a.r.iter_mut().zip(&b.r).for_each(|(x, y)| *x += y);
+            a.at_node
+                .iter_mut()
+                .zip(&b.at_node)
+                .for_each(|(x, y)| *x += y);
+            a.log_likelihood += b.log_likelihood;
+            a
+        });
+        let acc = acc.as_mut().expect("at least one E-step part");
+        // M-step.
+        let mut change: f64 = 0.0;
+        for (i, item) in items.iter_mut().enumerate() {
+            if item.free.iter().any(|&f| f) {
+                change = change.max(m_step_item(
+                    item,
+                    &nodes,
+                    &acc.r[offsets[i] * nq..],
+                    &options.guessing_prior,
+                ));
+            }
+        }
+        if options.model == CalibrationModel::OnePl {
+            let mut group: Vec<(usize, &mut Item)> = items
+                .iter_mut()
+                .enumerate()
+                .filter(|(_, it)| it.free.iter().any(|&f| f))
+                .collect();
+            let offs: Vec<usize> = offsets.iter().map(|o| o * nq).collect();
+            if !group.is_empty() {
+                change = change.max(m_step_common_slope(
+                    &mut group,
+                    &nodes,
+                    &acc.r,
+                    &offs,
+                    &options.guessing_prior,
+                ));
+            }
+        }
+        if estimate_latent {
+            let total: f64 = acc.at_node.iter().sum();
+            let m = nodes
+                .iter()
+                .zip(&acc.at_node)
+                .map(|(x, n)| x * n)
+                .sum::<f64>()
+                / total;
+            let v = nodes
+                .iter()
+                .zip(&acc.at_node)
+                .map(|(x, n)| (x - m).powi(2) * n)
+                .sum::<f64>()
+                / total;
+            change = change.max((m - mean).abs()).max((v.sqrt() - sd).abs());
+            mean = m;
+            sd = v.sqrt();
+            quad.set_normal(mean, sd);
+        }
+        if let Some(progress) = options.progress {
+            progress(Progress {
+                iteration: iterations,
+                log_likelihood: acc.log_likelihood,
+                max_change: change,
+            });
+        }
+        if change < options.tolerance {
+            converged = true;
+            break;
+        }
+    }
+    // Final pass at the reported parameters: log-likelihood and standard errors.
+    fill_table(&items, &mut table);
+    let log_w: Vec<f64> = quad.weights().iter().map(|w| w.max(1e-300).ln()).collect();
+    let (index, n_free) = free_index(&items, options.model);
+    let want_se = options.standard_errors && n_free > 0;
+    let (log_likelihood, xpd) = final_pass(
+        &patterns, &items, &offsets, &index, n_free, &nodes, &log_w, &table, threads, want_se,
+    );
+    let cov = if want_se {
+        let mut info = xpd;
+        for (i, item) in items.iter().enumerate() {
+            if item.model == ItemModel::ThreePl && item.free[2] {
+                let c = sigmoid(item.beta[2]);
+                let g = index[i][2].expect("free guessing parameter has an index");
+                info[g * n_free + g] +=
+                    (options.guessing_prior.alpha + options.guessing_prior.beta - 2.0)
+                        * c
+                        * (1.0 - c);
+            }
+        }
+        linalg::invert_spd(&info, n_free)
+    } else {
+        None
+    };
+    let mut out_items = Vec::with_capacity(n_items);
+    for (i, item) in items.iter().enumerate() {
+        let id = &data.item_ids()[i];
+        let fixed = options.fixed.contains_key(id);
+        let params = match options.fixed.get(id) {
+            Some(p) => p.clone(),
+            None => item.to_params(options.parameterization, options.scaling)?,
+        };
+        let (se_a, se_locations, se_c) = match &cov {
+            Some(cov) if !fixed => standard_errors(item, &index[i], cov, n_free, &params),
+            _ => (None, Vec::new(), None),
+        };
+        out_items.push(ItemEstimate {
+            id: id.clone(),
+            params,
+            fixed,
+            se_a,
+            se_locations,
+            se_c,
+            n: counts[i].iter().sum(),
+        });
+    }
+    Ok(Calibration {
+        model: options.model,
+        items: out_items,
+        log_likelihood,
+        n_parameters: n_free + if estimate_latent { 2 } else { 0 },
+        iterations,
+        converged,
+        n_persons: patterns.weights.iter().sum(),
+        n_patterns,
+        latent_mean: mean,
+        latent_sd: sd,
+    })
+}
+
+/// Starting values for an estimated item from its category counts.
+fn start_values(id: &str, counts: &[f64], model: CalibrationModel) -> Result<Item, IrtError> {
+    let total: f64 = counts.iter().sum();
+    if total <= 0.0 {
+        return Err(IrtError::InvalidData(format!(
+            "item `{id}` was never presented"
+        )));
+    }
+    if let Some(k) = counts.iter().position(|&c| c <= 0.0) {
+        return Err(IrtError::InvalidData(format!(
+            "item `{id}`: category {k} is never observed"
+        )));
+    }
+    if counts.len() < 2 {
+        return Err(IrtError::InvalidData(format!(
+            "item `{id}` has no variation"
+        )));
+    }
+    let logit = |p: f64| (p / (1.0 - p)).ln();
+    let dichotomous = !matches!(model, CalibrationModel::Gpcm | CalibrationModel::Grm);
+    if dichotomous && counts.len() > 2 {
+        return Err(IrtError::InvalidData(format!(
+            "item `{id}` has categories above 1; use gpcm or grm"
+        )));
+    }
+    let m = counts.len() - 1;
+    let (item_model, beta, free) = match model {
+        CalibrationModel::Rasch => (
+            ItemModel::Rasch,
+            vec![1.0, 1.16 * logit(counts[1] / total)],
+            vec![false, true],
+        ),
+        CalibrationModel::OnePl | CalibrationModel::TwoPl => (
+            ItemModel::TwoPl,
+            vec![1.0, 1.16 * logit(counts[1] / total)],
+            vec![model == CalibrationModel::TwoPl, true],
+        ),
+        CalibrationModel::ThreePl => {
+            let p = ((counts[1] / total - 0.2) / 0.8).clamp(0.05, 0.95);
+            (
+                ItemModel::ThreePl,
+                vec![1.0, 1.16 * logit(p), logit(0.2)],
+                vec![true; 3],
+            )
+        }
+        CalibrationModel::Gpcm => {
+            let mut beta = vec![1.0];
+            beta.extend((1..=m).map(|v| (counts[v] / counts[v - 1]).ln()));
+            (ItemModel::Gpcm, beta, vec![true; m + 1])
+        }
+        CalibrationModel::Grm => {
+            let mut beta = vec![1.0];
+            let mut above = total;
+            for count in counts.iter().take(m) {
+                above -= count;
+                beta.push(1.16 * logit(above / total));
+            }
+            (ItemModel::Grm, beta, vec![true; m + 1])
+        }
+    };
+    Ok(Item {
+        model: item_model,
+        n_cat: m + 1,
+        beta,
+        free,
+    })
+}
+
+/// Global indices of the free parameters: `index[i][j]` for canonical parameter `j` of item `i`. The 1PL
+/// common slope has one index shared by all estimated items.
+fn free_index(items: &[Item], model: CalibrationModel) -> (Vec<Vec<Option<usize>>>, usize) {
+    let mut n = 0;
+    let common = (model == CalibrationModel::OnePl
+        && items.iter().any(|it| it.free.iter().any(|&f| f)))
+    .then(|| {
+        n += 1;
+        0
+    });
+    let index = items
+        .iter()
+        .map(|item| {
+            let estimated = item.free.iter().any(|&f| f);
+            (0..item.npar())
+                .map(|j| {
+                    if item.free[j] {
+                        n += 1;
+                        Some(n - 1)
+                    } else if j == 0 && estimated {
+                        common
+                    } else {
+                        None
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    (index, n)
+}
+
+/// Marginal log-likelihood and, if `n_free > 0` and wanted, the cross-product information matrix.
+#[allow(clippy::too_many_arguments)]
+fn final_pass(
+    patterns: &Patterns,
+    items: &[Item],
+    offsets: &[usize],
+    index: &[Vec<Option<usize>>],
+    n_free: usize,
+    nodes: &[f64],
+    log_w: &[f64],
+    table: &[f64],
+    threads: usize,
+    want_se: bool,
+) -> (f64, Vec<f64>) {
+    let nq = nodes.len();
+    // d ln P_ik(θ_q)/dβ_j for every table row, laid out [row][j][q].
+    let rows = offsets[items.len()];
+    let mut row_item = vec![0usize; rows];
+    let mut dlog: Vec<Vec<f64>> = vec![Vec::new(); rows];
+    if want_se {
+        let mut probs = [0.0; super::model::MAX_CATEGORIES];
+        for (i, item) in items.iter().enumerate() {
+            let npar = item.npar();
+            let mut grad = vec![0.0; item.n_cat * npar];
+            for k in 0..item.n_cat {
+                row_item[offsets[i] + k] = i;
+                dlog[offsets[i] + k] = vec![0.0; npar * nq];
+            }
+            if index[i].iter().all(Option::is_none) {
+                continue;
+            }
+            for (q, &theta) in nodes.iter().enumerate() {
+                item.eval(theta, &mut probs, Some(&mut grad));
+                for k in 0..item.n_cat {
+                    for j in 0..npar {
+                        dlog[offsets[i] + k][j * nq + q] =
+                            grad[k * npar + j] / probs[k].max(1e-300);
+                    }
+                }
+            }
+        }
+    }
+    let work = |range: std::ops::Range<usize>| {
+        let mut ll = 0.0;
+        let mut xpd = if want_se {
+            vec![0.0; n_free * n_free]
+        } else {
+            Vec::new()
+        };
+        let mut post = vec![0.0; nq];
+        let mut s = vec![0.0; n_free];
+        let mut touched: Vec<usize> = Vec::new();
+        for p in range {
+            let entries = &patterns.entries[patterns.starts[p]..patterns.starts[p + 1]];
+            let w = patterns.weights[p];
+            ll += w * posterior(entries, 1.0, log_w, table, &mut post);
+            if !want_se {
+                continue;
+            }
+            for &e in entries {
+                let row = e as usize;
+                let i = row_item[row];
+                for (j, g) in index[i].iter().enumerate() {
+                    if let Some(g) = *g {
+                        let d = &dlog[row][j * nq..(j + 1) * nq];
+                        let v: f64 = d.iter().zip(&post).map(|(a, b)| a * b).sum();
+                        if s[g] == 0.0 {
+                            touched.push(g);
+                        }
+                        s[g] += v;
+                    }
+                }
+            }
+            for (x, &a) in touched.iter().enumerate() {
+                for &b in &touched[..=x] {
+                    let (hi, lo) = if a >= b { (a, b) } else { (b, a) };
+                    xpd[hi * n_free + lo] += w * s[a] * s[b];
+                }
+            }
+            for &a in &touched {
+                s[a] = 0.0;
+            }
+            touched.clear();
+        }
+        (ll, xpd)
+    };
+    let parts = parallel(patterns.weights.len(), threads, work);
+    let mut ll = 0.0;
+    let mut xpd = if want_se {
+        vec![0.0; n_free * n_free]
+    } else {
+        Vec::new()
+    };
+    for (l, x) in parts {
+        ll += l;
+        xpd.iter_mut().zip(&x).for_each(|(a, b)| *a += b);
+    }
+    for a in 0..n_free {
+        for b in 0..a {
+            xpd[b * n_free + a] = xpd[a * n_free + b];
+        }
+    }
+    (ll, xpd)
+}
+
+/// Delta-method standard errors of `a`, the written locations and `c`.
+fn standard_errors(
+    item: &Item,
+    index: &[Option<usize>],
+    cov: &[f64],
+    n_free: usize,
+    params: &ItemParams,
+) -> (Option<f64>, Vec<Option<f64>>, Option<f64>) {
+    let var = |grad: &[(usize, f64)]| -> Option<f64> {
+        let mut v = 0.0;
+        for &(j, gj) in grad {
+            for &(l, gl) in grad {
+                v += gj * gl * cov[index[j]? * n_free + index[l]?];
+            }
+        }
+        (v >= 0.0).then(|| v.sqrt())
+    };
+    let scaling = params.scaling();
+    let alpha = item.beta[0];
+    let se_a = if index[0].is_some() {
+        var(&[(0, 1.0 / scaling)])
+    } else {
+        None
+    };
+    let m = item.n_cat - 1;
+    let se_locations = (1..=m)
+        .map(|v| {
+            let delta = item.beta[v];
+            match params.parameterization() {
+                Parameterization::Intercept => var(&[(v, 1.0 / scaling)]),
+                Parameterization::Difficulty if index[0].is_some() => {
+                    var(&[(0, delta / (alpha * alpha)), (v, -1.0 / alpha)])
+                }
+                Parameterization::Difficulty => var(&[(v, -1.0 / alpha)]),
+            }
+        })
+        .collect();
+    let se_c = (item.model == ItemModel::ThreePl).then(|| {
+        let c = sigmoid(item.beta[2]);
+        var(&[(2, c * (1.0 - c))])
+    });
+    (se_a, se_locations, se_c.flatten())
+}

@@ -1,0 +1,12 @@
+//! Who is calling: signing keys, access tokens, password and access-code hashes, and the extractor that
+//! turns a bearer token into a [`Principal`] with a [`Role`].
+
+pub mod keys;
+pub mod principal;
+pub mod secrets;
+pub mod tokens;
+
+pub use keys::KeyRing;
+pub use principal::{
+    Admins, Authorized, Authors, Candidates, CentreStaff, Principal, ResultsReaders, Role,
+};

@@ -1,0 +1,177 @@
+//! The command line: `synaq serve`, `synaq users create`, `synaq clients create`.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{Overrides, Settings};
+use crate::startup::Application;
+
+#[derive(Parser)]
+#[command(
+    name = "synaq",
+    version,
+    about = "Delivers the Kazakh state-language test"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Runs the server.
+    Serve {
+        /// Address to listen on [env: SYNAQ_BIND] [default: 127.0.0.1:8080]
+        #[arg(long)]
+        bind: Option<std::net::SocketAddr>,
+        /// The starter bank imported into an empty database [env: SYNAQ_CONTENT_DIR]
+        #[arg(long)]
+        content: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Staff users.
+    Users {
+        #[command(subcommand)]
+        action: UsersAction,
+    },
+    /// Service clients (the pre-selection scoring system).
+    Clients {
+        #[command(subcommand)]
+        action: ClientsAction,
+    },
+}
+
+/// Where the data lives.
+#[derive(Args, Clone)]
+pub struct StoreArgs {
+    /// Holds the SQLite database and the signing key [env: SYNAQ_DATA_DIR] [default: ./data]
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// sqlite://… or postgres://… [env: DATABASE_URL]
+    #[arg(long)]
+    database_url: Option<String>,
+    /// A TOML file of settings [env: SYNAQ_CONFIG]
+    #[arg(long)]
+    config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+pub enum UsersAction {
+    /// Creates a staff user; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        username: String,
+        /// admin, operator, proctor or author
+        #[arg(long)]
+        role: String,
+        /// Read the password from standard input (the only way: never from the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ClientsAction {
+    /// Creates a service client and prints {"client_id","client_secret"} once.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// results-reader
+        #[arg(long)]
+        role: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+fn settings(
+    store: &StoreArgs,
+    bind: Option<std::net::SocketAddr>,
+    content: Option<PathBuf>,
+) -> anyhow::Result<Settings> {
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let file = store
+        .config
+        .clone()
+        .or_else(|| env("SYNAQ_CONFIG").map(PathBuf::from));
+    let flags = Overrides {
+        bind,
+        data_dir: store.data_dir.clone(),
+        database_url: store.database_url.clone(),
+        content_dir: content,
+    };
+    Ok(Settings::load(file.as_deref(), &env, &flags)?)
+}
+
+async fn open_store(settings: &Settings) -> anyhow::Result<crate::store::Db> {
+    std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+        format!(
+            "creating the data directory {}",
+            settings.data_dir.display()
+        )
+    })?;
+    crate::store::connect(&settings.effective_database_url(), 2).await
+}
+
+/// Runs a parsed command.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve {
+            bind,
+            content,
+            store,
+        } => {
+            let settings = settings(&store, bind, content)?;
+            crate::telemetry::init(&settings.log_format);
+            tracing::info!(settings = ?settings, "starting");
+            let admin_password = std::env::var("SYNAQ_ADMIN_PASSWORD")
+                .ok()
+                .filter(|p| !p.is_empty());
+            let app = Application::build(settings, admin_password).await?;
+            tracing::info!(port = app.port(), "listening");
+            app.run_until_stopped().await?;
+        }
+        Command::Users {
+            action:
+                UsersAction::Create {
+                    username,
+                    role,
+                    password_stdin: _,
+                    store,
+                },
+        } => {
+            let settings = settings(&store, None, None)?;
+            let mut password = String::new();
+            std::io::stdin()
+                .take(4096)
+                .read_to_string(&mut password)
+                .context("reading the password")?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            let db = open_store(&settings).await?;
+            crate::services::accounts::create_user(&db, &username, password, &role).await?;
+            println!(
+                "{}",
+                serde_json::json!({"username": username, "role": role})
+            );
+        }
+        Command::Clients {
+            action: ClientsAction::Create { name, role, store },
+        } => {
+            let settings = settings(&store, None, None)?;
+            let db = open_store(&settings).await?;
+            let (client_id, client_secret) =
+                crate::services::accounts::create_client(&db, &name, &role).await?;
+            println!(
+                "{}",
+                serde_json::json!({"client_id": client_id, "client_secret": client_secret})
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,222 @@
+//! Typed settings, layered: defaults, then an optional TOML file, then `SYNAQ_*` variables (and
+//! `DATABASE_URL`), then command-line flags. Secrets never appear in `Debug` output.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Everything the server needs to run.
+#[derive(Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Where the HTTP server listens.
+    pub bind: SocketAddr,
+    /// Holds the SQLite database (by default) and the signing key.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; empty means SQLite at `<data_dir>/synaq.db`.
+    pub database_url: String,
+    /// The starter bank imported into an empty database.
+    pub content_dir: PathBuf,
+    /// The `iss` of tokens and certificates.
+    pub issuer: String,
+    /// How long an access token lives.
+    pub token_ttl_seconds: i64,
+    /// Extra time after a section's deadline during which saves already in flight are still accepted.
+    pub grace_seconds: i64,
+    /// How often the sweeper closes sections whose time ran out.
+    pub sweep_interval_seconds: u64,
+    /// How long a certificate is valid.
+    pub certificate_validity_days: i64,
+    /// Paid attempts a candidate has at one blueprint.
+    pub max_attempts: u32,
+    /// `json` (production) or `pretty`.
+    pub log_format: String,
+    /// Database connections in the pool.
+    pub max_connections: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            bind: "127.0.0.1:8080".parse().expect("a valid address"),
+            data_dir: PathBuf::from("./data"),
+            database_url: String::new(),
+            content_dir: PathBuf::from("item-bank/content"),
+            issuer: "synaq".into(),
+            token_ttl_seconds: 900,
+            grace_seconds: 10,
+            sweep_interval_seconds: 5,
+            certificate_validity_days: 730,
+            max_attempts: 3,
+            log_format: "json".into(),
+            max_connections: 16,
+        }
+    }
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("bind", &self.bind)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("content_dir", &self.content_dir)
+            .field("issuer", &self.issuer)
+            .field("token_ttl_seconds", &self.token_ttl_seconds)
+            .field("grace_seconds", &self.grace_seconds)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A database URL without its password, for logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}://{user}:***@{}", &url[..scheme], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Flags given on the command line; each wins over the file and the environment.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub bind: Option<SocketAddr>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub content_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {message}")]
+    File { path: String, message: String },
+    #[error("{name}: {message}")]
+    Variable { name: String, message: String },
+}
+
+impl Settings {
+    /// Builds the settings from the layers; `env` is the process environment (a parameter so tests can
+    /// pass their own).
+    pub fn load(
+        file: Option<&Path>,
+        env: &dyn Fn(&str) -> Option<String>,
+        flags: &Overrides,
+    ) -> Result<Settings, ConfigError> {
+        let mut s = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| ConfigError::File {
+                    path: path.display().to_string(),
+                    message: e.to_string(),
+                })?;
+                toml::from_str(&text).map_err(|e| ConfigError::File {
+                    path: path.display().to_string(),
+                    message: e.to_string(),
+                })?
+            }
+            None => Settings::default(),
+        };
+        fn parse<T: std::str::FromStr>(name: &str, v: String) -> Result<T, ConfigError>
+        where
+            T::Err: std::fmt::Display,
+        {
+            v.parse().map_err(|e: T::Err| ConfigError::Variable {
+                name: name.into(),
+                message: e.to_string(),
+            })
+        }
+        macro_rules! layer {
+            ($name:literal, $field:ident) => {
+                if let Some(v) = env($name) {
+                    s.$field = parse($name, v)?;
+                }
+            };
+        }
+        layer!("SYNAQ_BIND", bind);
+        layer!("SYNAQ_DATA_DIR", data_dir);
+        layer!("DATABASE_URL", database_url);
+        layer!("SYNAQ_CONTENT_DIR", content_dir);
+        layer!("SYNAQ_ISSUER", issuer);
+        layer!("SYNAQ_TOKEN_TTL_SECONDS", token_ttl_seconds);
+        layer!("SYNAQ_GRACE_SECONDS", grace_seconds);
+        layer!("SYNAQ_SWEEP_INTERVAL_SECONDS", sweep_interval_seconds);
+        layer!("SYNAQ_CERTIFICATE_VALIDITY_DAYS", certificate_validity_days);
+        layer!("SYNAQ_MAX_ATTEMPTS", max_attempts);
+        layer!("SYNAQ_LOG_FORMAT", log_format);
+        layer!("SYNAQ_MAX_CONNECTIONS", max_connections);
+        if let Some(v) = &flags.bind {
+            s.bind = *v;
+        }
+        if let Some(v) = &flags.data_dir {
+            s.data_dir = v.clone();
+        }
+        if let Some(v) = &flags.database_url {
+            s.database_url = v.clone();
+        }
+        if let Some(v) = &flags.content_dir {
+            s.content_dir = v.clone();
+        }
+        Ok(s)
+    }
+
+    /// The database to open: the configured URL, or SQLite in the data directory.
+    pub fn effective_database_url(&self) -> String {
+        if self.database_url.is_empty() {
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("synaq.db").display()
+            )
+        } else {
+            self.database_url.clone()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flag_wins_over_a_variable_and_a_variable_over_the_default() {
+        let env = |k: &str| match k {
+            "SYNAQ_BIND" => Some("127.0.0.1:9000".to_string()),
+            "SYNAQ_DATA_DIR" => Some("/var/lib/synaq".to_string()),
+            _ => None,
+        };
+        let flags = Overrides {
+            bind: Some("127.0.0.1:9100".parse().unwrap()),
+            ..Default::default()
+        };
+        let s = Settings::load(None, &env, &flags).unwrap();
+        assert_eq!(s.bind.port(), 9100);
+        assert_eq!(s.data_dir, PathBuf::from("/var/lib/synaq"));
+        assert_eq!(s.grace_seconds, Settings::default().grace_seconds);
+        assert!(
+            s.effective_database_url()
+                .starts_with("sqlite:///var/lib/synaq/synaq.db")
+        );
+    }
+
+    #[test]
+    fn a_bad_variable_is_named() {
+        let env = |k: &str| (k == "SYNAQ_GRACE_SECONDS").then(|| "soon".to_string());
+        let err = Settings::load(None, &env, &Overrides::default()).unwrap_err();
+        assert!(err.to_string().starts_with("SYNAQ_GRACE_SECONDS"), "{err}");
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact_url("postgres://synaq:s3cret@db:5432/synaq"),
+            "postgres://synaq:***@db:5432/synaq"
+        );
+        let s = Settings {
+            database_url: "postgres://u:pw@h/d".into(),
+            ..Default::default()
+        };
+        assert!(!format!("{s:?}").contains("pw@"));
+    }
+}

@@ -1,0 +1,13 @@
+//! Synaq: delivers the Kazakh state-language test. The server and its command line; the reasoning about
+//! items lives in the `item-bank` crate.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod routes;
+pub mod services;
+pub mod startup;
+pub mod store;
+pub mod telemetry;

@@ -1,0 +1,140 @@
+//! Sitting the test (candidate). Every route works only on the caller's own session.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use uuid::Uuid;
+
+use crate::auth::{Authorized, Candidates};
+use crate::domain::parse_idempotency_key;
+use crate::error::{ApiError, Problem};
+use crate::services::delivery::{self, SavedView, SessionView};
+use crate::services::{AppState, certification};
+use item_bank::grading::Answer;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(start)
+        .service(view)
+        .service(save)
+        .service(submit_section)
+        .service(finish)
+        .service(result)
+        .service(media);
+}
+
+/// Starts the caller's session (201), or returns the one already started (200).
+#[utoipa::path(post, path = "/api/v1/sessions", tag = "candidate", security(("bearer" = [])),
+    responses((status = 201, body = SessionView), (status = 200, body = SessionView), (status = 409, body = Problem)))]
+#[post("/api/v1/sessions")]
+async fn start(
+    state: web::Data<AppState>,
+    auth: Authorized<Candidates>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, created) = delivery::start(&state, &auth.principal).await?;
+    let session = delivery::view(&state, &auth.principal, id).await?;
+    Ok(if created {
+        HttpResponse::Created().json(session)
+    } else {
+        HttpResponse::Ok().json(session)
+    })
+}
+
+/// The caller's session: sections, deadlines on the server's clock, items and saved answers.
+#[utoipa::path(get, path = "/api/v1/sessions/{id}", tag = "candidate", security(("bearer" = [])),
+    responses((status = 200, body = SessionView), (status = 404, body = Problem)))]
+#[get("/api/v1/sessions/{id}")]
+async fn view(
+    state: web::Data<AppState>,
+    auth: Authorized<Candidates>,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(delivery::view(&state, &auth.principal, path.into_inner()).await?))
+}
+
+/// Saves the answer at a position; acknowledged only once durable. Needs an `Idempotency-Key` header.
+#[utoipa::path(put, path = "/api/v1/sessions/{id}/responses/{position}", tag = "candidate",
+    security(("bearer" = [])), request_body = Object,
+    params(("Idempotency-Key" = String, Header, description = "repeats of one save carry the same key")),
+    responses((status = 200, body = SavedView), (status = 409, body = Problem), (status = 422, body = Problem)))]
+#[put("/api/v1/sessions/{id}/responses/{position}")]
+async fn save(
+    state: web::Data<AppState>,
+    auth: Authorized<Candidates>,
+    req: HttpRequest,
+    path: web::Path<(Uuid, i32)>,
+    body: web::Json<serde_json::Value>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, position) = path.into_inner();
+    let key = parse_idempotency_key(
+        req.headers()
+            .get("Idempotency-Key")
+            .and_then(|v| v.to_str().ok()),
+    )?;
+    let body = body.into_inner();
+    let answer = body
+        .get("answer")
+        .cloned()
+        .ok_or_else(|| ApiError::Validation("the body is {\"answer\": …}".into()))
+        .and_then(|a| {
+            serde_json::from_value::<Answer>(a)
+                .map_err(|e| ApiError::Validation(format!("answer: {e}")))
+        })?;
+    Ok(HttpResponse::Ok()
+        .json(delivery::save(&state, &auth.principal, id, position, key, answer).await?))
+}
+
+/// Closes the current section and opens the next.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/sections/current/submit", tag = "candidate",
+    security(("bearer" = [])), responses((status = 200, body = SessionView), (status = 409, body = Problem)))]
+#[post("/api/v1/sessions/{id}/sections/current/submit")]
+async fn submit_section(
+    state: web::Data<AppState>,
+    auth: Authorized<Candidates>,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok()
+        .json(delivery::submit_section(&state, &auth.principal, path.into_inner()).await?))
+}
+
+/// Finishes the session; it is graded and certified at once.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/finish", tag = "candidate", security(("bearer" = [])),
+    responses((status = 200, body = SessionView), (status = 404, body = Problem)))]
+#[post("/api/v1/sessions/{id}/finish")]
+async fn finish(
+    state: web::Data<AppState>,
+    auth: Authorized<Candidates>,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(
+        HttpResponse::Ok()
+            .json(delivery::finish(&state, &auth.principal, path.into_inner()).await?),
+    )
+}
+
+/// The caller's own result, once the session is finished.
+#[utoipa::path(get, path = "/api/v1/sessions/{id}/result", tag = "candidate", security(("bearer" = [])),
+    responses((status = 200, body = certification::OwnResult), (status = 409, body = Problem)))]
+#[get("/api/v1/sessions/{id}/result")]
+async fn result(
+    state: web::Data<AppState>,
+    auth: Authorized<Candidates>,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok()
+        .json(certification::own_result(&state, &auth.principal, path.into_inner()).await?))
+}
+
+/// The audio of a listening item in the caller's session.
+#[utoipa::path(get, path = "/api/v1/sessions/{id}/media/{position}", tag = "candidate", security(("bearer" = [])),
+    responses((status = 200, description = "audio/ogg"), (status = 404, body = Problem)))]
+#[get("/api/v1/sessions/{id}/media/{position}")]
+async fn media(
+    state: web::Data<AppState>,
+    auth: Authorized<Candidates>,
+    path: web::Path<(Uuid, i32)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, position) = path.into_inner();
+    let (content_type, bytes) = delivery::media(&state, &auth.principal, id, position).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(("Cache-Control", "private, max-age=3600"))
+        .body(bytes))
+}

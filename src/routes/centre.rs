@@ -1,0 +1,158 @@
+//! Test-centre operations (admin, operator): candidates, sittings, registrations.
+
+use actix_web::{HttpResponse, post, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::auth::{Authorized, CentreStaff};
+use crate::domain::{DocumentNumber, FullName, parse_citizenship};
+use crate::error::{ApiError, Problem};
+use crate::services::{AppState, registration};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(create_candidate)
+        .service(create_sitting)
+        .service(register);
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCandidate {
+    full_name: String,
+    document_number: String,
+    birth_date: Option<NaiveDate>,
+    /// ISO 3166-1 alpha-3.
+    citizenship: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CandidateView {
+    id: Uuid,
+    full_name: String,
+    document_number: String,
+    birth_date: Option<NaiveDate>,
+    citizenship: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+/// Registers a candidate.
+#[utoipa::path(post, path = "/api/v1/candidates", tag = "centre", request_body = NewCandidate,
+    security(("bearer" = [])),
+    responses((status = 201, body = CandidateView), (status = 409, body = Problem), (status = 422, body = Problem)))]
+#[post("/api/v1/candidates")]
+async fn create_candidate(
+    state: web::Data<AppState>,
+    _auth: Authorized<CentreStaff>,
+    body: web::Json<NewCandidate>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let full_name = FullName::parse(&body.full_name)?;
+    let document_number = DocumentNumber::parse(&body.document_number)?;
+    let citizenship = body
+        .citizenship
+        .as_deref()
+        .map(parse_citizenship)
+        .transpose()?;
+    let c = registration::create_candidate(
+        &state,
+        full_name,
+        document_number,
+        body.birth_date,
+        citizenship,
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(CandidateView {
+        id: c.id,
+        full_name: c.full_name,
+        document_number: c.document_number,
+        birth_date: c.birth_date,
+        citizenship: c.citizenship,
+        created_at: c.created_at,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewSitting {
+    blueprint: String,
+    /// `centre` or `online`.
+    mode: String,
+    opens_at: DateTime<Utc>,
+    closes_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SittingView {
+    id: Uuid,
+    blueprint: String,
+    blueprint_version: i32,
+    mode: String,
+    opens_at: DateTime<Utc>,
+    closes_at: DateTime<Utc>,
+}
+
+/// Creates a sitting of a blueprint's latest version.
+#[utoipa::path(post, path = "/api/v1/sittings", tag = "centre", request_body = NewSitting,
+    security(("bearer" = [])), responses((status = 201, body = SittingView), (status = 422, body = Problem)))]
+#[post("/api/v1/sittings")]
+async fn create_sitting(
+    state: web::Data<AppState>,
+    _auth: Authorized<CentreStaff>,
+    body: web::Json<NewSitting>,
+) -> Result<HttpResponse, ApiError> {
+    let s = registration::create_sitting(
+        &state,
+        &body.blueprint,
+        &body.mode,
+        body.opens_at,
+        body.closes_at,
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(SittingView {
+        id: s.id,
+        blueprint: s.blueprint_id,
+        blueprint_version: s.blueprint_version,
+        mode: s.mode,
+        opens_at: s.opens_at,
+        closes_at: s.closes_at,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewRegistration {
+    candidate_id: Uuid,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RegistrationView {
+    registration_id: Uuid,
+    sitting_id: Uuid,
+    candidate_id: Uuid,
+    /// Shown this once; only its hash is stored.
+    access_code: String,
+}
+
+/// Registers a candidate to a sitting and returns the access code, once.
+#[utoipa::path(post, path = "/api/v1/sittings/{sitting_id}/registrations", tag = "centre",
+    request_body = NewRegistration, security(("bearer" = [])),
+    responses((status = 201, body = RegistrationView), (status = 404, body = Problem), (status = 409, body = Problem)))]
+#[post("/api/v1/sittings/{sitting_id}/registrations")]
+async fn register(
+    state: web::Data<AppState>,
+    _auth: Authorized<CentreStaff>,
+    path: web::Path<Uuid>,
+    body: web::Json<NewRegistration>,
+) -> Result<HttpResponse, ApiError> {
+    let (r, code) = registration::register(&state, path.into_inner(), body.candidate_id).await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(RegistrationView {
+            registration_id: r.id,
+            sitting_id: r.sitting_id,
+            candidate_id: r.candidate_id,
+            access_code: code,
+        }))
+}

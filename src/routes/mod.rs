@@ -1,0 +1,21 @@
+//! HTTP routes by audience. A handler extracts, parses into domain types, calls one service function and
+//! maps the outcome to a response.
+
+pub mod authoring;
+pub mod candidate;
+pub mod centre;
+pub mod openapi;
+pub mod public;
+pub mod results;
+
+use actix_web::web;
+
+/// Registers every route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    public::configure(cfg);
+    centre::configure(cfg);
+    authoring::configure(cfg);
+    candidate::configure(cfg);
+    results::configure(cfg);
+    openapi::configure(cfg);
+}

@@ -1,0 +1,49 @@
+//! The OpenAPI 3 description of every route, generated from the handlers, at `/api/openapi.json`.
+
+use actix_web::{HttpResponse, get, web};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::{authoring, candidate, centre, public, results};
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The API description.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Synaq", description = "Delivers the Kazakh state-language test: registration, sittings, timed sessions, grading and signed certificates. Every error is application/problem+json with a stable `code`."),
+    paths(
+        public::healthz, public::jwks, public::token, public::certificate_status,
+        centre::create_candidate, centre::create_sitting, centre::register,
+        authoring::list, authoring::get_one, authoring::save,
+        candidate::start, candidate::view, candidate::save, candidate::submit_section, candidate::finish,
+        candidate::result, candidate::media,
+        results::feed, results::revoke,
+    ),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(openapi_json);
+}
+
+#[get("/api/openapi.json")]
+async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}

@@ -1,0 +1,178 @@
+//! Signing in, and the creation of staff users and service clients.
+
+use std::sync::LazyLock;
+
+use actix_web::web;
+use uuid::Uuid;
+
+use super::AppState;
+use crate::auth::{Role, secrets, tokens};
+use crate::error::ApiError;
+use crate::store::{accounts, registration};
+
+/// A credential presented to `POST /api/v1/auth/token`.
+pub enum Grant {
+    Password {
+        username: String,
+        password: String,
+    },
+    ClientCredentials {
+        client_id: String,
+        client_secret: String,
+    },
+    AccessCode {
+        registration_id: Uuid,
+        access_code: String,
+    },
+}
+
+/// A signed access token and its lifetime.
+pub struct IssuedToken {
+    pub access_token: String,
+    pub expires_in: i64,
+}
+
+/// Compared against when the account does not exist, so that a missing account costs the same time as a
+/// wrong password and does not reveal which usernames exist.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| secrets::hash_secret("synaq-dummy-secret"));
+
+async fn verify_blocking(secret: String, hash: Option<String>) -> Result<bool, ApiError> {
+    web::block(move || {
+        let known = hash.is_some();
+        let ok = secrets::verify(&secret, hash.as_deref().unwrap_or(&DUMMY_HASH));
+        known && ok
+    })
+    .await
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking pool: {e}")))
+}
+
+/// Checks a credential and issues a token for it. Every failure is the same `invalid_credentials`.
+pub async fn sign_in(state: &AppState, grant: Grant) -> Result<IssuedToken, ApiError> {
+    let (subject, role) = match grant {
+        Grant::Password { username, password } => {
+            let user = accounts::find_user(&state.db, &username).await?;
+            let hash = user.as_ref().map(|u| u.password_hash.clone());
+            if !verify_blocking(password, hash).await? {
+                return Err(ApiError::InvalidCredentials);
+            }
+            let user = user.ok_or(ApiError::InvalidCredentials)?;
+            (
+                user.id.to_string(),
+                Role::parse(&user.role).ok_or(ApiError::InvalidCredentials)?,
+            )
+        }
+        Grant::ClientCredentials {
+            client_id,
+            client_secret,
+        } => {
+            let client = accounts::find_client(&state.db, &client_id).await?;
+            let hash = client.as_ref().map(|c| c.0.clone());
+            if !verify_blocking(client_secret, hash).await? {
+                return Err(ApiError::InvalidCredentials);
+            }
+            let (_, role) = client.ok_or(ApiError::InvalidCredentials)?;
+            (
+                client_id,
+                Role::parse(&role).ok_or(ApiError::InvalidCredentials)?,
+            )
+        }
+        Grant::AccessCode {
+            registration_id,
+            access_code,
+        } => {
+            let code =
+                secrets::parse_access_code(&access_code).ok_or(ApiError::InvalidCredentials)?;
+            let reg = registration::registration(&state.db, registration_id).await?;
+            let hash = reg.as_ref().map(|r| r.access_code_hash.clone());
+            if !verify_blocking(code, hash).await? {
+                return Err(ApiError::InvalidCredentials);
+            }
+            (registration_id.to_string(), Role::Candidate)
+        }
+    };
+    let ttl = state.settings.token_ttl_seconds;
+    let access_token = tokens::issue(&state.keys, &state.settings.issuer, &subject, role, ttl)?;
+    Ok(IssuedToken {
+        access_token,
+        expires_in: ttl,
+    })
+}
+
+/// Why an account cannot be created.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("the username must be 3–64 characters of a-z, 0-9, '.', '_' and '-'")]
+    BadUsername,
+    #[error("the password must have 12 to 1024 characters")]
+    WeakPassword,
+    #[error("the username {0} is taken")]
+    Taken(String),
+    #[error("role {0} cannot be given to a {1}")]
+    BadRole(String, &'static str),
+    #[error(transparent)]
+    Store(#[from] sea_orm::DbErr),
+}
+
+fn check_username(username: &str) -> Result<(), AccountError> {
+    let ok = (3..=64).contains(&username.len())
+        && username
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(AccountError::BadUsername)
+    }
+}
+
+/// Creates a staff user (admin, operator, proctor or author).
+pub async fn create_user(
+    db: &crate::store::Db,
+    username: &str,
+    password: &str,
+    role: &str,
+) -> Result<(), AccountError> {
+    check_username(username)?;
+    let role = Role::parse(role)
+        .filter(|r| {
+            matches!(
+                r,
+                Role::Admin | Role::Operator | Role::Proctor | Role::Author
+            )
+        })
+        .ok_or_else(|| AccountError::BadRole(role.to_owned(), "user"))?;
+    if !(12..=1024).contains(&password.chars().count()) {
+        return Err(AccountError::WeakPassword);
+    }
+    let hash = secrets::hash_secret(password);
+    if accounts::create_user(db, username, &hash, role.as_str()).await? {
+        Ok(())
+    } else {
+        Err(AccountError::Taken(username.to_owned()))
+    }
+}
+
+/// Creates a service client; returns its id and its secret, which is stored only as a hash.
+pub async fn create_client(
+    db: &crate::store::Db,
+    name: &str,
+    role: &str,
+) -> Result<(String, String), AccountError> {
+    let role = Role::parse(role)
+        .filter(|r| *r == Role::ResultsReader)
+        .ok_or_else(|| AccountError::BadRole(role.to_owned(), "client"))?;
+    if name.trim().is_empty() || name.len() > 200 {
+        return Err(AccountError::BadUsername);
+    }
+    let client_id = format!("client-{}", Uuid::now_v7().simple());
+    let secret = secrets::new_client_secret();
+    accounts::create_client(
+        db,
+        &client_id,
+        &secrets::hash_secret(&secret),
+        name.trim(),
+        role.as_str(),
+    )
+    .await?;
+    Ok((client_id, secret))
+}

@@ -1,0 +1,50 @@
+//! Blueprints for authors: list, read, and save a new blueprint or a new version of one, refused when it
+//! is malformed or when the bank cannot fill it.
+
+use item_bank::assembly::feasibility_problems;
+use item_bank::bank::Blueprint;
+
+use super::AppState;
+use crate::error::ApiError;
+use crate::store::bank;
+
+pub async fn list(state: &AppState) -> Result<Vec<Blueprint>, ApiError> {
+    Ok(bank::latest_blueprints(&state.db).await?)
+}
+
+pub async fn get(state: &AppState, id: &str, version: Option<i32>) -> Result<Blueprint, ApiError> {
+    bank::blueprint(&state.db, id, version)
+        .await?
+        .ok_or(ApiError::NotFound("blueprint"))
+}
+
+/// Saves a blueprint version. Its version must be the next after the latest stored (1 for a new id), and
+/// the bank must be able to carry it: every unmet constraint is named in the error.
+pub async fn save(state: &AppState, bp: Blueprint) -> Result<Blueprint, ApiError> {
+    bp.validate().map_err(ApiError::Validation)?;
+    let latest = bank::blueprint(&state.db, &bp.id, None)
+        .await?
+        .map_or(0, |b| b.version);
+    if bp.version != latest + 1 {
+        return Err(ApiError::conflict(
+            "version_conflict",
+            format!("the next version of {} is {}", bp.id, latest + 1),
+        ));
+    }
+    let sections: Vec<String> = bp.sections.iter().map(|s| s.id.clone()).collect();
+    let items = bank::active_items(&state.db, &sections).await?;
+    let problems = feasibility_problems(&bp, &items);
+    if !problems.is_empty() {
+        return Err(ApiError::conflict(
+            "blueprint_infeasible",
+            problems.join("; "),
+        ));
+    }
+    if !bank::insert_blueprint(&state.db, &bp).await? {
+        return Err(ApiError::conflict(
+            "version_conflict",
+            "that version was saved meanwhile",
+        ));
+    }
+    Ok(bp)
+}

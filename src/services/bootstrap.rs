@@ -1,0 +1,54 @@
+//! What the first start of an empty database does: import the starter bank and create the `admin` user.
+//! Later starts find both and do nothing.
+
+use std::path::Path;
+
+use anyhow::Context;
+use item_bank::assembly::feasibility_problems;
+
+use crate::store::{self, Db, accounts};
+
+/// Imports `content_dir` into an empty bank and checks every blueprint against the bank.
+pub async fn ensure_bank(db: &Db, content_dir: &Path) -> anyhow::Result<()> {
+    if store::bank::is_empty(db).await? {
+        let content = item_bank::bank::load_dir(content_dir).with_context(|| {
+            format!("importing the starter bank from {}", content_dir.display())
+        })?;
+        store::bank::import(db, &content).await?;
+        tracing::info!(
+            items = content.items.len(),
+            blueprints = content.blueprints.len(),
+            media = content.media.len(),
+            "imported the starter bank"
+        );
+    }
+    for bp in store::bank::latest_blueprints(db).await? {
+        let sections: Vec<String> = bp.sections.iter().map(|s| s.id.clone()).collect();
+        let items = store::bank::active_items(db, &sections).await?;
+        for problem in feasibility_problems(&bp, &items) {
+            tracing::warn!(blueprint = %bp.id, %problem, "the bank cannot carry this blueprint");
+        }
+    }
+    Ok(())
+}
+
+/// Creates `admin` when there is no user at all. The password is `admin_password`, or a random one that
+/// is printed once to the terminal (never to the log).
+pub async fn ensure_admin(db: &Db, admin_password: Option<String>) -> anyhow::Result<()> {
+    if accounts::count_users(db).await? > 0 {
+        return Ok(());
+    }
+    let (password, generated) = match admin_password {
+        Some(p) => (p, false),
+        None => (crate::auth::secrets::new_client_secret(), true),
+    };
+    super::accounts::create_user(db, "admin", &password, "admin").await?;
+    if generated {
+        println!("Created the user 'admin' with the password: {password}");
+        println!(
+            "It is shown this once; change it or set SYNAQ_ADMIN_PASSWORD before the first start."
+        );
+    }
+    tracing::info!("created the admin user");
+    Ok(())
+}

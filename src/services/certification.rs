@@ -1,0 +1,339 @@
+//! Certificates: the signed result (a compact JWS, EdDSA, `kid` in the header), the results feed that the
+//! pre-selection system pulls, revocation, and the public status check.
+
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use jsonwebtoken::{Algorithm, Header};
+use sea_orm::{ConnectionTrait, TransactionTrait};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::AppState;
+use super::scoring::SectionScore;
+use crate::error::ApiError;
+use crate::store::results::{self as store, CERTIFIED, Certificate, REVOKED, VALID};
+
+/// What a certificate's JWS payload holds.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CertificateClaims {
+    pub iss: String,
+    /// The certificate id.
+    pub sub: String,
+    pub iat: i64,
+    pub candidate: CandidateClaim,
+    pub test: TestClaim,
+    pub sections: Vec<SectionScore>,
+    pub level: String,
+    /// `pass` or `fail`.
+    pub decision: String,
+    /// RFC 3339.
+    pub valid_until: String,
+    /// `valid` or `revoked`.
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revocation_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CandidateClaim {
+    pub document_number: String,
+    pub full_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TestClaim {
+    pub blueprint: String,
+    pub blueprint_version: u32,
+    pub sitting_id: Uuid,
+    pub session_id: Uuid,
+    /// RFC 3339.
+    pub taken_at: String,
+}
+
+/// What a session's certificate states.
+pub struct CertificateInput {
+    pub session_id: Uuid,
+    pub sitting_id: Uuid,
+    pub blueprint: String,
+    pub blueprint_version: u32,
+    pub taken_at: DateTime<Utc>,
+    pub full_name: String,
+    pub document_number: String,
+    pub sections: Vec<SectionScore>,
+    pub level: String,
+    pub decision: String,
+}
+
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn sign(state: &AppState, claims: &CertificateClaims) -> Result<String, ApiError> {
+    let mut header = Header::new(Algorithm::EdDSA);
+    header.kid = Some(state.keys.kid().to_owned());
+    jsonwebtoken::encode(&header, claims, state.keys.encoding_key())
+        .map_err(|e| ApiError::Internal(e.into()))
+}
+
+/// Issues the certificate of a graded session and appends it to the feed, inside `txn`.
+pub async fn certify(
+    state: &AppState,
+    txn: &impl ConnectionTrait,
+    input: CertificateInput,
+    now: DateTime<Utc>,
+) -> Result<Uuid, ApiError> {
+    let id = Uuid::now_v7();
+    let valid_until = now + Duration::days(state.settings.certificate_validity_days);
+    let claims = CertificateClaims {
+        iss: state.settings.issuer.clone(),
+        sub: id.to_string(),
+        iat: now.timestamp(),
+        candidate: CandidateClaim {
+            document_number: input.document_number,
+            full_name: input.full_name,
+        },
+        test: TestClaim {
+            blueprint: input.blueprint,
+            blueprint_version: input.blueprint_version,
+            sitting_id: input.sitting_id,
+            session_id: input.session_id,
+            taken_at: rfc3339(input.taken_at),
+        },
+        sections: input.sections,
+        level: input.level.clone(),
+        decision: input.decision.clone(),
+        valid_until: rfc3339(valid_until),
+        status: VALID.to_owned(),
+        revoked_at: None,
+        revocation_reason: None,
+    };
+    let jws = sign(state, &claims)?;
+    store::insert_certificate(
+        txn,
+        Certificate {
+            id,
+            session_id: input.session_id,
+            level: input.level,
+            decision: input.decision,
+            jws: jws.clone(),
+            issued_at: now,
+            valid_until,
+            status: VALID.to_owned(),
+            revoked_at: None,
+            revocation_reason: None,
+        },
+    )
+    .await?;
+    store::append_feed(txn, id, CERTIFIED, now, &jws).await?;
+    tracing::info!(certificate = %id, "certificate issued");
+    Ok(id)
+}
+
+/// The claims inside one of our own stored JWS (already verified when it was made).
+fn stored_claims(jws: &str) -> Result<CertificateClaims, ApiError> {
+    use base64::Engine;
+    let payload = jws
+        .split('.')
+        .nth(1)
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("stored JWS is malformed")))?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    serde_json::from_slice(&bytes).map_err(|e| ApiError::Internal(e.into()))
+}
+
+/// Revokes a valid certificate with a reason; the feed then carries a `revoked` event for it, signed like
+/// the original with `status: "revoked"`.
+pub async fn revoke(
+    state: &AppState,
+    certificate_id: Uuid,
+    reason: &str,
+) -> Result<Certificate, ApiError> {
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 1000 {
+        return Err(ApiError::Validation(
+            "reason must have 1 to 1000 characters".into(),
+        ));
+    }
+    let now = Utc::now();
+    let txn = state.db.begin().await?;
+    if !store::mark_revoked(&txn, certificate_id, reason, now).await? {
+        txn.rollback().await?;
+        return match store::certificate(&state.db, certificate_id).await? {
+            Some(_) => Err(ApiError::conflict(
+                "already_revoked",
+                "the certificate is revoked already",
+            )),
+            None => Err(ApiError::NotFound("certificate")),
+        };
+    }
+    let cert = store::certificate(&txn, certificate_id)
+        .await?
+        .ok_or(ApiError::NotFound("certificate"))?;
+    let mut claims = stored_claims(&cert.jws)?;
+    claims.iat = now.timestamp();
+    claims.status = REVOKED.to_owned();
+    claims.revoked_at = Some(rfc3339(now));
+    claims.revocation_reason = Some(reason.to_owned());
+    let jws = sign(state, &claims)?;
+    store::append_feed(&txn, certificate_id, REVOKED, now, &jws).await?;
+    txn.commit().await?;
+    tracing::info!(certificate = %certificate_id, "certificate revoked");
+    Ok(cert)
+}
+
+/// One event of the results feed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeedEventView {
+    pub cursor: String,
+    /// `certified` or `revoked`.
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub certificate_id: Uuid,
+    pub issued_at: DateTime<Utc>,
+    /// A compact JWS; verify it with `/.well-known/jwks.json`.
+    pub jws: String,
+}
+
+/// A page of the results feed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeedPage {
+    pub events: Vec<FeedEventView>,
+    /// Pass as `after` to read on; equal to `after` when there was nothing new.
+    pub next_cursor: Option<String>,
+}
+
+/// The most events one page returns.
+pub const MAX_FEED_PAGE: u64 = 1000;
+
+fn cursor(seq: i64) -> String {
+    format!("{seq:016}")
+}
+
+fn parse_cursor(s: &str) -> Result<i64, ApiError> {
+    if s.is_empty() || s.len() > 20 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::Validation(
+            "after is not a cursor this feed issued".into(),
+        ));
+    }
+    s.parse()
+        .map_err(|_| ApiError::Validation("after is not a cursor this feed issued".into()))
+}
+
+/// Events after `after` (from the start when absent), oldest first, at most `limit` (default 100).
+pub async fn feed(
+    state: &AppState,
+    after: Option<&str>,
+    limit: Option<u64>,
+) -> Result<FeedPage, ApiError> {
+    let after_seq = after.map(parse_cursor).transpose()?.unwrap_or(0);
+    let limit = limit.unwrap_or(100);
+    if limit == 0 || limit > MAX_FEED_PAGE {
+        return Err(ApiError::Validation(format!(
+            "limit must be between 1 and {MAX_FEED_PAGE}"
+        )));
+    }
+    let events = store::feed(&state.db, after_seq, limit).await?;
+    let next = events
+        .last()
+        .map(|e| e.seq)
+        .or(after.map(|_| after_seq))
+        .map(cursor);
+    Ok(FeedPage {
+        events: events
+            .into_iter()
+            .map(|e| FeedEventView {
+                cursor: cursor(e.seq),
+                event_type: e.event_type,
+                certificate_id: e.certificate_id,
+                issued_at: e.issued_at,
+                jws: e.jws,
+            })
+            .collect(),
+        next_cursor: next,
+    })
+}
+
+/// What anyone may learn of a certificate: no more than a printed certificate shows.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CertificateStatus {
+    pub certificate_id: Uuid,
+    /// `valid`, `revoked` or `expired`.
+    pub status: String,
+    pub level: String,
+    pub decision: String,
+    pub issued_at: DateTime<Utc>,
+    pub valid_until: DateTime<Utc>,
+}
+
+/// The public status of a certificate.
+pub async fn status(state: &AppState, certificate_id: Uuid) -> Result<CertificateStatus, ApiError> {
+    let cert = store::certificate(&state.db, certificate_id)
+        .await?
+        .ok_or(ApiError::NotFound("certificate"))?;
+    let status = if cert.status == REVOKED {
+        REVOKED
+    } else if cert.valid_until < Utc::now() {
+        "expired"
+    } else {
+        VALID
+    };
+    Ok(CertificateStatus {
+        certificate_id: cert.id,
+        status: status.to_owned(),
+        level: cert.level,
+        decision: cert.decision,
+        issued_at: cert.issued_at,
+        valid_until: cert.valid_until,
+    })
+}
+
+/// The candidate's own result.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OwnResult {
+    pub session_id: Uuid,
+    pub certificate_id: Uuid,
+    pub level: String,
+    pub decision: String,
+    pub sections: Vec<SectionScore>,
+    pub issued_at: DateTime<Utc>,
+    pub valid_until: DateTime<Utc>,
+    /// `valid`, `revoked` or `expired`.
+    pub status: String,
+}
+
+/// The result of the caller's own finished session.
+pub async fn own_result(
+    state: &AppState,
+    principal: &crate::auth::Principal,
+    session_id: Uuid,
+) -> Result<OwnResult, ApiError> {
+    principal.require(&[crate::auth::Role::Candidate])?;
+    let registration_id: Uuid = principal.subject.parse().map_err(|_| ApiError::Forbidden)?;
+    let session = crate::store::delivery::session(&state.db, session_id)
+        .await?
+        .filter(|s| s.registration_id == registration_id)
+        .ok_or(ApiError::NotFound("session"))?;
+    let result = store::result(&state.db, session.id)
+        .await?
+        .ok_or_else(|| ApiError::conflict("result_not_ready", "the session is not finished"))?;
+    let cert = store::certificate_for_session(&state.db, session.id)
+        .await?
+        .ok_or_else(|| {
+            ApiError::conflict("result_not_ready", "the certificate is not issued yet")
+        })?;
+    let public = status(state, cert.id).await?;
+    Ok(OwnResult {
+        session_id,
+        certificate_id: cert.id,
+        level: result.level,
+        decision: result.decision,
+        sections: serde_json::from_value(result.sections)
+            .map_err(|e| ApiError::Internal(e.into()))?,
+        issued_at: cert.issued_at,
+        valid_until: cert.valid_until,
+        status: public.status,
+    })
+}

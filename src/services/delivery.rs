@@ -1,0 +1,496 @@
+//! Sitting the test: starting a session (drawing its form once), showing it, saving answers under the
+//! server's clock, moving through sections, and finishing.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Duration, Utc};
+use item_bank::assembly::draw_form;
+use item_bank::bank::{Item, ItemType};
+use item_bank::grading::{Answer, check_answer, option_label};
+use rand::Rng;
+use sea_orm::TransactionTrait;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{AppState, scoring};
+use crate::auth::{Principal, Role};
+use crate::error::ApiError;
+use crate::store::delivery::{self as store, NewSession, SaveOutcome, Session};
+use crate::store::{bank, registration};
+
+/// The candidate's view of a session. Carries no key, accepted answer or item parameter.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionView {
+    pub id: Uuid,
+    /// `in_progress` or `finished`.
+    pub status: String,
+    /// The id of the open section, if one is open.
+    pub current_section: Option<String>,
+    pub sections: Vec<SectionView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SectionView {
+    pub id: String,
+    pub title: String,
+    /// `pending`, `open` or `closed`.
+    pub status: String,
+    pub time_limit_seconds: i32,
+    pub deadline: Option<DateTime<Utc>>,
+    pub remaining_seconds: Option<i64>,
+    /// Left out while the section is pending.
+    pub items: Vec<ItemView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemView {
+    /// 1-based across the whole session; the address for saving an answer.
+    pub position: i32,
+    #[serde(rename = "type")]
+    pub item_type: String,
+    pub stem: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stimulus: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media: Option<MediaView>,
+    /// Relabelled `a`, `b`, … in this candidate's shuffled order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<OptionView>,
+    /// The latest saved answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub response: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MediaView {
+    pub url: String,
+    pub content_type: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OptionView {
+    pub id: String,
+    pub text: String,
+}
+
+/// The acknowledgement of a durable save.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SavedView {
+    pub position: i32,
+    #[schema(value_type = Object)]
+    pub answer: serde_json::Value,
+    pub saved_at: DateTime<Utc>,
+    /// True when this request repeated an `Idempotency-Key` and the earlier save stands.
+    pub replayed: bool,
+}
+
+fn registration_of(principal: &Principal) -> Result<Uuid, ApiError> {
+    principal.require(&[Role::Candidate])?;
+    principal.subject.parse().map_err(|_| ApiError::Forbidden)
+}
+
+/// The session if it belongs to the calling candidate. Another candidate's session is `not_found`, so
+/// its existence is not revealed.
+async fn own_session(
+    state: &AppState,
+    principal: &Principal,
+    session_id: Uuid,
+) -> Result<Session, ApiError> {
+    let registration_id = registration_of(principal)?;
+    match store::session(&state.db, session_id).await? {
+        Some(s) if s.registration_id == registration_id => Ok(s),
+        _ => Err(ApiError::NotFound("session")),
+    }
+}
+
+/// Starts the candidate's session, drawing its form, or returns the one already started (`false`).
+pub async fn start(state: &AppState, principal: &Principal) -> Result<(Uuid, bool), ApiError> {
+    let registration_id = registration_of(principal)?;
+    if let Some(existing) = store::session_for_registration(&state.db, registration_id).await? {
+        return Ok((existing.id, false));
+    }
+    let reg = registration::registration(&state.db, registration_id)
+        .await?
+        .ok_or(ApiError::Forbidden)?;
+    let sitting = registration::sitting(&state.db, reg.sitting_id)
+        .await?
+        .ok_or(ApiError::NotFound("sitting"))?;
+    let now = Utc::now();
+    if now < sitting.opens_at {
+        return Err(ApiError::OutsideWindow(format!(
+            "the sitting opens at {}",
+            sitting.opens_at.to_rfc3339()
+        )));
+    }
+    if now > sitting.closes_at {
+        return Err(ApiError::OutsideWindow(format!(
+            "the sitting closed at {}",
+            sitting.closes_at.to_rfc3339()
+        )));
+    }
+    let blueprint = bank::blueprint(
+        &state.db,
+        &sitting.blueprint_id,
+        Some(sitting.blueprint_version),
+    )
+    .await?
+    .ok_or(ApiError::NotFound("blueprint"))?;
+    let sections: Vec<String> = blueprint.sections.iter().map(|s| s.id.clone()).collect();
+    let items = bank::active_items(&state.db, &sections).await?;
+    let seen: HashSet<String> = registration::items_seen(&state.db, reg.candidate_id)
+        .await?
+        .into_iter()
+        .collect();
+    let seed: u64 = rand::rng().random();
+    let form = draw_form(&blueprint, &items, &seen, seed).map_err(|e| {
+        ApiError::conflict("form_unavailable", format!("no form can be drawn: {e}"))
+    })?;
+    let by_id: std::collections::HashMap<&str, &Item> =
+        items.iter().map(|i| (i.id.as_str(), i)).collect();
+    let mut placed = Vec::new();
+    let mut position = 0;
+    for (section_idx, section) in form.sections.iter().enumerate() {
+        for p in &section.items {
+            position += 1;
+            let item_type = by_id
+                .get(p.item_id.as_str())
+                .map_or(ItemType::SingleChoice, |i| i.item_type);
+            placed.push((
+                position,
+                section_idx as i32,
+                p.item_id.clone(),
+                p.item_version as i32,
+                item_type.as_str().to_owned(),
+                p.option_order.clone(),
+            ));
+        }
+    }
+    let new = NewSession {
+        registration_id,
+        seed: seed as i64,
+        sections: blueprint
+            .sections
+            .iter()
+            .map(|s| (s.id.clone(), s.time_limit_seconds as i32))
+            .collect(),
+        items: placed,
+    };
+    match store::create_session(&state.db, new, now).await? {
+        Some(session) => {
+            tracing::info!(session = %session.id, "session started");
+            Ok((session.id, true))
+        }
+        None => {
+            let existing = store::session_for_registration(&state.db, registration_id)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::Internal(anyhow::anyhow!("a concurrent start left no session"))
+                })?;
+            Ok((existing.id, false))
+        }
+    }
+}
+
+/// Closes the open section if its time (with grace) is over, so that a view never shows a section open
+/// past its deadline even between two sweeps.
+async fn catch_up(state: &AppState, session: &Session) -> Result<(), ApiError> {
+    let now = Utc::now();
+    let cutoff = now - Duration::seconds(state.settings.grace_seconds);
+    let sections = store::sections(&state.db, session.id).await?;
+    for s in sections {
+        if s.status == store::OPEN && s.deadline.is_some_and(|d| d < cutoff) {
+            advance(state, session.id, s.idx, now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The candidate's view of their own session.
+pub async fn view(
+    state: &AppState,
+    principal: &Principal,
+    session_id: Uuid,
+) -> Result<SessionView, ApiError> {
+    let session = own_session(state, principal, session_id).await?;
+    if session.status == store::IN_PROGRESS {
+        catch_up(state, &session).await?;
+    }
+    let session = store::session(&state.db, session_id)
+        .await?
+        .ok_or(ApiError::NotFound("session"))?;
+    let sections = store::sections(&state.db, session_id).await?;
+    let placed = store::items(&state.db, session_id).await?;
+    let answers = store::latest_answers(&state.db, session_id).await?;
+    let keys: Vec<(String, i32)> = placed
+        .iter()
+        .map(|p| (p.item_id.clone(), p.item_version))
+        .collect();
+    let items = bank::item_versions(&state.db, &keys).await?;
+    let reg = registration::registration(&state.db, session.registration_id)
+        .await?
+        .ok_or(ApiError::NotFound("registration"))?;
+    let sitting = registration::sitting(&state.db, reg.sitting_id)
+        .await?
+        .ok_or(ApiError::NotFound("sitting"))?;
+    let blueprint = bank::blueprint(
+        &state.db,
+        &sitting.blueprint_id,
+        Some(sitting.blueprint_version),
+    )
+    .await?
+    .ok_or(ApiError::NotFound("blueprint"))?;
+    let now = Utc::now();
+    let mut current = None;
+    let section_views = sections
+        .iter()
+        .map(|s| {
+            if s.status == store::OPEN {
+                current = Some(s.section_id.clone());
+            }
+            let title = blueprint
+                .section(&s.section_id)
+                .map(|b| b.title.clone())
+                .unwrap_or_default();
+            let item_views = if s.status == store::PENDING {
+                Vec::new()
+            } else {
+                placed
+                    .iter()
+                    .filter(|p| p.section_idx == s.idx)
+                    .filter_map(|p| {
+                        let item = items.get(&(p.item_id.clone(), p.item_version))?;
+                        let order: Vec<String> =
+                            serde_json::from_value(p.option_order.clone()).unwrap_or_default();
+                        Some(item_view(
+                            session_id,
+                            p.position,
+                            item,
+                            &order,
+                            answers.get(&p.position).map(|e| e.answer.clone()),
+                        ))
+                    })
+                    .collect()
+            };
+            SectionView {
+                id: s.section_id.clone(),
+                title,
+                status: s.status.clone(),
+                time_limit_seconds: s.time_limit_seconds,
+                deadline: s.deadline,
+                remaining_seconds: (s.status == store::OPEN)
+                    .then(|| s.deadline.map(|d| (d - now).num_seconds().max(0)))
+                    .flatten(),
+                items: item_views,
+            }
+        })
+        .collect();
+    Ok(SessionView {
+        id: session.id,
+        status: session.status,
+        current_section: current,
+        sections: section_views,
+    })
+}
+
+fn item_view(
+    session_id: Uuid,
+    position: i32,
+    item: &Item,
+    order: &[String],
+    response: Option<serde_json::Value>,
+) -> ItemView {
+    let options = order
+        .iter()
+        .enumerate()
+        .filter_map(|(i, id)| {
+            item.options
+                .iter()
+                .find(|o| &o.id == id)
+                .map(|o| OptionView {
+                    id: option_label(i),
+                    text: o.text.clone(),
+                })
+        })
+        .collect();
+    ItemView {
+        position,
+        item_type: item.item_type.as_str().to_owned(),
+        stem: item.stem.clone(),
+        stimulus: item.stimulus.clone(),
+        media: item.audio.as_ref().map(|_| MediaView {
+            url: format!("/api/v1/sessions/{session_id}/media/{position}"),
+            content_type: "audio/ogg".to_owned(),
+        }),
+        options,
+        response,
+    }
+}
+
+/// The audio of the item at `position` in the candidate's own session: its content type and bytes.
+pub async fn media(
+    state: &AppState,
+    principal: &Principal,
+    session_id: Uuid,
+    position: i32,
+) -> Result<(String, Vec<u8>), ApiError> {
+    own_session(state, principal, session_id).await?;
+    let placed = store::item_at(&state.db, session_id, position)
+        .await?
+        .ok_or(ApiError::NotFound("item"))?;
+    let section = store::section(&state.db, session_id, placed.section_idx)
+        .await?
+        .ok_or(ApiError::NotFound("section"))?;
+    if section.status == store::PENDING {
+        return Err(ApiError::NotFound("item"));
+    }
+    let items =
+        bank::item_versions(&state.db, &[(placed.item_id.clone(), placed.item_version)]).await?;
+    let audio = items
+        .values()
+        .next()
+        .and_then(|i| i.audio.clone())
+        .ok_or(ApiError::NotFound("media"))?;
+    bank::media(&state.db, &audio)
+        .await?
+        .ok_or(ApiError::NotFound("media"))
+}
+
+/// Saves an answer durably before acknowledging it. A repeated `idempotency_key` returns the earlier save
+/// unchanged; a later save to the same position replaces the answer (the history is kept).
+pub async fn save(
+    state: &AppState,
+    principal: &Principal,
+    session_id: Uuid,
+    position: i32,
+    idempotency_key: String,
+    answer: Answer,
+) -> Result<SavedView, ApiError> {
+    let session = own_session(state, principal, session_id).await?;
+    if session.status != store::IN_PROGRESS {
+        return Err(ApiError::conflict(
+            "session_finished",
+            "the session is finished",
+        ));
+    }
+    let placed = store::item_at(&state.db, session_id, position)
+        .await?
+        .ok_or(ApiError::NotFound("item"))?;
+    let item_type: ItemType =
+        serde_json::from_value(serde_json::Value::String(placed.item_type.clone()))
+            .map_err(|e| ApiError::Internal(e.into()))?;
+    let option_count = placed.option_order.as_array().map_or(0, Vec::len);
+    check_answer(item_type, option_count, &answer)
+        .map_err(|e| ApiError::Validation(e.to_string()))?;
+    let answer_json = serde_json::to_value(&answer).map_err(|e| ApiError::Internal(e.into()))?;
+    let now = Utc::now();
+    let cutoff = now - Duration::seconds(state.settings.grace_seconds);
+    let outcome = store::save_response(
+        &state.db,
+        session_id,
+        placed.section_idx,
+        position,
+        &idempotency_key,
+        answer_json.clone(),
+        now,
+        cutoff,
+    )
+    .await?;
+    match outcome {
+        SaveOutcome::Saved(e) => Ok(SavedView {
+            position,
+            answer: e.answer,
+            saved_at: e.received_at,
+            replayed: false,
+        }),
+        SaveOutcome::Replayed(e) if e.position == position && e.answer == answer_json => {
+            Ok(SavedView {
+                position,
+                answer: e.answer,
+                saved_at: e.received_at,
+                replayed: true,
+            })
+        }
+        SaveOutcome::Replayed(_) => Err(ApiError::conflict(
+            "idempotency_key_reused",
+            "this Idempotency-Key was used for a different answer",
+        )),
+        SaveOutcome::Refused => {
+            let section = store::section(&state.db, session_id, placed.section_idx).await?;
+            match section {
+                Some(s) if s.status == store::PENDING => Err(ApiError::conflict(
+                    "section_not_open",
+                    "this item's section has not opened yet",
+                )),
+                _ => Err(ApiError::DeadlinePassed),
+            }
+        }
+    }
+}
+
+/// Closes the candidate's current section and opens the next, or finishes the session after the last.
+pub async fn submit_section(
+    state: &AppState,
+    principal: &Principal,
+    session_id: Uuid,
+) -> Result<SessionView, ApiError> {
+    let session = own_session(state, principal, session_id).await?;
+    if session.status != store::IN_PROGRESS {
+        return Err(ApiError::conflict(
+            "session_finished",
+            "the session is finished",
+        ));
+    }
+    advance(state, session_id, session.current_section, Utc::now()).await?;
+    view(state, principal, session_id).await
+}
+
+/// Finishes the candidate's session now, closing every section; grading and certification follow in the
+/// same transaction.
+pub async fn finish(
+    state: &AppState,
+    principal: &Principal,
+    session_id: Uuid,
+) -> Result<SessionView, ApiError> {
+    let session = own_session(state, principal, session_id).await?;
+    if session.status == store::IN_PROGRESS {
+        let now = Utc::now();
+        let txn = state.db.begin().await?;
+        if store::mark_finished(&txn, session_id, now).await? {
+            store::close_pending_sections(&txn, session_id, now).await?;
+            scoring::score_and_certify(state, &txn, session_id, now).await?;
+        }
+        txn.commit().await?;
+    }
+    view(state, principal, session_id).await
+}
+
+/// Closes section `idx` of a session if it is open, then opens the next section or, after the last,
+/// finishes, grades and certifies the session — all in one transaction. `true` when this call closed the
+/// section; `false` when another caller (a candidate's submit, the sweeper, another instance) had.
+pub async fn advance(
+    state: &AppState,
+    session_id: Uuid,
+    idx: i32,
+    now: DateTime<Utc>,
+) -> Result<bool, ApiError> {
+    let txn = state.db.begin().await?;
+    if !store::close_section(&txn, session_id, idx, now).await? {
+        txn.rollback().await?;
+        return Ok(false);
+    }
+    let sections = store::sections(&txn, session_id).await?;
+    match sections.iter().find(|s| s.idx == idx + 1) {
+        Some(next) => {
+            store::open_section(&txn, session_id, next.idx, next.time_limit_seconds, now).await?
+        }
+        None => {
+            if store::mark_finished(&txn, session_id, now).await? {
+                scoring::score_and_certify(state, &txn, session_id, now).await?;
+            }
+        }
+    }
+    txn.commit().await?;
+    Ok(true)
+}

@@ -1,0 +1,24 @@
+//! The flows that span the item bank and the store. Handlers call exactly one function here.
+
+pub mod accounts;
+pub mod authoring;
+pub mod bootstrap;
+pub mod certification;
+pub mod delivery;
+pub mod registration;
+pub mod scoring;
+pub mod sweeper;
+
+use std::sync::Arc;
+
+use crate::auth::KeyRing;
+use crate::config::Settings;
+use crate::store::Db;
+
+/// What every request and background job shares: the database, the settings and the keys.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub keys: Arc<KeyRing>,
+}

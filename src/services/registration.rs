@@ -1,0 +1,110 @@
+//! Registering candidates, creating sittings and registering candidates to sittings.
+
+use actix_web::web;
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use super::AppState;
+use crate::auth::secrets;
+use crate::domain::{DocumentNumber, FullName};
+use crate::error::ApiError;
+use crate::store::registration::{self as reg, Candidate, NewCandidate, Registration, Sitting};
+
+/// Registers a candidate; a document number already registered is a `duplicate_document` conflict.
+pub async fn create_candidate(
+    state: &AppState,
+    full_name: FullName,
+    document_number: DocumentNumber,
+    birth_date: Option<NaiveDate>,
+    citizenship: Option<String>,
+) -> Result<Candidate, ApiError> {
+    let new = NewCandidate {
+        full_name: full_name.into_inner(),
+        document_number: document_number.as_str().to_owned(),
+        birth_date,
+        citizenship,
+    };
+    reg::create_candidate(&state.db, new)
+        .await?
+        .map_err(|existing| {
+            ApiError::conflict(
+                "duplicate_document",
+                format!("this document is registered as candidate {existing}"),
+            )
+        })
+}
+
+/// Creates a sitting of the latest version of `blueprint_id`.
+pub async fn create_sitting(
+    state: &AppState,
+    blueprint_id: &str,
+    mode: &str,
+    opens_at: DateTime<Utc>,
+    closes_at: DateTime<Utc>,
+) -> Result<Sitting, ApiError> {
+    if !matches!(mode, "centre" | "online") {
+        return Err(ApiError::Validation(
+            "mode must be \"centre\" or \"online\"".into(),
+        ));
+    }
+    crate::domain::parse_window(opens_at, closes_at)?;
+    let bp = crate::store::bank::blueprint(&state.db, blueprint_id, None)
+        .await?
+        .ok_or_else(|| ApiError::Validation(format!("there is no blueprint {blueprint_id:?}")))?;
+    Ok(reg::create_sitting(
+        &state.db,
+        &bp.id,
+        bp.version as i32,
+        mode,
+        opens_at,
+        closes_at,
+    )
+    .await?)
+}
+
+/// Registers a candidate to a sitting and returns the registration with its access code, which exists
+/// only in this answer: the store keeps its hash.
+pub async fn register(
+    state: &AppState,
+    sitting_id: Uuid,
+    candidate_id: Uuid,
+) -> Result<(Registration, String), ApiError> {
+    let sitting = reg::sitting(&state.db, sitting_id)
+        .await?
+        .ok_or(ApiError::NotFound("sitting"))?;
+    if sitting.closes_at <= Utc::now() {
+        return Err(ApiError::conflict(
+            "sitting_closed",
+            "the sitting's window has closed",
+        ));
+    }
+    reg::candidate(&state.db, candidate_id)
+        .await?
+        .ok_or_else(|| ApiError::Validation(format!("there is no candidate {candidate_id}")))?;
+    if reg::is_registered(&state.db, sitting_id, candidate_id).await? {
+        return Err(ApiError::conflict(
+            "already_registered",
+            "the candidate is registered to this sitting already",
+        ));
+    }
+    let used = reg::attempts(&state.db, candidate_id, &sitting.blueprint_id).await?;
+    if used >= u64::from(state.settings.max_attempts) {
+        return Err(ApiError::conflict(
+            "attempts_exhausted",
+            format!(
+                "the candidate has used all {} attempts at {}",
+                state.settings.max_attempts, sitting.blueprint_id
+            ),
+        ));
+    }
+    let code = secrets::new_access_code();
+    let hashed = {
+        let code = code.clone();
+        web::block(move || secrets::hash_access_code(&code))
+            .await
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking pool: {e}")))?
+    };
+    let registration =
+        reg::create_registration(&state.db, sitting_id, candidate_id, &hashed).await?;
+    Ok((registration, code))
+}

@@ -1,0 +1,161 @@
+//! Grading a finished session: every response graded, each section scored (raw, max, percent, and θ by
+//! EAP with its standard error from the items' IRT parameters), and the blueprint's rules applied.
+
+use chrono::{DateTime, Utc};
+use item_bank::bank::Item;
+use item_bank::grading::{Answer, grade};
+use item_bank::irt::{AbilityMethod, ItemParams, estimate_ability};
+use sea_orm::DatabaseTransaction;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{AppState, certification};
+use crate::error::ApiError;
+use crate::store::results::{GradedRow, SessionResult, insert_grades, insert_result};
+use crate::store::{bank, delivery, registration};
+
+/// One section's score, as stored in the result and signed into the certificate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SectionScore {
+    pub id: String,
+    /// Credit earned (typed answers may earn partial credit).
+    pub raw: f64,
+    /// Items that count toward the score.
+    pub max: u32,
+    /// `raw / max × 100`, rounded to two decimals.
+    pub percent: f64,
+    /// Ability on the bank's logistic scale (EAP, N(0, 1) prior).
+    pub theta: f64,
+    /// The posterior standard deviation of `theta`.
+    pub se: f64,
+    /// Whether the section reached the pass percent.
+    pub passed: bool,
+}
+
+/// Grades and scores `session_id` inside `txn`, stores grades and result, and issues its certificate.
+pub async fn score_and_certify(
+    state: &AppState,
+    txn: &DatabaseTransaction,
+    session_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let session = delivery::session(txn, session_id)
+        .await?
+        .ok_or(ApiError::NotFound("session"))?;
+    let reg = registration::registration(txn, session.registration_id)
+        .await?
+        .ok_or(ApiError::NotFound("registration"))?;
+    let sitting = registration::sitting(txn, reg.sitting_id)
+        .await?
+        .ok_or(ApiError::NotFound("sitting"))?;
+    let candidate = registration::candidate(txn, reg.candidate_id)
+        .await?
+        .ok_or(ApiError::NotFound("candidate"))?;
+    let blueprint = bank::blueprint(txn, &sitting.blueprint_id, Some(sitting.blueprint_version))
+        .await?
+        .ok_or(ApiError::NotFound("blueprint"))?;
+    let placed = delivery::items(txn, session_id).await?;
+    let answers = delivery::latest_answers(txn, session_id).await?;
+    let keys: Vec<(String, i32)> = placed
+        .iter()
+        .map(|p| (p.item_id.clone(), p.item_version))
+        .collect();
+    let items = bank::item_versions(txn, &keys).await?;
+
+    let mut rows = Vec::with_capacity(placed.len());
+    let mut per_section: Vec<Vec<(&Item, f64, bool)>> = vec![Vec::new(); blueprint.sections.len()];
+    for p in &placed {
+        let item = items
+            .get(&(p.item_id.clone(), p.item_version))
+            .ok_or_else(|| {
+                ApiError::Internal(anyhow::anyhow!(
+                    "item {} v{} is missing",
+                    p.item_id,
+                    p.item_version
+                ))
+            })?;
+        let order: Vec<String> = serde_json::from_value(p.option_order.clone()).unwrap_or_default();
+        let event = answers.get(&p.position);
+        let answer: Option<Answer> =
+            event.and_then(|e| serde_json::from_value(e.answer.clone()).ok());
+        let graded = grade(item, &order, answer.as_ref());
+        if let Some(list) = per_section.get_mut(p.section_idx as usize) {
+            list.push((item, graded.credit, graded.correct));
+        }
+        rows.push(GradedRow {
+            position: p.position,
+            response_event_id: event.map(|e| e.id),
+            credit: graded.credit,
+            correct: graded.correct,
+            detail: graded
+                .text
+                .as_ref()
+                .map(|t| serde_json::to_value(t).unwrap_or_default()),
+        });
+    }
+    let sections: Vec<SectionScore> = blueprint
+        .sections
+        .iter()
+        .zip(&per_section)
+        .map(|(spec, graded)| score_section(&spec.id, graded, blueprint.rules.pass_min_percent))
+        .collect();
+    let percents: Vec<f64> = sections.iter().map(|s| s.percent).collect();
+    let (level, decision) = blueprint.judge(&percents);
+
+    insert_grades(txn, session_id, rows).await?;
+    insert_result(
+        txn,
+        SessionResult {
+            session_id,
+            sections: serde_json::to_value(&sections).map_err(|e| ApiError::Internal(e.into()))?,
+            level: level.clone(),
+            decision: decision.as_str().to_owned(),
+            graded_at: now,
+        },
+    )
+    .await?;
+    let input = certification::CertificateInput {
+        session_id,
+        sitting_id: sitting.id,
+        blueprint: blueprint.id.clone(),
+        blueprint_version: blueprint.version,
+        taken_at: session.started_at,
+        full_name: candidate.full_name,
+        document_number: candidate.document_number,
+        sections,
+        level,
+        decision: decision.as_str().to_owned(),
+    };
+    certification::certify(state, txn, input, now).await?;
+    Ok(())
+}
+
+/// Scores one section from its graded items: (item, credit, fully correct).
+fn score_section(id: &str, graded: &[(&Item, f64, bool)], pass_min_percent: f64) -> SectionScore {
+    let raw: f64 = graded.iter().map(|(_, credit, _)| credit).sum();
+    let max = graded.len() as u32;
+    let percent = if max == 0 {
+        0.0
+    } else {
+        (raw / f64::from(max) * 10000.0).round() / 100.0
+    };
+    let params: Vec<ItemParams> = graded
+        .iter()
+        .map(|(item, ..)| item.irt.params.clone())
+        .collect();
+    let responses: Vec<Option<u8>> = graded
+        .iter()
+        .map(|(_, _, correct)| Some(u8::from(*correct)))
+        .collect();
+    let ability = estimate_ability(&params, &responses, AbilityMethod::Eap);
+    SectionScore {
+        id: id.to_owned(),
+        raw,
+        max,
+        percent,
+        theta: (ability.theta * 1000.0).round() / 1000.0,
+        se: (ability.se * 1000.0).round() / 1000.0,
+        passed: percent + 1e-9 >= pass_min_percent,
+    }
+}

@@ -1,0 +1,49 @@
+//! The background job that closes sections whose time ran out, even when the candidate never comes back.
+//!
+//! Every instance runs one. Each close is a conditional update, so instances sharing a database never close
+//! a section twice: the one whose update matched does the follow-up (open the next section or finish).
+
+use std::time::Duration;
+
+use chrono::Utc;
+
+use super::{AppState, delivery};
+use crate::store;
+
+/// How many expired sections one sweep handles before it yields.
+const BATCH: u64 = 200;
+
+/// Runs sweeps forever at the configured interval.
+pub async fn run(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(
+        state.settings.sweep_interval_seconds.max(1),
+    ));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = sweep_once(&state).await {
+            tracing::error!(error = %format!("{e:#}"), "sweep failed");
+        }
+        if let Err(e) = state.keys.refresh(&state.db).await {
+            tracing::error!(error = %format!("{e:#}"), "refreshing the public keys failed");
+        }
+    }
+}
+
+/// Closes every section whose deadline and grace have passed; returns how many this call closed.
+pub async fn sweep_once(state: &AppState) -> anyhow::Result<usize> {
+    let mut closed = 0;
+    loop {
+        let now = Utc::now();
+        let cutoff = now - chrono::Duration::seconds(state.settings.grace_seconds);
+        let expired = store::delivery::expired_sections(&state.db, cutoff, BATCH).await?;
+        for &(session_id, idx) in &expired {
+            if delivery::advance(state, session_id, idx, now).await? {
+                closed += 1;
+            }
+        }
+        if (expired.len() as u64) < BATCH {
+            return Ok(closed);
+        }
+    }
+}

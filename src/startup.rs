@@ -1,0 +1,86 @@
+//! Building the application: open the store, keys and bank, then serve. Tests start it on port 0.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use tracing_actix_web::TracingLogger;
+
+use crate::auth::KeyRing;
+use crate::config::Settings;
+pub use crate::services::AppState;
+use crate::services::{bootstrap, sweeper};
+use crate::{error, routes, store};
+
+/// A built, bound, not yet running server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+impl Application {
+    /// Migrates the database, loads or creates the signing key, imports the starter bank into an empty
+    /// database, creates `admin` when there is no user, and binds the listener.
+    pub async fn build(
+        settings: Settings,
+        admin_password: Option<String>,
+    ) -> anyhow::Result<Application> {
+        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+            format!(
+                "creating the data directory {}",
+                settings.data_dir.display()
+            )
+        })?;
+        let db =
+            store::connect(&settings.effective_database_url(), settings.max_connections).await?;
+        let keys = Arc::new(KeyRing::open(&settings.data_dir, &db).await?);
+        bootstrap::ensure_bank(&db, &settings.content_dir).await?;
+        bootstrap::ensure_admin(&db, admin_password).await?;
+        let listener = TcpListener::bind(settings.bind)
+            .with_context(|| format!("binding {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let state = AppState {
+            db,
+            settings: Arc::new(settings),
+            keys,
+        };
+        let data = web::Data::new(state.clone());
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(TracingLogger::default())
+                .app_data(data.clone())
+                .app_data(error::json_config())
+                .app_data(error::query_config())
+                .app_data(error::path_config())
+                .configure(routes::configure)
+        })
+        .listen(listener)?
+        .run();
+        Ok(Application {
+            port,
+            server,
+            state,
+        })
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The state the server shares with its sweeper (tests reach the database through it).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until stopped, with the sweeper running beside it.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let sweeper = tokio::spawn(sweeper::run(self.state.clone()));
+        let result = self.server.await;
+        sweeper.abort();
+        result
+    }
+}

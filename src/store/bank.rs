@@ -1,0 +1,164 @@
+//! Items, media and blueprints in the database.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use item_bank::bank::{Blueprint, Content, Item};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+
+use super::Db;
+use super::entity::{blueprint, item, media};
+
+/// Whether the bank holds no item yet.
+pub async fn is_empty(db: &Db) -> Result<bool, sea_orm::DbErr> {
+    Ok(item::Entity::find().count(db).await? == 0)
+}
+
+/// Imports a content directory in one transaction: every item, medium and blueprint, or none.
+pub async fn import(db: &Db, content: &Content) -> anyhow::Result<()> {
+    let txn = db.begin().await?;
+    let now = Utc::now();
+    for it in &content.items {
+        item::Entity::insert(item::ActiveModel {
+            id: Set(it.id.clone()),
+            version: Set(it.version as i32),
+            section: Set(it.section.clone()),
+            level: Set(it.level.as_str().to_owned()),
+            topic: Set(it.topic.clone()),
+            item_type: Set(it.item_type.as_str().to_owned()),
+            status: Set("active".to_owned()),
+            body: Set(serde_json::to_value(it)?),
+            created_at: Set(now),
+        })
+        .exec(&txn)
+        .await?;
+    }
+    for (path, bytes) in &content.media {
+        media::Entity::insert(media::ActiveModel {
+            id: Set(path.clone()),
+            content_type: Set(content_type(path).to_owned()),
+            bytes: Set(bytes.clone()),
+        })
+        .on_conflict_do_nothing_on([media::Column::Id])
+        .exec(&txn)
+        .await?;
+    }
+    for bp in &content.blueprints {
+        insert_blueprint_in(&txn, bp).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next() {
+        Some("ogg" | "opus" | "oga") => "audio/ogg",
+        Some("mp3") => "audio/mpeg",
+        Some("wav") => "audio/wav",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Every active item of `section`, highest version of each id.
+pub async fn active_items(db: &Db, sections: &[String]) -> anyhow::Result<Vec<Item>> {
+    let rows = item::Entity::find()
+        .filter(item::Column::Status.eq("active"))
+        .filter(item::Column::Section.is_in(sections.iter().cloned()))
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .map(|r| Ok(serde_json::from_value(r.body)?))
+        .collect()
+}
+
+/// The exact item versions named, keyed by (id, version).
+pub async fn item_versions(
+    db: &impl sea_orm::ConnectionTrait,
+    keys: &[(String, i32)],
+) -> anyhow::Result<HashMap<(String, i32), Item>> {
+    let mut cond = Condition::any();
+    for (id, version) in keys {
+        cond = cond.add(
+            Condition::all()
+                .add(item::Column::Id.eq(id.clone()))
+                .add(item::Column::Version.eq(*version)),
+        );
+    }
+    let rows = item::Entity::find().filter(cond).all(db).await?;
+    rows.into_iter()
+        .map(|r| Ok(((r.id.clone(), r.version), serde_json::from_value(r.body)?)))
+        .collect()
+}
+
+/// A medium's content type and bytes.
+pub async fn media(db: &Db, id: &str) -> Result<Option<(String, Vec<u8>)>, sea_orm::DbErr> {
+    Ok(media::Entity::find_by_id(id.to_owned())
+        .one(db)
+        .await?
+        .map(|m| (m.content_type, m.bytes)))
+}
+
+async fn insert_blueprint_in(
+    db: &impl sea_orm::ConnectionTrait,
+    bp: &Blueprint,
+) -> anyhow::Result<()> {
+    blueprint::Entity::insert(blueprint::ActiveModel {
+        id: Set(bp.id.clone()),
+        version: Set(bp.version as i32),
+        body: Set(serde_json::to_value(bp)?),
+        created_at: Set(Utc::now()),
+    })
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+/// Stores a new blueprint version; `Ok(false)` when that id and version exist already.
+pub async fn insert_blueprint(db: &Db, bp: &Blueprint) -> anyhow::Result<bool> {
+    if blueprint::Entity::find_by_id((bp.id.clone(), bp.version as i32))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Ok(false);
+    }
+    insert_blueprint_in(db, bp).await?;
+    Ok(true)
+}
+
+/// The latest version of a blueprint, or a given one.
+pub async fn blueprint(
+    db: &impl sea_orm::ConnectionTrait,
+    id: &str,
+    version: Option<i32>,
+) -> anyhow::Result<Option<Blueprint>> {
+    let mut q = blueprint::Entity::find().filter(blueprint::Column::Id.eq(id));
+    if let Some(v) = version {
+        q = q.filter(blueprint::Column::Version.eq(v));
+    }
+    match q.order_by_desc(blueprint::Column::Version).one(db).await? {
+        Some(row) => Ok(Some(serde_json::from_value(row.body)?)),
+        None => Ok(None),
+    }
+}
+
+/// The latest version of every blueprint.
+pub async fn latest_blueprints(db: &Db) -> anyhow::Result<Vec<Blueprint>> {
+    let rows = blueprint::Entity::find()
+        .order_by_asc(blueprint::Column::Id)
+        .order_by_desc(blueprint::Column::Version)
+        .all(db)
+        .await?;
+    let mut out: Vec<Blueprint> = Vec::new();
+    for row in rows {
+        if out.last().is_none_or(|b: &Blueprint| b.id != row.id) {
+            out.push(serde_json::from_value(row.body)?);
+        }
+    }
+    Ok(out)
+}

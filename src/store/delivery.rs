@@ -1,0 +1,345 @@
+//! Sessions, their sections and items, and the responses candidates save.
+//!
+//! Every state change is a conditional update (`… WHERE status = 'open'`), so that several instances and
+//! the sweeper can race on one session and exactly one of them wins each transition.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set, Statement, sea_query::Expr,
+};
+use uuid::Uuid;
+
+use super::entity::{response_event, session, session_item, session_section};
+use super::{Db, is_postgres};
+
+pub use response_event::Model as ResponseEvent;
+pub use session::Model as Session;
+pub use session_item::Model as SessionItem;
+pub use session_section::Model as SessionSection;
+
+/// Session statuses.
+pub const IN_PROGRESS: &str = "in_progress";
+pub const FINISHED: &str = "finished";
+/// Section statuses.
+pub const PENDING: &str = "pending";
+pub const OPEN: &str = "open";
+pub const CLOSED: &str = "closed";
+
+/// A session about to be stored: its seed, its sections (id, time limit) and its items.
+pub struct NewSession {
+    pub registration_id: Uuid,
+    pub seed: i64,
+    pub sections: Vec<(String, i32)>,
+    /// (position, section index, item id, item version, item type, option order)
+    pub items: Vec<(i32, i32, String, i32, String, Vec<String>)>,
+}
+
+pub async fn session(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<Session>, sea_orm::DbErr> {
+    session::Entity::find_by_id(id).one(db).await
+}
+
+pub async fn session_for_registration(
+    db: &Db,
+    registration_id: Uuid,
+) -> Result<Option<Session>, sea_orm::DbErr> {
+    session::Entity::find()
+        .filter(session::Column::RegistrationId.eq(registration_id))
+        .one(db)
+        .await
+}
+
+/// Stores a new session with its first section open from `now`. Returns `None` when the registration has
+/// a session already (a concurrent start won); the caller then resumes that one.
+pub async fn create_session(
+    db: &Db,
+    new: NewSession,
+    now: DateTime<Utc>,
+) -> Result<Option<Session>, sea_orm::DbErr> {
+    use sea_orm::TransactionTrait;
+    let txn = db.begin().await?;
+    let row = session::Model {
+        id: Uuid::now_v7(),
+        registration_id: new.registration_id,
+        seed: new.seed,
+        status: IN_PROGRESS.to_owned(),
+        current_section: 0,
+        started_at: now,
+        finished_at: None,
+    };
+    let inserted = session::Entity::insert(session::ActiveModel::from(row.clone()))
+        .on_conflict_do_nothing_on([session::Column::RegistrationId])
+        .exec(&txn)
+        .await?;
+    if matches!(inserted, sea_orm::TryInsertResult::Conflicted) {
+        txn.rollback().await?;
+        return Ok(None);
+    }
+    let sections = new
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(idx, (section_id, limit))| {
+            let first = idx == 0;
+            session_section::ActiveModel {
+                session_id: Set(row.id),
+                idx: Set(idx as i32),
+                section_id: Set(section_id.clone()),
+                status: Set(if first { OPEN } else { PENDING }.to_owned()),
+                time_limit_seconds: Set(*limit),
+                opened_at: Set(first.then_some(now)),
+                deadline: Set(first.then(|| now + Duration::seconds(i64::from(*limit)))),
+                closed_at: Set(None),
+            }
+        });
+    session_section::Entity::insert_many(sections)
+        .exec(&txn)
+        .await?;
+    let items = new.items.into_iter().map(
+        |(position, section_idx, item_id, version, item_type, order)| session_item::ActiveModel {
+            session_id: Set(row.id),
+            position: Set(position),
+            section_idx: Set(section_idx),
+            item_id: Set(item_id),
+            item_version: Set(version),
+            item_type: Set(item_type),
+            option_order: Set(serde_json::json!(order)),
+        },
+    );
+    session_item::Entity::insert_many(items).exec(&txn).await?;
+    txn.commit().await?;
+    Ok(Some(row))
+}
+
+pub async fn sections(
+    db: &impl ConnectionTrait,
+    session_id: Uuid,
+) -> Result<Vec<SessionSection>, sea_orm::DbErr> {
+    session_section::Entity::find()
+        .filter(session_section::Column::SessionId.eq(session_id))
+        .order_by_asc(session_section::Column::Idx)
+        .all(db)
+        .await
+}
+
+pub async fn items(
+    db: &impl ConnectionTrait,
+    session_id: Uuid,
+) -> Result<Vec<SessionItem>, sea_orm::DbErr> {
+    session_item::Entity::find()
+        .filter(session_item::Column::SessionId.eq(session_id))
+        .order_by_asc(session_item::Column::Position)
+        .all(db)
+        .await
+}
+
+pub async fn item_at(
+    db: &Db,
+    session_id: Uuid,
+    position: i32,
+) -> Result<Option<SessionItem>, sea_orm::DbErr> {
+    session_item::Entity::find_by_id((session_id, position))
+        .one(db)
+        .await
+}
+
+pub async fn section(
+    db: &Db,
+    session_id: Uuid,
+    idx: i32,
+) -> Result<Option<SessionSection>, sea_orm::DbErr> {
+    session_section::Entity::find_by_id((session_id, idx))
+        .one(db)
+        .await
+}
+
+/// The latest saved answer at each position (the full history stays in `response_events`).
+pub async fn latest_answers(
+    db: &impl ConnectionTrait,
+    session_id: Uuid,
+) -> Result<HashMap<i32, ResponseEvent>, sea_orm::DbErr> {
+    let events = response_event::Entity::find()
+        .filter(response_event::Column::SessionId.eq(session_id))
+        .order_by_asc(response_event::Column::ReceivedAt)
+        .order_by_asc(response_event::Column::Id)
+        .all(db)
+        .await?;
+    Ok(events.into_iter().map(|e| (e.position, e)).collect())
+}
+
+/// What became of a save.
+pub enum SaveOutcome {
+    /// Stored now.
+    Saved(ResponseEvent),
+    /// This idempotency key was used before; the earlier event stands.
+    Replayed(ResponseEvent),
+    /// The section is not open or its deadline (with grace) has passed; nothing was stored.
+    Refused,
+}
+
+/// Appends an answer, in one statement that also checks that the section is open and that its deadline
+/// is not before `cutoff` (now less the grace). On PostgreSQL the check takes a share lock on the section
+/// row, so a concurrent close waits for the save or the save sees the close: an acknowledged answer is
+/// always one the section accepted.
+pub async fn save_response(
+    db: &Db,
+    session_id: Uuid,
+    section_idx: i32,
+    position: i32,
+    idempotency_key: &str,
+    answer: serde_json::Value,
+    now: DateTime<Utc>,
+    cutoff: DateTime<Utc>,
+) -> Result<SaveOutcome, sea_orm::DbErr> {
+    let id = Uuid::now_v7();
+    let (backend, sql) = if is_postgres(db) {
+        (
+            DbBackend::Postgres,
+            "INSERT INTO response_events (id, session_id, position, idempotency_key, answer, received_at) \
+             SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM session_sections \
+             WHERE session_id = $7 AND idx = $8 AND status = 'open' AND deadline >= $9 FOR SHARE) \
+             ON CONFLICT (session_id, idempotency_key) DO NOTHING",
+        )
+    } else {
+        (
+            DbBackend::Sqlite,
+            "INSERT INTO response_events (id, session_id, position, idempotency_key, answer, received_at) \
+             SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM session_sections \
+             WHERE session_id = ? AND idx = ? AND status = 'open' AND deadline >= ?) \
+             ON CONFLICT (session_id, idempotency_key) DO NOTHING",
+        )
+    };
+    let stmt = Statement::from_sql_and_values(
+        backend,
+        sql,
+        [
+            id.into(),
+            session_id.into(),
+            position.into(),
+            idempotency_key.into(),
+            answer.clone().into(),
+            now.into(),
+            session_id.into(),
+            section_idx.into(),
+            cutoff.into(),
+        ],
+    );
+    if db.execute_raw(stmt).await?.rows_affected() == 1 {
+        return Ok(SaveOutcome::Saved(ResponseEvent {
+            id,
+            session_id,
+            position,
+            idempotency_key: idempotency_key.to_owned(),
+            answer,
+            received_at: now,
+        }));
+    }
+    let earlier = response_event::Entity::find()
+        .filter(response_event::Column::SessionId.eq(session_id))
+        .filter(response_event::Column::IdempotencyKey.eq(idempotency_key))
+        .one(db)
+        .await?;
+    Ok(earlier.map_or(SaveOutcome::Refused, SaveOutcome::Replayed))
+}
+
+/// Closes section `idx` if it is still open; `true` for the one caller that closed it.
+pub async fn close_section(
+    db: &impl ConnectionTrait,
+    session_id: Uuid,
+    idx: i32,
+    now: DateTime<Utc>,
+) -> Result<bool, sea_orm::DbErr> {
+    let res = session_section::Entity::update_many()
+        .col_expr(session_section::Column::Status, Expr::value(CLOSED))
+        .col_expr(session_section::Column::ClosedAt, Expr::value(now))
+        .filter(session_section::Column::SessionId.eq(session_id))
+        .filter(session_section::Column::Idx.eq(idx))
+        .filter(session_section::Column::Status.eq(OPEN))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Opens pending section `idx` from `now` and makes it the session's current section.
+pub async fn open_section(
+    db: &impl ConnectionTrait,
+    session_id: Uuid,
+    idx: i32,
+    time_limit_seconds: i32,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    session_section::Entity::update_many()
+        .col_expr(session_section::Column::Status, Expr::value(OPEN))
+        .col_expr(session_section::Column::OpenedAt, Expr::value(now))
+        .col_expr(
+            session_section::Column::Deadline,
+            Expr::value(now + Duration::seconds(i64::from(time_limit_seconds))),
+        )
+        .filter(session_section::Column::SessionId.eq(session_id))
+        .filter(session_section::Column::Idx.eq(idx))
+        .filter(session_section::Column::Status.eq(PENDING))
+        .exec(db)
+        .await?;
+    session::Entity::update_many()
+        .col_expr(session::Column::CurrentSection, Expr::value(idx))
+        .filter(session::Column::Id.eq(session_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Marks the session finished if it was in progress; `true` for the one caller that did.
+pub async fn mark_finished(
+    db: &impl ConnectionTrait,
+    session_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, sea_orm::DbErr> {
+    let res = session::Entity::update_many()
+        .col_expr(session::Column::Status, Expr::value(FINISHED))
+        .col_expr(session::Column::FinishedAt, Expr::value(now))
+        .filter(session::Column::Id.eq(session_id))
+        .filter(session::Column::Status.eq(IN_PROGRESS))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Closes every still-pending section of a finishing session, so none is left to open.
+pub async fn close_pending_sections(
+    db: &impl ConnectionTrait,
+    session_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    session_section::Entity::update_many()
+        .col_expr(session_section::Column::Status, Expr::value(CLOSED))
+        .col_expr(session_section::Column::ClosedAt, Expr::value(now))
+        .filter(session_section::Column::SessionId.eq(session_id))
+        .filter(session_section::Column::Status.is_in([PENDING, OPEN]))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Up to `limit` open sections whose deadline is before `cutoff`, oldest first.
+pub async fn expired_sections(
+    db: &Db,
+    cutoff: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<(Uuid, i32)>, sea_orm::DbErr> {
+    session_section::Entity::find()
+        .select_only()
+        .column(session_section::Column::SessionId)
+        .column(session_section::Column::Idx)
+        .filter(session_section::Column::Status.eq(OPEN))
+        .filter(session_section::Column::Deadline.lt(cutoff))
+        .order_by_asc(session_section::Column::Deadline)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await
+}

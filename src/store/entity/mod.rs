@@ -1,0 +1,19 @@
+//! The sea-orm entities, one per table. Never wire types: routes map them to response types.
+
+pub mod api_client;
+pub mod blueprint;
+pub mod candidate;
+pub mod certificate;
+pub mod feed_event;
+pub mod graded_response;
+pub mod item;
+pub mod media;
+pub mod registration;
+pub mod response_event;
+pub mod result;
+pub mod session;
+pub mod session_item;
+pub mod session_section;
+pub mod signing_key;
+pub mod sitting;
+pub mod user;

@@ -1,0 +1,44 @@
+//! Persistence: the sea-orm entities and the queries the services run. Nothing outside this module
+//! imports sea-orm's query API.
+
+pub mod accounts;
+pub mod bank;
+pub mod delivery;
+pub mod entity;
+pub mod registration;
+pub mod results;
+pub mod signing_keys;
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+
+/// A pool of connections to the database; cheap to clone.
+pub type Db = DatabaseConnection;
+
+/// Opens the database at `url` and brings its schema up to date. SQLite runs in WAL mode with full
+/// synchronous commits, so an acknowledged write survives a crash or power loss.
+pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
+    let mut options = ConnectOptions::new(url);
+    options
+        .max_connections(max_connections)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(30))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
+                .busy_timeout(Duration::from_secs(30))
+                .foreign_keys(true)
+                .create_if_missing(true)
+        });
+    let db = Database::connect(options).await?;
+    Migrator::up(&db, None).await?;
+    Ok(db)
+}
+
+/// Whether `db` is PostgreSQL (some statements differ).
+pub fn is_postgres(db: &Db) -> bool {
+    db.get_database_backend() == DbBackend::Postgres
+}

@@ -1,0 +1,155 @@
+//! Candidates, sittings and registrations.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ColumnTrait, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QuerySelect, RelationTrait,
+};
+use uuid::Uuid;
+
+use super::Db;
+use super::entity::{candidate, registration, session, session_item, sitting};
+
+pub use candidate::Model as Candidate;
+pub use registration::Model as Registration;
+pub use sitting::Model as Sitting;
+
+/// The fields of a new candidate.
+pub struct NewCandidate {
+    pub full_name: String,
+    pub document_number: String,
+    pub birth_date: Option<NaiveDate>,
+    pub citizenship: Option<String>,
+}
+
+/// Creates a candidate; `Err(existing id)` when the document number is already registered.
+pub async fn create_candidate(
+    db: &Db,
+    c: NewCandidate,
+) -> Result<Result<Candidate, Uuid>, sea_orm::DbErr> {
+    if let Some(existing) = candidate::Entity::find()
+        .filter(candidate::Column::DocumentNumber.eq(&c.document_number))
+        .one(db)
+        .await?
+    {
+        return Ok(Err(existing.id));
+    }
+    let row = candidate::Model {
+        id: Uuid::now_v7(),
+        full_name: c.full_name,
+        document_number: c.document_number,
+        birth_date: c.birth_date,
+        citizenship: c.citizenship,
+        created_at: Utc::now(),
+    };
+    candidate::Entity::insert(candidate::ActiveModel::from(row.clone()))
+        .exec(db)
+        .await?;
+    Ok(Ok(row))
+}
+
+pub async fn candidate(
+    db: &impl sea_orm::ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<Candidate>, sea_orm::DbErr> {
+    candidate::Entity::find_by_id(id).one(db).await
+}
+
+/// Creates a sitting.
+pub async fn create_sitting(
+    db: &Db,
+    blueprint_id: &str,
+    blueprint_version: i32,
+    mode: &str,
+    opens_at: DateTime<Utc>,
+    closes_at: DateTime<Utc>,
+) -> Result<Sitting, sea_orm::DbErr> {
+    let row = sitting::Model {
+        id: Uuid::now_v7(),
+        blueprint_id: blueprint_id.to_owned(),
+        blueprint_version,
+        mode: mode.to_owned(),
+        opens_at,
+        closes_at,
+        created_at: Utc::now(),
+    };
+    sitting::Entity::insert(sitting::ActiveModel::from(row.clone()))
+        .exec(db)
+        .await?;
+    Ok(row)
+}
+
+pub async fn sitting(
+    db: &impl sea_orm::ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<Sitting>, sea_orm::DbErr> {
+    sitting::Entity::find_by_id(id).one(db).await
+}
+
+pub async fn registration(
+    db: &impl sea_orm::ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<Registration>, sea_orm::DbErr> {
+    registration::Entity::find_by_id(id).one(db).await
+}
+
+/// Whether the candidate is already registered to the sitting.
+pub async fn is_registered(
+    db: &Db,
+    sitting_id: Uuid,
+    candidate_id: Uuid,
+) -> Result<bool, sea_orm::DbErr> {
+    Ok(registration::Entity::find()
+        .filter(registration::Column::SittingId.eq(sitting_id))
+        .filter(registration::Column::CandidateId.eq(candidate_id))
+        .count(db)
+        .await?
+        > 0)
+}
+
+/// How many registrations the candidate has for sittings of `blueprint_id` (each is a paid attempt).
+pub async fn attempts(
+    db: &Db,
+    candidate_id: Uuid,
+    blueprint_id: &str,
+) -> Result<u64, sea_orm::DbErr> {
+    registration::Entity::find()
+        .join(JoinType::InnerJoin, registration::Relation::Sitting.def())
+        .filter(registration::Column::CandidateId.eq(candidate_id))
+        .filter(sitting::Column::BlueprintId.eq(blueprint_id))
+        .count(db)
+        .await
+}
+
+/// Creates a registration with the hash of its access code.
+pub async fn create_registration(
+    db: &Db,
+    sitting_id: Uuid,
+    candidate_id: Uuid,
+    access_code_hash: &str,
+) -> Result<Registration, sea_orm::DbErr> {
+    let row = registration::Model {
+        id: Uuid::now_v7(),
+        sitting_id,
+        candidate_id,
+        access_code_hash: access_code_hash.to_owned(),
+        created_at: Utc::now(),
+    };
+    registration::Entity::insert(registration::ActiveModel::from(row.clone()))
+        .exec(db)
+        .await?;
+    Ok(row)
+}
+
+/// Every item id the candidate has been shown in any session, for retakes.
+pub async fn items_seen(db: &Db, candidate_id: Uuid) -> Result<Vec<String>, sea_orm::DbErr> {
+    session_item::Entity::find()
+        .select_only()
+        .column(session_item::Column::ItemId)
+        .distinct()
+        .join(JoinType::InnerJoin, session_item::Relation::Session.def())
+        .join(JoinType::InnerJoin, session::Relation::Registration.def())
+        .filter(registration::Column::CandidateId.eq(candidate_id))
+        .into_tuple()
+        .all(db)
+        .await
+}

@@ -1,0 +1,383 @@
+//! Sitting the test: the drawn form, durable and idempotent saves, the server's deadlines, the sweeper,
+//! and the boundary between candidates.
+
+use std::collections::HashSet;
+
+use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::{Value, json};
+use synaq::store::entity::{response_event, session, session_item};
+
+use crate::helpers::{assert_problem, spawn_app};
+
+fn section<'a>(session: &'a Value, id: &str) -> &'a Value {
+    session["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == id)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_form_follows_the_blueprint_and_reveals_no_key() {
+    let app = spawn_app().await;
+    let (token, s) = app.started_session().await;
+    assert_eq!(s["status"], "in_progress");
+    assert_eq!(s["current_section"], "listening");
+    let listening = section(&s, "listening");
+    assert_eq!(listening["status"], "open");
+    assert_eq!(listening["items"].as_array().unwrap().len(), 20);
+    assert!(listening["remaining_seconds"].as_i64().unwrap() > 1400);
+    let reading = section(&s, "reading");
+    assert_eq!(reading["status"], "pending");
+    assert!(
+        reading["items"].as_array().unwrap().is_empty(),
+        "a pending section shows no items"
+    );
+
+    let text = s.to_string();
+    for secret in [
+        "\"key\"",
+        "\"accept\"",
+        "\"irt\"",
+        "\"transcript\"",
+        "\"text_key\"",
+        "provisional",
+        "\"b\":",
+    ] {
+        assert!(
+            !text.contains(secret),
+            "the candidate's view contains {secret}"
+        );
+    }
+    let session_id = s["id"].as_str().unwrap();
+    let stored = session_item::Entity::find()
+        .filter(session_item::Column::SessionId.eq(uuid::Uuid::parse_str(session_id).unwrap()))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 60);
+    let ids: HashSet<&str> = stored.iter().map(|i| i.item_id.as_str()).collect();
+    assert_eq!(ids.len(), 60, "no item twice");
+
+    // Every listening item has real audio, served only to its candidate.
+    let first = &listening["items"][0];
+    let url = first["media"]["url"].as_str().unwrap();
+    let audio = app.get(url, &token).await;
+    assert_eq!(audio.status(), StatusCode::OK);
+    assert_eq!(audio.headers()["content-type"], "audio/ogg");
+    assert_eq!(&audio.bytes().await.unwrap()[..4], b"OggS");
+    let (other, _) = app.started_session().await;
+    assert_problem(
+        app.get(url, &other).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn starting_again_resumes_and_the_form_can_be_rebuilt_from_its_seed() {
+    let app = spawn_app().await;
+    let (token, s) = app.started_session().await;
+    let again = app.post("/api/v1/sessions", &token, json!({})).await;
+    assert_eq!(again.status(), StatusCode::OK);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["id"], s["id"]);
+    assert_eq!(
+        section(&again, "listening")["items"],
+        section(&s, "listening")["items"]
+    );
+
+    let id = uuid::Uuid::parse_str(s["id"].as_str().unwrap()).unwrap();
+    let row = session::Entity::find_by_id(id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let bp = synaq::store::bank::blueprint(&app.state.db, "kaztest-a1-preselection", None)
+        .await
+        .unwrap()
+        .unwrap();
+    let bank =
+        synaq::store::bank::active_items(&app.state.db, &["listening".into(), "reading".into()])
+            .await
+            .unwrap();
+    let rebuilt =
+        item_bank::assembly::draw_form(&bp, &bank, &HashSet::new(), row.seed as u64).unwrap();
+    let stored = session_item::Entity::find()
+        .filter(session_item::Column::SessionId.eq(id))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    let rebuilt_items: Vec<(String, Vec<String>)> = rebuilt
+        .sections
+        .iter()
+        .flat_map(|s| {
+            s.items
+                .iter()
+                .map(|p| (p.item_id.clone(), p.option_order.clone()))
+        })
+        .collect();
+    let mut stored_sorted = stored.clone();
+    stored_sorted.sort_by_key(|i| i.position);
+    let stored_items: Vec<(String, Vec<String>)> = stored_sorted
+        .iter()
+        .map(|i| {
+            (
+                i.item_id.clone(),
+                serde_json::from_value(i.option_order.clone()).unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rebuilt_items, stored_items,
+        "the stored seed rebuilds the exact form and option orders"
+    );
+}
+
+#[tokio::test]
+async fn saves_are_idempotent_replace_earlier_answers_and_keep_history() {
+    let app = spawn_app().await;
+    let (token, s) = app.started_session().await;
+    let id = s["id"].as_str().unwrap();
+    let first = app
+        .put_answer(id, 1, &token, "k1", json!({"choice": "a"}))
+        .await;
+    assert_eq!(first.status(), StatusCode::OK);
+    let first: Value = first.json().await.unwrap();
+    assert_eq!(first["replayed"], false);
+    let retry = app
+        .put_answer(id, 1, &token, "k1", json!({"choice": "a"}))
+        .await;
+    let retry: Value = retry.json().await.unwrap();
+    assert_eq!(retry["replayed"], true);
+    assert_eq!(retry["saved_at"], first["saved_at"]);
+    let reused = app
+        .put_answer(id, 1, &token, "k1", json!({"choice": "b"}))
+        .await;
+    assert_problem(reused, StatusCode::CONFLICT, "idempotency_key_reused").await;
+    let later = app
+        .put_answer(id, 1, &token, "k2", json!({"choice": "c"}))
+        .await;
+    assert_eq!(later.status(), StatusCode::OK);
+
+    let view: Value = app
+        .get(&format!("/api/v1/sessions/{id}"), &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        section(&view, "listening")["items"][0]["response"],
+        json!({"choice": "c"})
+    );
+    let events = response_event::Entity::find()
+        .filter(response_event::Column::SessionId.eq(uuid::Uuid::parse_str(id).unwrap()))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        events, 2,
+        "the history keeps both saves, the retry added nothing"
+    );
+
+    for (answer, code) in [
+        (json!({"choice": "z"}), "validation_failed"),
+        (json!({"text": "сөз"}), "validation_failed"),
+        (json!({"colour": "red"}), "validation_failed"),
+    ] {
+        assert_problem(
+            app.put_answer(id, 1, &token, "k3", answer).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+        )
+        .await;
+    }
+    let no_key = app
+        .client
+        .put(app.url(&format!("/api/v1/sessions/{id}/responses/1")))
+        .bearer_auth(&token)
+        .json(&json!({"answer": {"choice": "a"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(
+        no_key,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_problem(
+        app.put_answer(id, 999, &token, "k4", json!({"choice": "a"}))
+            .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    // Reading items wait for their section.
+    assert_problem(
+        app.put_answer(id, 21, &token, "k5", json!({"choice": "a"}))
+            .await,
+        StatusCode::CONFLICT,
+        "section_not_open",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_server_clock_decides_with_a_grace_for_requests_in_flight() {
+    let app = spawn_app().await;
+    let (token, s) = app.started_session().await;
+    let id = s["id"].as_str().unwrap();
+    // One second past the deadline is inside the two-second grace.
+    let past = |secs: i64| (chrono::Utc::now() - chrono::Duration::seconds(secs)).to_rfc3339();
+    set_deadline(&app, id, 0, &past(1)).await;
+    assert_eq!(
+        app.put_answer(id, 2, &token, "in-grace", json!({"choice": "b"}))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    set_deadline(&app, id, 0, &past(30)).await;
+    assert_problem(
+        app.put_answer(id, 2, &token, "late", json!({"choice": "a"}))
+            .await,
+        StatusCode::CONFLICT,
+        "deadline_passed",
+    )
+    .await;
+}
+
+async fn set_deadline(app: &crate::helpers::TestApp, session_id: &str, idx: i32, when: &str) {
+    use sea_orm::sea_query::Expr;
+    let when = chrono::DateTime::parse_from_rfc3339(when)
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    synaq::store::entity::session_section::Entity::update_many()
+        .col_expr(
+            synaq::store::entity::session_section::Column::Deadline,
+            Expr::value(when),
+        )
+        .filter(
+            synaq::store::entity::session_section::Column::SessionId
+                .eq(uuid::Uuid::parse_str(session_id).unwrap()),
+        )
+        .filter(synaq::store::entity::session_section::Column::Idx.eq(idx))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn the_sweeper_moves_an_abandoned_session_on_and_finishes_it() {
+    let app = spawn_app().await;
+    let (token, s) = app.started_session().await;
+    let id = s["id"].as_str().unwrap();
+    let past = (chrono::Utc::now() - chrono::Duration::minutes(5)).to_rfc3339();
+    set_deadline(&app, id, 0, &past).await;
+    let closed = synaq::services::sweeper::sweep_once(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(closed, 1);
+    assert_eq!(
+        synaq::services::sweeper::sweep_once(&app.state)
+            .await
+            .unwrap(),
+        0,
+        "a section closes once"
+    );
+    let view: Value = app
+        .get(&format!("/api/v1/sessions/{id}"), &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(section(&view, "listening")["status"], "closed");
+    assert_eq!(section(&view, "reading")["status"], "open");
+    assert_eq!(view["current_section"], "reading");
+
+    set_deadline(&app, id, 1, &past).await;
+    // The background sweeper (every second in tests) finishes it without any request.
+    let mut finished = false;
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let row = session::Entity::find_by_id(uuid::Uuid::parse_str(id).unwrap())
+            .one(&app.state.db)
+            .await
+            .unwrap()
+            .unwrap();
+        if row.status == "finished" {
+            finished = true;
+            break;
+        }
+    }
+    assert!(finished, "the sweeper finished the session");
+    let result: Value = app
+        .get(&format!("/api/v1/sessions/{id}/result"), &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(result["decision"], "fail");
+}
+
+#[tokio::test]
+async fn a_candidate_never_reaches_another_candidates_session() {
+    let app = spawn_app().await;
+    let (alice, s) = app.started_session().await;
+    let (bob, _) = app.started_session().await;
+    let id = s["id"].as_str().unwrap();
+    assert_problem(
+        app.get(&format!("/api/v1/sessions/{id}"), &bob).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    assert_problem(
+        app.put_answer(id, 1, &bob, "x", json!({"choice": "a"}))
+            .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    assert_problem(
+        app.post(&format!("/api/v1/sessions/{id}/finish"), &bob, json!({}))
+            .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    assert_problem(
+        app.post(
+            &format!("/api/v1/sessions/{id}/sections/current/submit"),
+            &bob,
+            json!({}),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    assert_problem(
+        app.get(&format!("/api/v1/sessions/{id}/result"), &bob)
+            .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    // Alice's own session is untouched.
+    let view: Value = app
+        .get(&format!("/api/v1/sessions/{id}"), &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["status"], "in_progress");
+    assert!(
+        section(&view, "listening")["items"][0]
+            .get("response")
+            .is_none()
+    );
+}

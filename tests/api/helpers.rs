@@ -1,0 +1,261 @@
+//! `spawn_app()` and the flows the tests share.
+
+use std::path::PathBuf;
+
+use chrono::{Duration, Utc};
+use reqwest::{Client, Response, StatusCode};
+use sea_orm::{ConnectionTrait, Database, Statement};
+use serde_json::{Value, json};
+use synaq::config::Settings;
+use synaq::startup::{AppState, Application};
+use uuid::Uuid;
+
+pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
+
+/// A running server on a fresh database.
+pub struct TestApp {
+    pub address: String,
+    pub client: Client,
+    pub state: AppState,
+}
+
+/// The checkout's root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A database URL for one test: a new PostgreSQL database when `TEST_DATABASE_URL` is set, else SQLite in
+/// the test's data directory.
+pub async fn fresh_database_url(data_dir: &std::path::Path) -> String {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(base) if !base.is_empty() => {
+            let name = format!("synaq_test_{}", Uuid::now_v7().simple());
+            let admin = Database::connect(&base)
+                .await
+                .expect("TEST_DATABASE_URL answers");
+            admin
+                .execute_raw(Statement::from_string(
+                    admin.get_database_backend(),
+                    format!("CREATE DATABASE {name}"),
+                ))
+                .await
+                .expect("create a test database");
+            let (prefix, _) = base.rsplit_once('/').expect("a database URL has a path");
+            format!("{prefix}/{name}")
+        }
+        _ => format!("sqlite://{}?mode=rwc", data_dir.join("synaq.db").display()),
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts a server on port 0 with settings adjusted by `tweak`.
+pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
+    let data_dir = std::env::temp_dir().join(format!("synaq-test-{}", Uuid::now_v7()));
+    std::fs::create_dir_all(&data_dir).unwrap();
+    let mut settings = Settings {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        data_dir: data_dir.clone(),
+        database_url: fresh_database_url(&data_dir).await,
+        content_dir: root().join("item-bank/content"),
+        log_format: "json".into(),
+        sweep_interval_seconds: 1,
+        grace_seconds: 2,
+        ..Settings::default()
+    };
+    tweak(&mut settings);
+    let app = Application::build(settings, Some(ADMIN_PASSWORD.into()))
+        .await
+        .expect("the app builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state().clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: Client::new(),
+        state,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn token(&self, body: Value) -> Response {
+        self.client
+            .post(self.url("/api/v1/auth/token"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Signs in staff and returns the bearer token.
+    pub async fn staff_token(&self, username: &str, password: &str) -> String {
+        let r = self
+            .token(json!({"grant_type": "password", "username": username, "password": password}))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "sign-in of {username}");
+        r.json::<Value>().await.unwrap()["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    pub async fn admin_token(&self) -> String {
+        self.staff_token("admin", ADMIN_PASSWORD).await
+    }
+
+    /// Creates a staff user through the service the CLI uses, and signs them in.
+    pub async fn user_with_role(&self, role: &str) -> String {
+        let username = format!("{role}-{}", &Uuid::now_v7().simple().to_string()[20..]);
+        let password = "a-long-enough-password";
+        synaq::services::accounts::create_user(&self.state.db, &username, password, role)
+            .await
+            .unwrap();
+        self.staff_token(&username, password).await
+    }
+
+    /// A results-reader client's token.
+    pub async fn reader_token(&self) -> String {
+        let (id, secret) = synaq::services::accounts::create_client(
+            &self.state.db,
+            "pre-selection",
+            "results-reader",
+        )
+        .await
+        .unwrap();
+        let r = self.token(json!({"grant_type": "client_credentials", "client_id": id, "client_secret": secret})).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        r.json::<Value>().await.unwrap()["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn put_answer(
+        &self,
+        session: &str,
+        position: i64,
+        token: &str,
+        key: &str,
+        answer: Value,
+    ) -> Response {
+        self.client
+            .put(self.url(&format!("/api/v1/sessions/{session}/responses/{position}")))
+            .bearer_auth(token)
+            .header("Idempotency-Key", key)
+            .json(&json!({"answer": answer}))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Registers a new candidate to a new open sitting; returns (registration id, access code, candidate id).
+    pub async fn registered_candidate(&self, staff: &str) -> (String, String, String) {
+        let doc = format!("N{}", &Uuid::now_v7().simple().to_string()[16..]);
+        let c = self
+            .post("/api/v1/candidates", staff, json!({"full_name": "Айгүл Серікқызы", "document_number": doc, "citizenship": "UZB"}))
+            .await;
+        assert_eq!(c.status(), StatusCode::CREATED);
+        let candidate_id = c.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let sitting = self.open_sitting(staff).await;
+        self.register(staff, &sitting, &candidate_id).await
+    }
+
+    /// A sitting open from an hour ago for two hours.
+    pub async fn open_sitting(&self, staff: &str) -> String {
+        let s = self
+            .post(
+                "/api/v1/sittings",
+                staff,
+                json!({"blueprint": "kaztest-a1-preselection", "mode": "centre",
+                       "opens_at": Utc::now() - Duration::hours(1), "closes_at": Utc::now() + Duration::hours(2)}),
+            )
+            .await;
+        assert_eq!(s.status(), StatusCode::CREATED);
+        s.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    pub async fn register(
+        &self,
+        staff: &str,
+        sitting: &str,
+        candidate_id: &str,
+    ) -> (String, String, String) {
+        let r = self
+            .post(
+                &format!("/api/v1/sittings/{sitting}/registrations"),
+                staff,
+                json!({"candidate_id": candidate_id}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let body: Value = r.json().await.unwrap();
+        (
+            body["registration_id"].as_str().unwrap().to_owned(),
+            body["access_code"].as_str().unwrap().to_owned(),
+            candidate_id.to_owned(),
+        )
+    }
+
+    pub async fn candidate_token(&self, registration_id: &str, access_code: &str) -> String {
+        let r = self
+            .token(json!({"grant_type": "access_code", "registration_id": registration_id, "access_code": access_code}))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        r.json::<Value>().await.unwrap()["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// A candidate with a started session: (candidate token, session body).
+    pub async fn started_session(&self) -> (String, Value) {
+        let staff = self.admin_token().await;
+        let (reg, code, _) = self.registered_candidate(&staff).await;
+        let token = self.candidate_token(&reg, &code).await;
+        let r = self.post("/api/v1/sessions", &token, json!({})).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        (token, r.json().await.unwrap())
+    }
+}
+
+/// Asserts a problem+json answer with this status and code.
+pub async fn assert_problem(r: Response, status: StatusCode, code: &str) -> Value {
+    assert_eq!(r.status(), status);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["code"], code, "{body}");
+    assert_eq!(body["status"], status.as_u16());
+    assert!(body["title"].is_string() && body["detail"].is_string() && body["type"].is_string());
+    body
+}

@@ -1,0 +1,10 @@
+//! The integration tests: one binary that drives the real server over HTTP, on SQLite by default and on
+//! PostgreSQL when `TEST_DATABASE_URL` is set (each test gets a fresh database either way).
+
+mod helpers;
+
+mod auth;
+mod centre;
+mod delivery;
+mod logs;
+mod results;

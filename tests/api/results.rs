@@ -1,0 +1,327 @@
+//! Finishing, grading, certificates, the results feed and revocation.
+
+use jsonwebtoken::{DecodingKey, Validation, jwk::JwkSet};
+use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+use synaq::store::entity::session_item;
+
+use crate::helpers::{TestApp, assert_problem, spawn_app};
+
+/// The right answer at every position of a session, worked out from the store as only the server could.
+async fn right_answers(app: &TestApp, session_id: &str) -> Vec<(i32, Value)> {
+    let id = uuid::Uuid::parse_str(session_id).unwrap();
+    let placed = session_item::Entity::find()
+        .filter(session_item::Column::SessionId.eq(id))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    let keys: Vec<(String, i32)> = placed
+        .iter()
+        .map(|p| (p.item_id.clone(), p.item_version))
+        .collect();
+    let items = synaq::store::bank::item_versions(&app.state.db, &keys)
+        .await
+        .unwrap();
+    placed
+        .iter()
+        .map(|p| {
+            let item = &items[&(p.item_id.clone(), p.item_version)];
+            let answer = match &item.key {
+                Some(key) => {
+                    let order: Vec<String> =
+                        serde_json::from_value(p.option_order.clone()).unwrap();
+                    let idx = order.iter().position(|o| o == key).unwrap();
+                    json!({"choice": item_bank::grading::option_label(idx)})
+                }
+                None => json!({"text": item.text_key.as_ref().unwrap().accept[0]}),
+            };
+            (p.position, answer)
+        })
+        .collect()
+}
+
+/// Sits a whole session answering `share` of each section right; returns (candidate token, session id).
+async fn sit(app: &TestApp, share: f64) -> (String, String) {
+    let (token, s) = app.started_session().await;
+    let id = s["id"].as_str().unwrap().to_owned();
+    let answers = right_answers(app, &id).await;
+    let (listening, reading): (Vec<_>, Vec<_>) = answers.into_iter().partition(|(p, _)| *p <= 20);
+    for (n, part) in [listening, reading].into_iter().enumerate() {
+        let take = (part.len() as f64 * share).round() as usize;
+        for (position, answer) in part.into_iter().take(take) {
+            let r = app
+                .put_answer(
+                    &id,
+                    i64::from(position),
+                    &token,
+                    &format!("k{position}"),
+                    answer,
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::OK, "save at {position}");
+        }
+        if n == 0 {
+            let r = app
+                .post(
+                    &format!("/api/v1/sessions/{id}/sections/current/submit"),
+                    &token,
+                    json!({}),
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::OK);
+        }
+    }
+    let r = app
+        .post(&format!("/api/v1/sessions/{id}/finish"), &token, json!({}))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["status"], "finished");
+    (token, id)
+}
+
+async fn jwks(app: &TestApp) -> JwkSet {
+    app.client
+        .get(app.url("/.well-known/jwks.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// Verifies a JWS with nothing but the published JWKS, as the receiving system does.
+fn verify(jws: &str, set: &JwkSet) -> Value {
+    let header = jsonwebtoken::decode_header(jws).unwrap();
+    assert_eq!(header.alg, jsonwebtoken::Algorithm::EdDSA);
+    let jwk = set
+        .find(&header.kid.unwrap())
+        .expect("the kid is published");
+    let key = DecodingKey::from_jwk(jwk).unwrap();
+    let mut v = Validation::new(jsonwebtoken::Algorithm::EdDSA);
+    v.required_spec_claims.clear();
+    v.validate_exp = false;
+    v.validate_aud = false;
+    jsonwebtoken::decode::<Value>(jws, &key, &v)
+        .expect("the signature verifies")
+        .claims
+}
+
+#[tokio::test]
+async fn a_full_sitting_is_certified_and_the_feed_carries_it_and_its_revocation() {
+    let app = spawn_app().await;
+    let (token, session_id) = sit(&app, 1.0).await;
+    let result: Value = app
+        .get(&format!("/api/v1/sessions/{session_id}/result"), &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(result["decision"], "pass");
+    assert_eq!(result["level"], "A2");
+    for s in result["sections"].as_array().unwrap() {
+        assert_eq!(s["percent"], 100.0);
+        assert_eq!(s["passed"], true);
+        assert!(
+            s["theta"].as_f64().unwrap() > 0.5,
+            "all right gives a high θ: {s}"
+        );
+        assert!(s["se"].as_f64().unwrap() > 0.0 && s["se"].as_f64().unwrap() < 1.0);
+    }
+    assert_eq!(result["sections"][0]["max"], 20);
+    assert_eq!(result["sections"][1]["max"], 40);
+
+    let reader = app.reader_token().await;
+    let page: Value = app
+        .get("/api/v1/results/feed", &reader)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let events = page["events"].as_array().unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0]["type"], "certified");
+    let set = jwks(&app).await;
+    let claims = verify(events[0]["jws"].as_str().unwrap(), &set);
+    assert_eq!(claims["sub"], events[0]["certificate_id"]);
+    assert_eq!(claims["iss"], "synaq");
+    assert_eq!(claims["decision"], "pass");
+    assert_eq!(claims["status"], "valid");
+    assert_eq!(claims["candidate"]["full_name"], "Айгүл Серікқызы");
+    assert_eq!(claims["test"]["blueprint"], "kaztest-a1-preselection");
+    assert_eq!(claims["test"]["session_id"], session_id.as_str());
+    assert_eq!(claims["sections"].as_array().unwrap().len(), 2);
+    let issued = chrono::DateTime::from_timestamp(claims["iat"].as_i64().unwrap(), 0).unwrap();
+    let until =
+        chrono::DateTime::parse_from_rfc3339(claims["valid_until"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        (until.with_timezone(&chrono::Utc) - issued).num_days(),
+        730,
+        "valid two years"
+    );
+
+    let cert = events[0]["certificate_id"].as_str().unwrap();
+    let public: Value = app
+        .client
+        .get(app.url(&format!("/api/v1/certificates/{cert}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(public["status"], "valid");
+    assert!(
+        public.get("candidate").is_none() && !public.to_string().contains("N"),
+        "no personal data: {public}"
+    );
+
+    let admin = app.admin_token().await;
+    let r = app
+        .post(
+            &format!("/api/v1/certificates/{cert}/revoke"),
+            &admin,
+            json!({"reason": "impersonation at the centre"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let again = app
+        .post(
+            &format!("/api/v1/certificates/{cert}/revoke"),
+            &admin,
+            json!({"reason": "twice"}),
+        )
+        .await;
+    assert_problem(again, StatusCode::CONFLICT, "already_revoked").await;
+    let cursor = page["next_cursor"].as_str().unwrap();
+    let page2: Value = app
+        .get(&format!("/api/v1/results/feed?after={cursor}"), &reader)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let events2 = page2["events"].as_array().unwrap();
+    assert_eq!(events2.len(), 1);
+    assert_eq!(events2[0]["type"], "revoked");
+    assert_eq!(events2[0]["certificate_id"], cert);
+    assert!(
+        events2[0]["cursor"].as_str().unwrap() > cursor,
+        "cursors strictly increase"
+    );
+    let revoked = verify(events2[0]["jws"].as_str().unwrap(), &set);
+    assert_eq!(revoked["status"], "revoked");
+    assert_eq!(revoked["revocation_reason"], "impersonation at the centre");
+    let public: Value = app
+        .client
+        .get(app.url(&format!("/api/v1/certificates/{cert}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(public["status"], "revoked");
+}
+
+#[tokio::test]
+async fn the_pass_rule_needs_thirty_percent_in_every_section() {
+    let app = spawn_app().await;
+    let (token, id) = sit(&app, 0.35).await;
+    let result: Value = app
+        .get(&format!("/api/v1/sessions/{id}/result"), &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(result["decision"], "pass", "{result}");
+    assert_eq!(result["level"], "A1");
+    let (token, id) = sit(&app, 0.25).await;
+    let result: Value = app
+        .get(&format!("/api/v1/sessions/{id}/result"), &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(result["decision"], "fail", "{result}");
+    assert_eq!(result["level"], "below_A1");
+    let (token, id) = sit(&app, 0.0).await;
+    let result: Value = app
+        .get(&format!("/api/v1/sessions/{id}/result"), &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(result["sections"][0]["raw"], 0.0);
+    assert!(result["sections"][0]["theta"].as_f64().unwrap() < -1.0);
+}
+
+#[tokio::test]
+async fn the_feed_pages_by_cursor_and_refuses_bad_cursors() {
+    let app = spawn_app().await;
+    for _ in 0..3 {
+        sit(&app, 0.5).await;
+    }
+    let reader = app.reader_token().await;
+    let mut cursor: Option<String> = None;
+    let mut seen = Vec::new();
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/results/feed?after={c}&limit=1"),
+            None => "/api/v1/results/feed?limit=1".to_owned(),
+        };
+        let page: Value = app.get(&path, &reader).await.json().await.unwrap();
+        let events = page["events"].as_array().unwrap().clone();
+        if events.is_empty() {
+            assert_eq!(
+                page["next_cursor"].as_str(),
+                cursor.as_deref(),
+                "an empty page keeps the cursor"
+            );
+            break;
+        }
+        assert_eq!(events.len(), 1);
+        seen.push(events[0]["cursor"].as_str().unwrap().to_owned());
+        cursor = page["next_cursor"].as_str().map(str::to_owned);
+    }
+    assert_eq!(seen.len(), 3);
+    assert!(seen.windows(2).all(|w| w[0] < w[1]));
+    for bad in ["after=abc", "limit=0", "limit=100000"] {
+        let r = app
+            .get(&format!("/api/v1/results/feed?{bad}"), &reader)
+            .await;
+        assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    }
+}
+
+#[tokio::test]
+async fn the_openapi_description_lists_every_route() {
+    let app = spawn_app().await;
+    let doc: Value = app
+        .client
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in [
+        "/api/v1/auth/token",
+        "/api/v1/candidates",
+        "/api/v1/sittings",
+        "/api/v1/sittings/{sitting_id}/registrations",
+        "/api/v1/blueprints",
+        "/api/v1/sessions",
+        "/api/v1/sessions/{id}/responses/{position}",
+        "/api/v1/results/feed",
+        "/api/v1/certificates/{certificate_id}",
+        "/api/v1/certificates/{certificate_id}/revoke",
+        "/.well-known/jwks.json",
+        "/healthz",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} is described");
+    }
+}

@@ -73,6 +73,9 @@ pub struct Progress {
     pub iteration: usize,
     /// Marginal log-likelihood at the parameters this iteration started from.
     pub log_likelihood: f64,
+    /// Log density of the guessing prior at those parameters (0 unless 3PL). EM never decreases
+    /// `log_likelihood + log_prior`, which for all models but 3PL is the log-likelihood itself.
+    pub log_prior: f64,
     /// Largest absolute change of a canonical parameter in this iteration's M-step.
     pub max_change: f64,
 }
@@ -157,6 +160,9 @@ pub struct Calibration {
     pub items: Vec<ItemEstimate>,
     /// Marginal log-likelihood at the reported parameters.
     pub log_likelihood: f64,
+    /// Log density of the guessing prior at the reported parameters (0 unless 3PL); the 3PL estimates
+    /// maximise `log_likelihood + log_prior`.
+    pub log_prior: f64,
     /// Number of free parameters (items and latent distribution).
     pub n_parameters: usize,
     /// EM iterations run.
@@ -719,6 +725,7 @@ pub fn calibrate(
             a
         });
         let acc = acc.as_mut().expect("at least one E-step part");
+        let log_prior = guessing_log_prior(&items, &options.guessing_prior);
         // M-step.
         let mut change: f64 = 0.0;
         for (i, item) in items.iter_mut().enumerate() {
@@ -771,6 +778,7 @@ pub fn calibrate(
             progress(Progress {
                 iteration: iterations,
                 log_likelihood: acc.log_likelihood,
+                log_prior,
                 max_change: change,
             });
         }
@@ -829,6 +837,7 @@ pub fn calibrate(
         model: options.model,
         items: out_items,
         log_likelihood,
+        log_prior: guessing_log_prior(&items, &options.guessing_prior),
         n_parameters: n_free + if estimate_latent { 2 } else { 0 },
         iterations,
         converged,
@@ -837,6 +846,18 @@ pub fn calibrate(
         latent_mean: mean,
         latent_sd: sd,
     })
+}
+
+/// Sum over estimated 3PL items of the log prior density of `c` (up to its normalising constant).
+fn guessing_log_prior(items: &[Item], prior: &GuessingPrior) -> f64 {
+    items
+        .iter()
+        .filter(|it| it.model == ItemModel::ThreePl && it.free[2])
+        .map(|it| {
+            let c = sigmoid(it.beta[2]);
+            (prior.alpha - 1.0) * c.ln() + (prior.beta - 1.0) * (1.0 - c).ln()
+        })
+        .sum()
 }
 
 /// Starting values for an estimated item from its category counts.

@@ -25,10 +25,14 @@
 
 pub mod ability;
 pub mod calibrate;
+pub mod cml;
 pub mod data;
 mod linalg;
+pub mod linking;
 pub mod model;
 pub mod quadrature;
+pub mod simulate;
+pub mod stats;
 
 #[cfg(test)]
 mod tests;
@@ -41,9 +45,15 @@ pub use calibrate::{
     Calibration, CalibrationModel, CalibrationOptions, GuessingPrior, ItemEstimate, Progress,
     calibrate,
 };
+pub use cml::{CmlCalibration, CmlItem, calibrate_rasch_cml};
 pub use data::{CsvError, ResponseMatrix};
+pub use linking::{LinkingConstants, link_mean_sigma, link_stocking_lord};
 pub use model::{ItemModel, ItemParams, Parameterization};
 pub use quadrature::Quadrature;
+pub use simulate::{Design, simulate};
+pub use stats::{
+    DifResult, EtsCategory, ItemFit, ItemStatistics, item_statistics, mantel_haenszel_dif,
+};
 
 /// Errors of the IRT engine. Each message names the item or the value at fault.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -157,7 +157,7 @@ pub async fn revoke(
             "reason must have 1 to 1000 characters".into(),
         ));
     }
-    let now = Utc::now();
+    let now = crate::store::now();
     let txn = state.db.begin().await?;
     if !store::mark_revoked(&txn, certificate_id, reason, now).await? {
         txn.rollback().await?;
@@ -275,7 +275,7 @@ pub async fn status(state: &AppState, certificate_id: Uuid) -> Result<Certificat
         .ok_or(ApiError::NotFound("certificate"))?;
     let status = if cert.status == REVOKED {
         REVOKED
-    } else if cert.valid_until < Utc::now() {
+    } else if cert.valid_until < crate::store::now() {
         "expired"
     } else {
         VALID

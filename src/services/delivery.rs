@@ -117,7 +117,7 @@ pub async fn start(state: &AppState, principal: &Principal) -> Result<(Uuid, boo
     let sitting = registration::sitting(&state.db, reg.sitting_id)
         .await?
         .ok_or(ApiError::NotFound("sitting"))?;
-    let now = Utc::now();
+    let now = crate::store::now();
     if now < sitting.opens_at {
         return Err(ApiError::OutsideWindow(format!(
             "the sitting opens at {}",
@@ -196,7 +196,7 @@ pub async fn start(state: &AppState, principal: &Principal) -> Result<(Uuid, boo
 /// Closes the open section if its time (with grace) is over, so that a view never shows a section open
 /// past its deadline even between two sweeps.
 async fn catch_up(state: &AppState, session: &Session) -> Result<(), ApiError> {
-    let now = Utc::now();
+    let now = crate::store::now();
     let cutoff = now - Duration::seconds(state.settings.grace_seconds);
     let sections = store::sections(&state.db, session.id).await?;
     for s in sections {
@@ -241,7 +241,7 @@ pub async fn view(
     )
     .await?
     .ok_or(ApiError::NotFound("blueprint"))?;
-    let now = Utc::now();
+    let now = crate::store::now();
     let mut current = None;
     let section_views = sections
         .iter()
@@ -381,10 +381,17 @@ pub async fn save(
         serde_json::from_value(serde_json::Value::String(placed.item_type.clone()))
             .map_err(|e| ApiError::Internal(e.into()))?;
     let option_count = placed.option_order.as_array().map_or(0, Vec::len);
-    check_answer(item_type, option_count, &answer)
-        .map_err(|e| ApiError::Validation(e.to_string()))?;
+    if let Err(e) = check_answer(item_type, option_count, &answer) {
+        // An item of a section not yet open reveals nothing, not even what shape of answer it takes.
+        return Err(
+            match store::section(&state.db, session_id, placed.section_idx).await? {
+                Some(s) if s.status == store::PENDING => not_open(),
+                _ => ApiError::Validation(e.to_string()),
+            },
+        );
+    }
     let answer_json = serde_json::to_value(&answer).map_err(|e| ApiError::Internal(e.into()))?;
-    let now = Utc::now();
+    let now = crate::store::now();
     let cutoff = now - Duration::seconds(state.settings.grace_seconds);
     let outcome = store::save_response(
         &state.db,
@@ -419,14 +426,15 @@ pub async fn save(
         SaveOutcome::Refused => {
             let section = store::section(&state.db, session_id, placed.section_idx).await?;
             match section {
-                Some(s) if s.status == store::PENDING => Err(ApiError::conflict(
-                    "section_not_open",
-                    "this item's section has not opened yet",
-                )),
+                Some(s) if s.status == store::PENDING => Err(not_open()),
                 _ => Err(ApiError::DeadlinePassed),
             }
         }
     }
+}
+
+fn not_open() -> ApiError {
+    ApiError::conflict("section_not_open", "this item's section has not opened yet")
 }
 
 /// Closes the candidate's current section and opens the next, or finishes the session after the last.
@@ -442,7 +450,13 @@ pub async fn submit_section(
             "the session is finished",
         ));
     }
-    advance(state, session_id, session.current_section, Utc::now()).await?;
+    advance(
+        state,
+        session_id,
+        session.current_section,
+        crate::store::now(),
+    )
+    .await?;
     view(state, principal, session_id).await
 }
 
@@ -455,7 +469,7 @@ pub async fn finish(
 ) -> Result<SessionView, ApiError> {
     let session = own_session(state, principal, session_id).await?;
     if session.status == store::IN_PROGRESS {
-        let now = Utc::now();
+        let now = crate::store::now();
         let txn = state.db.begin().await?;
         if store::mark_finished(&txn, session_id, now).await? {
             store::close_pending_sections(&txn, session_id, now).await?;

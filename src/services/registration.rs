@@ -72,7 +72,7 @@ pub async fn register(
     let sitting = reg::sitting(&state.db, sitting_id)
         .await?
         .ok_or(ApiError::NotFound("sitting"))?;
-    if sitting.closes_at <= Utc::now() {
+    if sitting.closes_at <= crate::store::now() {
         return Err(ApiError::conflict(
             "sitting_closed",
             "the sitting's window has closed",

@@ -5,8 +5,6 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
-
 use super::{AppState, delivery};
 use crate::store;
 
@@ -34,7 +32,7 @@ pub async fn run(state: AppState) {
 pub async fn sweep_once(state: &AppState) -> anyhow::Result<usize> {
     let mut closed = 0;
     loop {
-        let now = Utc::now();
+        let now = crate::store::now();
         let cutoff = now - chrono::Duration::seconds(state.settings.grace_seconds);
         let expired = store::delivery::expired_sections(&state.db, cutoff, BATCH).await?;
         for &(session_id, idx) in &expired {

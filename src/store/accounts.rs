@@ -1,6 +1,5 @@
 //! Staff users and service clients.
 
-use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use uuid::Uuid;
 
@@ -29,7 +28,7 @@ pub async fn create_user(
         username: Set(username.to_owned()),
         password_hash: Set(password_hash.to_owned()),
         role: Set(role.to_owned()),
-        created_at: Set(Utc::now()),
+        created_at: Set(super::now()),
     })
     .exec(db)
     .await?;
@@ -66,7 +65,7 @@ pub async fn create_client(
         secret_hash: Set(secret_hash.to_owned()),
         name: Set(name.to_owned()),
         role: Set(role.to_owned()),
-        created_at: Set(Utc::now()),
+        created_at: Set(super::now()),
     })
     .exec(db)
     .await?;

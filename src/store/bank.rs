@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
 use item_bank::bank::{Blueprint, Content, Item};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
@@ -20,7 +19,7 @@ pub async fn is_empty(db: &Db) -> Result<bool, sea_orm::DbErr> {
 /// Imports a content directory in one transaction: every item, medium and blueprint, or none.
 pub async fn import(db: &Db, content: &Content) -> anyhow::Result<()> {
     let txn = db.begin().await?;
-    let now = Utc::now();
+    let now = super::now();
     for it in &content.items {
         item::Entity::insert(item::ActiveModel {
             id: Set(it.id.clone()),
@@ -111,7 +110,7 @@ async fn insert_blueprint_in(
         id: Set(bp.id.clone()),
         version: Set(bp.version as i32),
         body: Set(serde_json::to_value(bp)?),
-        created_at: Set(Utc::now()),
+        created_at: Set(super::now()),
     })
     .exec(db)
     .await?;

@@ -42,3 +42,10 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
 pub fn is_postgres(db: &Db) -> bool {
     db.get_database_backend() == DbBackend::Postgres
 }
+
+/// The current time at the precision both databases keep (microseconds), so a time read back equals the
+/// time written.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::SubsecRound;
+    chrono::Utc::now().trunc_subsecs(6)
+}

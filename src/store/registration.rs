@@ -39,7 +39,7 @@ pub async fn create_candidate(
         document_number: c.document_number,
         birth_date: c.birth_date,
         citizenship: c.citizenship,
-        created_at: Utc::now(),
+        created_at: super::now(),
     };
     candidate::Entity::insert(candidate::ActiveModel::from(row.clone()))
         .exec(db)
@@ -70,7 +70,7 @@ pub async fn create_sitting(
         mode: mode.to_owned(),
         opens_at,
         closes_at,
-        created_at: Utc::now(),
+        created_at: super::now(),
     };
     sitting::Entity::insert(sitting::ActiveModel::from(row.clone()))
         .exec(db)
@@ -132,7 +132,7 @@ pub async fn create_registration(
         sitting_id,
         candidate_id,
         access_code_hash: access_code_hash.to_owned(),
-        created_at: Utc::now(),
+        created_at: super::now(),
     };
     registration::Entity::insert(registration::ActiveModel::from(row.clone()))
         .exec(db)

@@ -1,6 +1,5 @@
 //! Public halves of the signing keys.
 
-use chrono::Utc;
 use sea_orm::{EntityTrait, QueryOrder, Set};
 
 use super::Db;
@@ -11,7 +10,7 @@ pub async fn record(db: &Db, kid: &str, public: &[u8]) -> Result<(), sea_orm::Db
     let row = signing_key::ActiveModel {
         kid: Set(kid.to_owned()),
         public_key: Set(public.to_vec()),
-        created_at: Set(Utc::now()),
+        created_at: Set(super::now()),
     };
     signing_key::Entity::insert(row)
         .on_conflict_do_nothing_on([signing_key::Column::Kid])

@@ -1,0 +1,1 @@
+//! Table of realistic responses and the verdict each policy must give.

@@ -44,12 +44,28 @@
 //! Responses longer than [`MAX_ANSWER_CHARS`] characters are not graded: they get no credit, are flagged for
 //! review, and store their first [`MAX_ANSWER_CHARS`] characters normalized.
 
+use std::sync::LazyLock;
+
 use serde::{Deserialize, Serialize};
 
 use crate::kazakh::{
     self, Alphabet, Keyboard, Step, fold_match, normalize, normalize_minimal, repair_homoglyphs,
     to_latin2021, to_lowercase,
 };
+
+/// The common words of [`kazakh::lexicon`], in Cyrillic and in Latin 2021.
+static LEXICON_CYRILLIC: LazyLock<Vec<String>> = LazyLock::new(|| {
+    kazakh::lexicon::WORDS
+        .iter()
+        .map(|w| w.to_string())
+        .collect()
+});
+static LEXICON_LATIN: LazyLock<Vec<String>> = LazyLock::new(|| {
+    kazakh::lexicon::WORDS
+        .iter()
+        .map(|w| to_latin2021(w))
+        .collect()
+});
 
 /// Longest response graded, in characters (Unicode scalar values), before any normalization.
 pub const MAX_ANSWER_CHARS: usize = 1000;
@@ -120,6 +136,10 @@ pub enum TextKeyError {
     /// `fold_credit` is outside `0.0..=1.0` or not a number.
     #[error("fold_credit {0} is not within 0..=1")]
     FoldCredit(f64),
+    /// A Latin answer reads as different words in different alphabets and no Cyrillic answer of the key says
+    /// which is meant (`kitap` is китап or кітап): add the Cyrillic form. Grading tries every reading.
+    #[error("answer {0:?} is ambiguous between alphabets ({1:?}); add its Cyrillic form")]
+    AmbiguousAnswer(String, Vec<String>),
     /// An answer is both accepted and rejected under the key's policy.
     #[error("{0:?} is both accepted and rejected")]
     Conflict(String),
@@ -152,7 +172,14 @@ impl TextKey {
             if !a.chars().any(char::is_alphanumeric) {
                 return Err(TextKeyError::BlankAnswer(i));
             }
-            let form = Form::of(a);
+        }
+        for (a, form) in prepare(&self.accept) {
+            if form.readings.len() > 1 {
+                return Err(TextKeyError::AmbiguousAnswer(
+                    a.clone(),
+                    form.readings.clone(),
+                ));
+            }
             if let Some(r) = self
                 .reject
                 .iter()
@@ -360,6 +387,27 @@ impl Form {
         steps
     }
 
+    /// Keeps, of an ambiguous Latin answer's readings, those that are also the Cyrillic answers of the key
+    /// (`kitap` next to `кітап` means кітап, not китап). Without such a match every reading stays.
+    fn resolve(&mut self, cyrillic_answers: &[&str]) {
+        if !self.cyrillic.is_empty() || self.latin.len() < 2 {
+            return;
+        }
+        let keep: Vec<bool> = self
+            .latin
+            .iter()
+            .map(|(l, _)| cyrillic_answers.contains(&l.as_str()))
+            .collect();
+        if keep.contains(&true) {
+            let mut flags = keep.iter();
+            self.latin
+                .retain(|_| flags.next().copied().unwrap_or(false));
+            let mut flags = keep.iter();
+            self.readings
+                .retain(|_| flags.next().copied().unwrap_or(false));
+        }
+    }
+
     fn primary(&self) -> String {
         self.cyrillic
             .first()
@@ -367,6 +415,22 @@ impl Form {
             .cloned()
             .unwrap_or_default()
     }
+}
+
+/// Comparison forms of a key's accepted answers, ambiguous Latin answers [resolved](Form::resolve) by the
+/// Cyrillic ones.
+fn prepare(accept: &[String]) -> Vec<(&String, Form)> {
+    let mut forms: Vec<(&String, Form)> = accept.iter().map(|a| (a, Form::of(a))).collect();
+    let cyrillic: Vec<String> = forms
+        .iter()
+        .filter(|(_, f)| !f.cyrillic.is_empty())
+        .flat_map(|(_, f)| f.latin.iter().map(|(l, _)| l.clone()))
+        .collect();
+    let cyrillic: Vec<&str> = cyrillic.iter().map(String::as_str).collect();
+    for (_, f) in &mut forms {
+        f.resolve(&cyrillic);
+    }
+    forms
 }
 
 fn outcome(
@@ -443,7 +507,7 @@ fn grade(key: &TextKey, input: &str) -> TextOutcome {
         o.explanation = form.steps;
         return o;
     }
-    let accepted: Vec<(&String, Form)> = key.accept.iter().map(|a| (a, Form::of(a))).collect();
+    let accepted = prepare(&key.accept);
     let rejected: Vec<Form> = key.reject.iter().map(|r| Form::of(r)).collect();
     let hit = accepted
         .iter()
@@ -555,20 +619,23 @@ fn fold(
         Keyboard::Russian => w.to_owned(),
         Keyboard::Latin => to_latin2021(w),
     };
-    let is_accepted = |w: &str| {
-        accepted
-            .iter()
-            .any(|(_, a)| a.readings.iter().any(|r| in_script(r) == w))
-    };
-    let others: Vec<String> = kazakh::lexicon::WORDS
+    let accepted_forms: Vec<String> = accepted
         .iter()
-        .map(|w| in_script(w))
-        .chain(
-            rejected
-                .iter()
-                .flat_map(|r| r.readings.iter().map(|x| in_script(x))),
-        )
-        .filter(|w| !is_accepted(w))
+        .flat_map(|(_, a)| a.readings.iter().map(|r| in_script(r)))
+        .collect();
+    let rejected_forms: Vec<String> = rejected
+        .iter()
+        .flat_map(|r| r.readings.iter().map(|x| in_script(x)))
+        .collect();
+    let lexicon: &[String] = match keyboard {
+        Keyboard::Russian => &LEXICON_CYRILLIC,
+        Keyboard::Latin => &LEXICON_LATIN,
+    };
+    let others: Vec<&str> = lexicon
+        .iter()
+        .chain(&rejected_forms)
+        .map(String::as_str)
+        .filter(|w| !accepted_forms.iter().any(|a| a == w))
         .collect();
     let mut verdict = Verdict::Folded;
     for (t, e) in typed
@@ -576,22 +643,21 @@ fn fold(
         .zip(expected.split(' '))
         .filter(|(t, e)| t != e)
     {
-        if others.iter().any(|w| w == t) {
+        if others.contains(&t) {
             verdict = Verdict::KnownWrong;
             break;
         }
         if others
             .iter()
-            .any(|w| w != e && fold_match(t, w, keyboard).is_some())
+            .any(|w| *w != e && fold_match(t, w, keyboard).is_some())
         {
             verdict = Verdict::Ambiguous;
         }
     }
     if verdict == Verdict::Folded
-        && rejected
+        && rejected_forms
             .iter()
-            .flat_map(|r| &r.readings)
-            .any(|r| fold_match(&typed, &in_script(r), keyboard).is_some())
+            .any(|r| fold_match(&typed, r, keyboard).is_some())
     {
         verdict = Verdict::Ambiguous;
     }

@@ -108,7 +108,12 @@ const CASES: &[(&str, &str, &str, &str)] = &[
     ("қазақ тілі", "", "Qazaq tіlі", "NYY"),
     ("қазақ тілі", "", "қазақ тили", "NNN"),
     ("қазақ тілі", "", "kazak tili", "NNP"),
-    // the key in both scripts
+    // the key in both scripts: the Latin answer means what the Cyrillic one says
+    ("кітап|kitap", "", "kitap", "YYY"),
+    ("кітап|kitap", "", "KITAP", "NYY"),
+    ("кітап|kitap", "", "кітап", "YYY"),
+    ("кітап|kitap", "", "китап", "NNP"),
+    ("кітап|kitap", "", "kıtap", "NYY"),
     ("мектеп|mektep", "", "мектеп", "YYY"),
     ("мектеп|mektep", "", "mektep", "YYY"),
     ("мектеп|mektep", "", "Mektep", "NYY"),

@@ -38,7 +38,10 @@ const RESPONSES: &[&str] = &[
 ];
 
 fn corpus() -> String {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/reference/kazakh-latin-2021.tsv");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/reference/kazakh-latin-2021.tsv"
+    );
     let table = std::fs::read_to_string(path).unwrap_or_default();
     let mut block = String::new();
     for (i, line) in table.lines().skip(1).enumerate() {
@@ -61,29 +64,54 @@ fn normalization(c: &mut Criterion) {
     let text = corpus();
     let mut g = c.benchmark_group("normalization");
     g.throughput(Throughput::Bytes(text.len() as u64));
-    g.bench_function("nfc", |b| b.iter(|| black_box(text.as_str()).nfc().collect::<String>()));
-    g.bench_function("normalize", |b| b.iter(|| kazakh::normalize(black_box(&text))));
-    g.bench_function("normalize_minimal", |b| b.iter(|| kazakh::normalize_minimal(black_box(&text))));
-    g.bench_function("to_latin2021", |b| b.iter(|| kazakh::to_latin2021(black_box(&text))));
+    g.bench_function("nfc", |b| {
+        b.iter(|| black_box(text.as_str()).nfc().collect::<String>())
+    });
+    g.bench_function("normalize", |b| {
+        b.iter(|| kazakh::normalize(black_box(&text)))
+    });
+    g.bench_function("normalize_minimal", |b| {
+        b.iter(|| kazakh::normalize_minimal(black_box(&text)))
+    });
+    g.bench_function("to_latin2021", |b| {
+        b.iter(|| kazakh::to_latin2021(black_box(&text)))
+    });
     g.finish();
 }
 
 fn matching(c: &mut Criterion) {
-    let key = |accept: &[&str], policy| TextKey::new(accept.iter().map(|s| s.to_string()).collect(), policy);
+    let key = |accept: &[&str], policy| {
+        TextKey::new(accept.iter().map(|s| s.to_string()).collect(), policy)
+    };
     let mut g = c.benchmark_group("match");
     let standard = key(&["кітап", "kitap"], MatchPolicy::Standard);
-    g.bench_function("standard_cyrillic_exact", |b| b.iter(|| grade_text(&standard, black_box("кітап"))));
-    g.bench_function("standard_homoglyph", |b| b.iter(|| grade_text(&standard, black_box("Кiтап."))));
-    g.bench_function("standard_latin", |b| b.iter(|| grade_text(&standard, black_box("KITAP"))));
-    g.bench_function("standard_wrong", |b| b.iter(|| grade_text(&standard, black_box("кітаптар"))));
-    let phrase = key(&["Мен мектепке барамын.", "Men mektepke baramyn."], MatchPolicy::Standard);
+    g.bench_function("standard_cyrillic_exact", |b| {
+        b.iter(|| grade_text(&standard, black_box("кітап")))
+    });
+    g.bench_function("standard_homoglyph", |b| {
+        b.iter(|| grade_text(&standard, black_box("Кiтап.")))
+    });
+    g.bench_function("standard_latin", |b| {
+        b.iter(|| grade_text(&standard, black_box("KITAP")))
+    });
+    g.bench_function("standard_wrong", |b| {
+        b.iter(|| grade_text(&standard, black_box("кітаптар")))
+    });
+    let phrase = key(
+        &["Мен мектепке барамын.", "Men mektepke baramyn."],
+        MatchPolicy::Standard,
+    );
     g.bench_function("standard_sentence_latin", |b| {
         b.iter(|| grade_text(&phrase, black_box("men mektepke baramyn")))
     });
     let lenient = key(&["күміс"], MatchPolicy::Lenient);
-    g.bench_function("lenient_fold", |b| b.iter(|| grade_text(&lenient, black_box("кумис"))));
+    g.bench_function("lenient_fold", |b| {
+        b.iter(|| grade_text(&lenient, black_box("кумис")))
+    });
     let lenient = key(&["күн"], MatchPolicy::Lenient);
-    g.bench_function("lenient_ambiguous_fold", |b| b.iter(|| grade_text(&lenient, black_box("кун"))));
+    g.bench_function("lenient_ambiguous_fold", |b| {
+        b.iter(|| grade_text(&lenient, black_box("кун")))
+    });
     g.finish();
 }
 

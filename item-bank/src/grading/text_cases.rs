@@ -305,11 +305,12 @@ fn table_of_responses() {
                 ..TextKey::default()
             };
             let o = grade_text(&key, input);
+            let folded = o.verdict == Verdict::Folded;
             let got = match (o.credit, o.needs_review) {
-                (c, false) if c >= 1.0 => 'Y',
-                (c, false) if c == 0.0 => 'N',
-                (c, false) if c == 0.5 && o.verdict == Verdict::Folded => 'P',
-                (c, true) if c == 0.0 => 'R',
+                (1.0, false) => 'Y',
+                (0.0, false) => 'N',
+                (0.5, false) if folded => 'P',
+                (0.0, true) => 'R',
                 _ => '?',
             };
             if got != want {

@@ -243,36 +243,35 @@ fn read_word(word: &str, alphabet: Alphabet) -> Option<String> {
     Some(out)
 }
 
-/// Evidence that a word is written in `alphabet`: the number of letters (or `sh` digraphs, or 2017 apostrophes)
-/// that only that alphabet uses.
-fn evidence(word: &str, alphabet: Alphabet) -> usize {
+/// Evidence that a word is written in `alphabet`: the number of letters (or 2017 apostrophes) that only that
+/// alphabet uses, and the number of `sh` digraphs as weaker evidence for 2018.
+fn evidence(word: &str, alphabet: Alphabet) -> (usize, usize) {
     let chars: Vec<char> = word.chars().collect();
+    let letters = |set: &str| chars.iter().filter(|c| set.contains(**c)).count();
     match alphabet {
-        Alphabet::Latin2021 => chars
-            .iter()
-            .filter(|c| "äÄğĞñÑŋŊöÖşŞūŪüÜİ".contains(**c))
-            .count(),
-        Alphabet::Latin2018 => {
+        Alphabet::Latin2021 => (letters("äÄğĞñÑŋŊöÖşŞūŪüÜİ"), 0),
+        // `sh` is only weak evidence: it is also с + х in the other alphabets (асхана)
+        Alphabet::Latin2018 => (
+            letters("áÁǵǴńŃóÓúÚýÝ"),
             chars
-                .iter()
-                .filter(|c| "áÁǵǴńŃóÓúÚýÝ".contains(**c))
-                .count()
-                + chars
-                    .windows(2)
-                    .filter(|w| matches!(w, ['s' | 'S', 'h' | 'H']))
-                    .count()
-        }
-        Alphabet::Latin2017 => chars
-            .windows(2)
-            .filter(|w| takes_apostrophe(w[0]) && is_apostrophe(w[1]))
-            .count(),
-        Alphabet::Cyrillic => 0,
+                .windows(2)
+                .filter(|w| matches!(w, ['s' | 'S', 'h' | 'H']))
+                .count(),
+        ),
+        Alphabet::Latin2017 => (
+            chars
+                .windows(2)
+                .filter(|w| takes_apostrophe(w[0]) && is_apostrophe(w[1]))
+                .count(),
+            0,
+        ),
+        Alphabet::Cyrillic => (0, 0),
     }
 }
 
 /// The Latin alphabets that can read `word`, most likely first.
 pub(crate) fn word_alphabets(word: &str) -> Vec<Alphabet> {
-    let mut ok: Vec<(Alphabet, usize)> = LATIN
+    let mut ok: Vec<(Alphabet, (usize, usize))> = LATIN
         .iter()
         .filter(|&&a| read_word(word, a).is_some())
         .map(|&a| (a, evidence(word, a)))
@@ -312,8 +311,9 @@ pub struct Transliteration {
 /// everything between words are copied unchanged (so punctuation survives exactly).
 ///
 /// The alphabet is chosen for the whole text: among the alphabets that can read every Latin word, the one with
-/// the most letters that only it uses (`ä ğ ñ ŋ ö ş ū ü İ` for 2021, `á ǵ ń ó ú ý sh` for 2018, letters with an
-/// apostrophe for 2017), 2021 first on a tie. Every alphabet with that much evidence gives a
+/// the most letters that only it uses (`ä ğ ñ ŋ ö ş ū ü İ` for 2021, `á ǵ ń ó ú ý` for 2018, letters with an
+/// apostrophe for 2017); on a tie the one with more `sh` (2018's Ш, but С + Х elsewhere), then 2021, 2018,
+/// 2017 in that order. Every alphabet with that much evidence gives a
 /// [`Reading`]; if they differ the result is `ambiguous` and lists them all. `kitap` is китап in 2021 and 2017
 /// but кітап in 2018, so `to_cyrillic("kitap")` returns китап, `ambiguous: true` and both candidates. Capital
 /// `I` in 2018 can be І or И; both readings are listed.
@@ -326,17 +326,21 @@ pub fn to_cyrillic(latin: &str) -> Transliteration {
         .filter(|s| s.word && matches!(word_script(s.text), Script::Latin | Script::Mixed))
         .map(|s| s.text)
         .collect();
-    let compatible: Vec<(Alphabet, usize)> = LATIN
+    let compatible: Vec<(Alphabet, (usize, usize))> = LATIN
         .iter()
         .filter(|&&a| latin_words.iter().all(|w| read_word(w, a).is_some()))
-        .map(|&a| (a, latin_words.iter().map(|w| evidence(w, a)).sum()))
+        .map(|&a| {
+            let e = latin_words.iter().map(|w| evidence(w, a));
+            (a, e.fold((0, 0), |(s, w), (s1, w1)| (s + s1, w + w1)))
+        })
         .collect();
-    let best = compatible.iter().map(|&(_, e)| e).max();
-    let chosen: Vec<Alphabet> = compatible
-        .iter()
-        .filter(|&&(_, e)| Some(e) == best)
-        .map(|&(a, _)| a)
+    let best = compatible.iter().map(|&(_, (strong, _))| strong).max();
+    let mut chosen: Vec<(Alphabet, (usize, usize))> = compatible
+        .into_iter()
+        .filter(|&(_, (strong, _))| Some(strong) == best)
         .collect();
+    chosen.sort_by_key(|&(_, (_, weak))| std::cmp::Reverse(weak));
+    let chosen: Vec<Alphabet> = chosen.into_iter().map(|(a, _)| a).collect();
 
     let mut candidates: Vec<Reading> = Vec::new();
     let mut add = |alphabet: Option<Alphabet>, text: String| match candidates

@@ -43,6 +43,20 @@ pub enum Command {
         #[command(subcommand)]
         action: ClientsAction,
     },
+    /// Runs simulated candidates through the whole flow against a running server and reports throughput
+    /// and latency as JSON; the admin password is read from SYNAQ_ADMIN_PASSWORD.
+    Load {
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        base_url: String,
+        #[arg(long, default_value_t = 100)]
+        candidates: usize,
+        /// Mean pause between two answers, in milliseconds.
+        #[arg(long, default_value_t = 500)]
+        think_ms: u64,
+        /// The server's database, to check every acknowledged answer is stored.
+        #[arg(long)]
+        database_url: Option<String>,
+    },
 }
 
 /// Where the data lives.
@@ -171,6 +185,33 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "{}",
                 serde_json::json!({"client_id": client_id, "client_secret": client_secret})
             );
+        }
+        Command::Load {
+            base_url,
+            candidates,
+            think_ms,
+            database_url,
+        } => {
+            let admin_password = std::env::var("SYNAQ_ADMIN_PASSWORD")
+                .context("set SYNAQ_ADMIN_PASSWORD to the server's admin password")?;
+            let options = crate::loadtest::LoadOptions {
+                base_url,
+                candidates,
+                admin_password,
+                think_ms,
+                database_url,
+            };
+            let report = crate::loadtest::run(options).await?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            if let Some(stored) = report
+                .stored_answers
+                .filter(|&n| n != report.acknowledged_answers)
+            {
+                anyhow::bail!(
+                    "{} acknowledged answers are missing from the database",
+                    report.acknowledged_answers - stored
+                );
+            }
         }
     }
     Ok(())

@@ -106,7 +106,8 @@ pub struct CalibrationOptions<'a> {
     pub scaling: f64,
     /// Compute standard errors. Default true.
     pub standard_errors: bool,
-    /// Worker threads for the E-step; 0 (default) uses the available parallelism.
+    /// Worker threads for the E-step; 0 (default) uses the available parallelism. Data with fewer than
+    /// about a million (collapsed) responses are processed on the calling thread.
     pub threads: usize,
     /// Called after every iteration.
     pub progress: Option<&'a dyn Fn(Progress)>,
@@ -582,6 +583,9 @@ struct EStep {
     log_likelihood: f64,
 }
 
+/// Fewest collapsed responses for which the E-step is split across threads.
+const PARALLEL_MIN_RESPONSES: usize = 1 << 20;
+
 /// Largest extrapolation factor of the accelerated EM (see [`calibrate`]).
 const MAX_EXTRAPOLATION: f64 = 8.0;
 
@@ -595,38 +599,54 @@ const NEGLIGIBLE_LOG_POSTERIOR: f64 = -40.0;
 #[inline]
 fn normalize(post: &mut [f64], weight: f64) -> (f64, std::ops::Range<usize>) {
     let max = post.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let mut sum = 0.0;
-    for p in post.iter_mut() {
+    let floor = max + NEGLIGIBLE_LOG_POSTERIOR;
+    let lo = post.iter().position(|&p| p > floor).unwrap_or(0);
+    let hi = post.iter().rposition(|&p| p > floor).map_or(0, |q| q + 1);
+    post[..lo].iter_mut().for_each(|p| *p = 0.0);
+    post[hi..].iter_mut().for_each(|p| *p = 0.0);
+    // Element-wise first (vectorises), then a sum with four independent accumulators.
+    let support = &mut post[lo..hi];
+    for p in support.iter_mut() {
         let d = *p - max;
         *p = if d > NEGLIGIBLE_LOG_POSTERIOR {
             exp_small(d)
         } else {
             0.0
         };
-        sum += *p;
     }
-    let lo = post.iter().position(|&p| p > 0.0).unwrap_or(0);
-    let hi = post.iter().rposition(|&p| p > 0.0).map_or(0, |q| q + 1);
+    let mut lanes = [0.0; 4];
+    let mut chunks = support.chunks_exact(4);
+    for chunk in &mut chunks {
+        for (l, p) in lanes.iter_mut().zip(chunk) {
+            *l += p;
+        }
+    }
+    let sum =
+        chunks.remainder().iter().sum::<f64>() + (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
     let scale = weight / sum;
-    post[lo..hi].iter_mut().for_each(|p| *p *= scale);
+    support.iter_mut().for_each(|p| *p *= scale);
     (weight * (max + sum.ln()), lo..hi)
 }
 
-/// `exp(x)` for `−40 < x ≤ 0` to within 2 ulp, branch-free so that loops over nodes vectorise:
-/// `x = n·ln 2 + r`, `|r| ≤ ln 2 / 2`, `e^r` by its degree-12 Taylor polynomial (truncation below
-/// 2e−16), times `2^n` assembled in the exponent bits.
+/// `exp(x)` for `−40 < x ≤ 0` to within 2 ulp, branch-free and call-free so that loops over nodes
+/// vectorise: `x = n·ln 2 + r`, `|r| ≤ ln 2 / 2`, `e^r` by its degree-12 Taylor polynomial (truncation
+/// below 2e−16), times `2^n` assembled in the exponent bits. `n` is rounded by adding and subtracting
+/// `1.5·2^52`, which leaves `n` in the low mantissa bits.
 #[inline]
 fn exp_small(x: f64) -> f64 {
     const LN2_HI: f64 = 0.693_147_180_369_123_8;
     const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
-    let n = (x * std::f64::consts::LOG2_E).round();
+    const SHIFTER: f64 = 6_755_399_441_055_744.0;
+    let shifted = x * std::f64::consts::LOG2_E + SHIFTER;
+    let n = shifted - SHIFTER;
     let r = (x - n * LN2_HI) - n * LN2_LO;
     let mut p = 1.0 / 479_001_600.0;
     for k in (1..12).rev() {
         p = p * r + 1.0 / FACTORIALS[k];
     }
     p = p * r + 1.0;
-    p * f64::from_bits(((n as i64 + 1023) as u64) << 52)
+    let n_bits = shifted.to_bits().wrapping_sub(SHIFTER.to_bits());
+    p * f64::from_bits(n_bits.wrapping_add(1023) << 52)
 }
 
 /// `k!` for `k = 0..12`.
@@ -662,6 +682,25 @@ fn posterior(
         }
     }
     normalize(post, weight)
+}
+
+/// `Σ a_q b_q` with four independent accumulators (so that it vectorises).
+#[inline]
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut lanes = [0.0; 4];
+    let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
+    let tail: f64 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in ca.zip(cb) {
+        for k in 0..4 {
+            lanes[k] += x[k] * y[k];
+        }
+    }
+    tail + (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
 }
 
 /// Adds `src[range]` into `dst[range]`.
@@ -773,7 +812,7 @@ fn parallel<T: Send>(
     threads: usize,
     work: impl Fn(std::ops::Range<usize>) -> T + Sync,
 ) -> Vec<T> {
-    if threads <= 1 || n < 2000 {
+    if threads <= 1 {
         return vec![work(0..n)];
     }
     let chunk = n.div_ceil(threads);
@@ -851,7 +890,11 @@ pub fn calibrate(
         return Err(IrtError::InvalidData("no responses".into()));
     }
     let n_patterns = patterns.weights.len();
-    let threads = if options.threads == 0 {
+    // Threads pay off when an E-step is long enough to hide the spawning and the wait for the slowest
+    // worker: from about a million responses on.
+    let threads = if patterns.entries.len() < PARALLEL_MIN_RESPONSES {
+        1
+    } else if options.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
         options.threads
@@ -1213,11 +1256,13 @@ fn final_pass(
         };
         let mut post = vec![0.0; nq];
         let mut s = vec![0.0; n_free];
+        let mut seen = vec![false; n_free];
         let mut touched: Vec<usize> = Vec::new();
         for p in range {
             let entries = patterns.entries(p);
             let w = patterns.weights[p];
-            ll += w * posterior(entries, 1.0, log_w, table, &mut post).0;
+            let (log_likelihood, support) = posterior(entries, 1.0, log_w, table, &mut post);
+            ll += w * log_likelihood;
             if !want_se {
                 continue;
             }
@@ -1227,22 +1272,35 @@ fn final_pass(
                 for (j, g) in index[i].iter().enumerate() {
                     if let Some(g) = *g {
                         let d = &dlog[row][j * nq..(j + 1) * nq];
-                        let v: f64 = d.iter().zip(&post).map(|(a, b)| a * b).sum();
-                        if s[g] == 0.0 {
+                        s[g] += dot(&d[support.clone()], &post[support.clone()]);
+                        if !seen[g] {
+                            seen[g] = true;
                             touched.push(g);
                         }
-                        s[g] += v;
                     }
                 }
             }
-            for (x, &a) in touched.iter().enumerate() {
-                for &b in &touched[..=x] {
-                    let (hi, lo) = if a >= b { (a, b) } else { (b, a) };
-                    xpd[hi * n_free + lo] += w * s[a] * s[b];
+            // Lower triangle of w·s·sᵀ: contiguous rows when every parameter is touched.
+            if touched.len() == n_free {
+                for a in 0..n_free {
+                    let ws = w * s[a];
+                    for (x, sb) in xpd[a * n_free..=a * n_free + a].iter_mut().zip(&s) {
+                        *x += ws * sb;
+                    }
+                }
+            } else {
+                touched.sort_unstable();
+                for (x, &a) in touched.iter().enumerate() {
+                    let ws = w * s[a];
+                    let row = &mut xpd[a * n_free..(a + 1) * n_free];
+                    for &b in &touched[..=x] {
+                        row[b] += ws * s[b];
+                    }
                 }
             }
             for &a in &touched {
                 s[a] = 0.0;
+                seen[a] = false;
             }
             touched.clear();
         }

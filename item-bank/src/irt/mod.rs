@@ -4,6 +4,10 @@
 //! [`ItemParams`] covers the dichotomous Rasch, 2PL and 3PL models and the polytomous generalized partial
 //! credit (GPCM) and graded response (GRM) models. Each item stores its parameterization (`a(θ − b)` or
 //! `aθ + d`) and its scaling constant `D` explicitly; see [`model`] for the formulas and the JSON shape.
+//! `{ "model": "2pl", "a": 1.0, "b": -1.0 }` reads as `a(θ − b)` with `D = 1`, exactly like
+//! [`ItemParams::two_pl`]. Unknown fields are rejected when an item is read on its own; inside a record
+//! that flattens it next to other keys (`#[serde(flatten)]`, as the bank does with `status`) serde only
+//! hands the item its own keys, so rejecting unknown keys is then the record's business.
 //!
 //! # Missing responses
 //! Everywhere a response is an `Option<u8>` (or an empty CSV cell), `None` means *not presented*: the item
@@ -13,15 +17,26 @@
 //! # Quadrature
 //! EAP scoring, sum-score tables and calibration integrate over θ on a fixed grid: by default
 //! [`Quadrature::DEFAULT_NODES`] = 61 equally spaced nodes on `[−6, 6]` with weights proportional to the
-//! N(0, 1) density (renormalised to sum to 1). All likelihood arithmetic is in log space.
+//! N(0, 1) density (renormalised to sum to 1); [`Quadrature::gauss_hermite`] is the alternative. All
+//! likelihood arithmetic is in log space.
 //!
-//! # Entry points
-//! * [`estimate_ability`] (MLE, WLE, MAP, EAP with SE), [`test_information`], [`conditional_sem`],
-//!   [`sum_score_eap_table`];
-//! * [`calibrate`] (marginal ML by EM, fixed-anchor calibration), [`calibrate_rasch_cml`];
-//! * [`link_stocking_lord`], [`link_mean_sigma`];
-//! * [`item_statistics`], [`mantel_haenszel_dif`];
-//! * [`simulate`]; [`ResponseMatrix::from_csv`] / [`ResponseMatrix::to_csv`].
+//! # Entry points (stable API)
+//! ```text
+//! estimate_ability(&[ItemParams], &[Option<u8>], AbilityMethod) -> AbilityEstimate
+//! estimate_ability_with(&[ItemParams], &[Option<u8>], AbilityMethod, &AbilityOptions) -> AbilityEstimate
+//! test_information(&[ItemParams], θ) -> f64          conditional_sem(&[ItemParams], θ) -> f64
+//! sum_score_eap_table(&[ItemParams], &Quadrature) -> Vec<SumScoreRow>
+//! calibrate(&ResponseMatrix, &CalibrationOptions) -> Result<Calibration, IrtError>
+//! calibrate_rasch_cml(&ResponseMatrix) -> Result<CmlCalibration, IrtError>
+//! link_stocking_lord(bank: &[ItemParams], new: &[ItemParams]) -> Result<LinkingConstants, IrtError>
+//! link_mean_sigma(bank: &[ItemParams], new: &[ItemParams]) -> Result<LinkingConstants, IrtError>
+//! item_statistics(&ResponseMatrix, Option<&[ItemParams]>) -> Result<Vec<ItemStatistics>, IrtError>
+//! mantel_haenszel_dif(&ResponseMatrix, focal: &[bool]) -> Result<Vec<DifResult>, IrtError>
+//! simulate(&[ItemParams], n, seed, Design) -> ResponseMatrix
+//! ResponseMatrix::from_csv(&str) -> Result<ResponseMatrix, CsvError>      ResponseMatrix::to_csv(&self) -> String
+//! ```
+//! Every output type is `Serialize` (and `Deserialize`); non-finite numbers (an undefined standard error)
+//! serialise as JSON `null`.
 
 pub mod ability;
 pub mod calibrate;

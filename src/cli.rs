@@ -130,7 +130,9 @@ async fn open_store(settings: &Settings) -> anyhow::Result<crate::store::Db> {
             settings.data_dir.display()
         )
     })?;
-    crate::store::connect(&settings.effective_database_url(), 2).await
+    Ok(crate::store::connect(&settings.effective_database_url(), 1)
+        .await?
+        .write)
 }
 
 /// Runs a parsed command.

@@ -34,16 +34,18 @@ impl Application {
                 settings.data_dir.display()
             )
         })?;
-        let db =
+        let pools =
             store::connect(&settings.effective_database_url(), settings.max_connections).await?;
-        let keys = Arc::new(KeyRing::open(&settings.data_dir, &db).await?);
-        bootstrap::ensure_bank(&db, &settings.content_dir).await?;
-        bootstrap::ensure_admin(&db, admin_password).await?;
+        let keys = Arc::new(KeyRing::open(&settings.data_dir, &pools.write).await?);
+        bootstrap::ensure_bank(&pools.write, &settings.content_dir).await?;
+        bootstrap::ensure_admin(&pools.write, admin_password).await?;
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let state = AppState {
-            db,
+            db: pools.read,
+            writer: pools.write,
+            items: Default::default(),
             settings: Arc::new(settings),
             keys,
         };

@@ -40,7 +40,7 @@ pub async fn save(state: &AppState, bp: Blueprint) -> Result<Blueprint, ApiError
             problems.join("; "),
         ));
     }
-    if !bank::insert_blueprint(&state.db, &bp).await? {
+    if !bank::insert_blueprint(&state.writer, &bp).await? {
         return Err(ApiError::conflict(
             "version_conflict",
             "that version was saved meanwhile",

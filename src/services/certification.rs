@@ -158,7 +158,7 @@ pub async fn revoke(
         ));
     }
     let now = crate::store::now();
-    let txn = state.db.begin().await?;
+    let txn = state.writer.begin().await?;
     if !store::mark_revoked(&txn, certificate_id, reason, now).await? {
         txn.rollback().await?;
         return match store::certificate(&state.db, certificate_id).await? {

@@ -138,17 +138,18 @@ pub async fn start(state: &AppState, principal: &Principal) -> Result<(Uuid, boo
     .await?
     .ok_or(ApiError::NotFound("blueprint"))?;
     let sections: Vec<String> = blueprint.sections.iter().map(|s| s.id.clone()).collect();
-    let items = bank::active_items(&state.db, &sections).await?;
+    let items = state.items.active(&state.db, &sections).await?;
     let seen: HashSet<String> = registration::items_seen(&state.db, reg.candidate_id)
         .await?
         .into_iter()
         .collect();
     let seed: u64 = rand::rng().random();
-    let form = draw_form(&blueprint, &items, &seen, seed).map_err(|e| {
-        ApiError::conflict("form_unavailable", format!("no form can be drawn: {e}"))
-    })?;
+    let form =
+        draw_form(&blueprint, items.iter().map(|i| i.as_ref()), &seen, seed).map_err(|e| {
+            ApiError::conflict("form_unavailable", format!("no form can be drawn: {e}"))
+        })?;
     let by_id: std::collections::HashMap<&str, &Item> =
-        items.iter().map(|i| (i.id.as_str(), i)).collect();
+        items.iter().map(|i| (i.id.as_str(), i.as_ref())).collect();
     let mut placed = Vec::new();
     let mut position = 0;
     for (section_idx, section) in form.sections.iter().enumerate() {
@@ -177,7 +178,7 @@ pub async fn start(state: &AppState, principal: &Principal) -> Result<(Uuid, boo
             .collect(),
         items: placed,
     };
-    match store::create_session(&state.db, new, now).await? {
+    match store::create_session(&state.writer, new, now).await? {
         Some(session) => {
             tracing::info!(session = %session.id, "session started");
             Ok((session.id, true))
@@ -227,7 +228,7 @@ pub async fn view(
         .iter()
         .map(|p| (p.item_id.clone(), p.item_version))
         .collect();
-    let items = bank::item_versions(&state.db, &keys).await?;
+    let items = state.items.get_many(&state.db, &keys).await?;
     let reg = registration::registration(&state.db, session.registration_id)
         .await?
         .ok_or(ApiError::NotFound("registration"))?;
@@ -345,8 +346,10 @@ pub async fn media(
     if section.status == store::PENDING {
         return Err(ApiError::NotFound("item"));
     }
-    let items =
-        bank::item_versions(&state.db, &[(placed.item_id.clone(), placed.item_version)]).await?;
+    let items = state
+        .items
+        .get_many(&state.db, &[(placed.item_id.clone(), placed.item_version)])
+        .await?;
     let audio = items
         .values()
         .next()
@@ -394,7 +397,7 @@ pub async fn save(
     let now = crate::store::now();
     let cutoff = now - Duration::seconds(state.settings.grace_seconds);
     let outcome = store::save_response(
-        &state.db,
+        &state.writer,
         session_id,
         placed.section_idx,
         position,
@@ -470,7 +473,7 @@ pub async fn finish(
     let session = own_session(state, principal, session_id).await?;
     if session.status == store::IN_PROGRESS {
         let now = crate::store::now();
-        let txn = state.db.begin().await?;
+        let txn = state.writer.begin().await?;
         if store::mark_finished(&txn, session_id, now).await? {
             store::close_pending_sections(&txn, session_id, now).await?;
             scoring::score_and_certify(state, &txn, session_id, now).await?;
@@ -489,7 +492,7 @@ pub async fn advance(
     idx: i32,
     now: DateTime<Utc>,
 ) -> Result<bool, ApiError> {
-    let txn = state.db.begin().await?;
+    let txn = state.writer.begin().await?;
     if !store::close_section(&txn, session_id, idx, now).await? {
         txn.rollback().await?;
         return Ok(false);

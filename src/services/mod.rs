@@ -5,6 +5,7 @@ pub mod authoring;
 pub mod bootstrap;
 pub mod certification;
 pub mod delivery;
+pub mod items;
 pub mod registration;
 pub mod scoring;
 pub mod sweeper;
@@ -18,7 +19,12 @@ use crate::store::Db;
 /// What every request and background job shares: the database, the settings and the keys.
 #[derive(Clone)]
 pub struct AppState {
+    /// For queries.
     pub db: Db,
+    /// For every statement that changes data (see [`crate::store::Pools`]).
+    pub writer: Db,
     pub settings: Arc<Settings>,
+    /// Parsed item versions.
+    pub items: Arc<items::ItemCache>,
     pub keys: Arc<KeyRing>,
 }

@@ -24,7 +24,7 @@ pub async fn create_candidate(
         birth_date,
         citizenship,
     };
-    reg::create_candidate(&state.db, new)
+    reg::create_candidate(&state.writer, new)
         .await?
         .map_err(|existing| {
             ApiError::conflict(
@@ -52,7 +52,7 @@ pub async fn create_sitting(
         .await?
         .ok_or_else(|| ApiError::Validation(format!("there is no blueprint {blueprint_id:?}")))?;
     Ok(reg::create_sitting(
-        &state.db,
+        &state.writer,
         &bp.id,
         bp.version as i32,
         mode,
@@ -105,6 +105,6 @@ pub async fn register(
             .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking pool: {e}")))?
     };
     let registration =
-        reg::create_registration(&state.db, sitting_id, candidate_id, &hashed).await?;
+        reg::create_registration(&state.writer, sitting_id, candidate_id, &hashed).await?;
     Ok((registration, code))
 }

@@ -61,7 +61,7 @@ pub async fn score_and_certify(
         .iter()
         .map(|p| (p.item_id.clone(), p.item_version))
         .collect();
-    let items = bank::item_versions(txn, &keys).await?;
+    let items = state.items.get_many(txn, &keys).await?;
 
     let mut rows = Vec::with_capacity(placed.len());
     let mut per_section: Vec<Vec<(&Item, f64, bool)>> = vec![Vec::new(); blueprint.sections.len()];

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use item_bank::bank::{Blueprint, Content, Item};
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     TransactionTrait,
 };
 
@@ -73,6 +73,22 @@ pub async fn active_items(db: &Db, sections: &[String]) -> anyhow::Result<Vec<It
     rows.into_iter()
         .map(|r| Ok(serde_json::from_value(r.body)?))
         .collect()
+}
+
+/// The (id, version) of every active item of these sections.
+pub async fn active_item_keys(
+    db: &impl sea_orm::ConnectionTrait,
+    sections: &[String],
+) -> Result<Vec<(String, i32)>, sea_orm::DbErr> {
+    item::Entity::find()
+        .select_only()
+        .column(item::Column::Id)
+        .column(item::Column::Version)
+        .filter(item::Column::Status.eq("active"))
+        .filter(item::Column::Section.is_in(sections.iter().cloned()))
+        .into_tuple()
+        .all(db)
+        .await
 }
 
 /// The exact item versions named, keyed by (id, version).

@@ -265,7 +265,7 @@ async fn set_deadline(app: &crate::helpers::TestApp, session_id: &str, idx: i32,
                 .eq(uuid::Uuid::parse_str(session_id).unwrap()),
         )
         .filter(synaq::store::entity::session_section::Column::Idx.eq(idx))
-        .exec(&app.state.db)
+        .exec(&app.state.writer)
         .await
         .unwrap();
 }

@@ -113,7 +113,7 @@ impl TestApp {
     pub async fn user_with_role(&self, role: &str) -> String {
         let username = format!("{role}-{}", &Uuid::now_v7().simple().to_string()[20..]);
         let password = "a-long-enough-password";
-        synaq::services::accounts::create_user(&self.state.db, &username, password, role)
+        synaq::services::accounts::create_user(&self.state.writer, &username, password, role)
             .await
             .unwrap();
         self.staff_token(&username, password).await

@@ -49,9 +49,9 @@ pub struct AssemblyError {
 
 /// Draws a form for `blueprint` from `bank`, avoiding every item id in `exclude` (items the candidate has
 /// seen in earlier attempts). Only the highest version of each item id is used.
-pub fn draw_form(
+pub fn draw_form<'a>(
     blueprint: &Blueprint,
-    bank: &[Item],
+    bank: impl IntoIterator<Item = &'a Item>,
     exclude: &HashSet<String>,
     seed: u64,
 ) -> Result<Form, AssemblyError> {
@@ -59,24 +59,38 @@ pub fn draw_form(
     let latest = latest_versions(bank);
     let mut sections = Vec::with_capacity(blueprint.sections.len());
     for spec in &blueprint.sections {
-        let mut pool: Vec<&Item> =
-            latest.iter().copied().filter(|i| i.section == spec.id && !exclude.contains(&i.id)).collect();
+        let mut pool: Vec<&Item> = latest
+            .iter()
+            .copied()
+            .filter(|i| i.section == spec.id && !exclude.contains(&i.id))
+            .collect();
         pool.sort_by(|a, b| a.id.cmp(&b.id));
         let chosen = (0..ATTEMPTS)
             .find_map(|_| {
                 pool.shuffle(&mut rng);
                 fill_section(spec, &pool)
             })
-            .ok_or_else(|| AssemblyError { section: spec.id.clone(), problems: infeasibility(spec, &pool) })?;
+            .ok_or_else(|| AssemblyError {
+                section: spec.id.clone(),
+                problems: infeasibility(spec, &pool),
+            })?;
         let items = chosen
             .into_iter()
             .map(|item| {
-                let mut option_order: Vec<String> = item.options.iter().map(|o| o.id.clone()).collect();
+                let mut option_order: Vec<String> =
+                    item.options.iter().map(|o| o.id.clone()).collect();
                 option_order.shuffle(&mut rng);
-                PlacedItem { item_id: item.id.clone(), item_version: item.version, option_order }
+                PlacedItem {
+                    item_id: item.id.clone(),
+                    item_version: item.version,
+                    option_order,
+                }
             })
             .collect();
-        sections.push(FormSection { section_id: spec.id.clone(), items });
+        sections.push(FormSection {
+            section_id: spec.id.clone(),
+            items,
+        });
     }
     Ok(Form { sections })
 }
@@ -84,26 +98,35 @@ pub fn draw_form(
 /// Every constraint of `blueprint` that `bank` cannot meet, as sentences an author can act on. Empty when
 /// each section has enough items of each kind it asks for (a cheap necessary check, not a proof that a
 /// draw will succeed: [`draw_form`] reports what remains).
-pub fn feasibility_problems(blueprint: &Blueprint, bank: &[Item]) -> Vec<String> {
+pub fn feasibility_problems<'a>(blueprint: &Blueprint, bank: impl IntoIterator<Item = &'a Item>) -> Vec<String> {
     let latest = latest_versions(bank);
     blueprint
         .sections
         .iter()
         .flat_map(|spec| {
-            let pool: Vec<&Item> = latest.iter().copied().filter(|i| i.section == spec.id).collect();
-            infeasibility(spec, &pool).into_iter().map(move |p| format!("{} section {}: {p}", blueprint.id, spec.id))
+            let pool: Vec<&Item> = latest
+                .iter()
+                .copied()
+                .filter(|i| i.section == spec.id)
+                .collect();
+            infeasibility(spec, &pool)
+                .into_iter()
+                .map(move |p| format!("{} section {}: {p}", blueprint.id, spec.id))
         })
         .collect()
 }
 
-fn latest_versions(bank: &[Item]) -> Vec<&Item> {
+fn latest_versions<'a>(bank: impl IntoIterator<Item = &'a Item>) -> Vec<&'a Item> {
     let mut by_id: HashMap<&str, &Item> = HashMap::new();
     for item in bank {
-        by_id.entry(&item.id).and_modify(|cur| {
-            if item.version > cur.version {
-                *cur = item;
-            }
-        }).or_insert(item);
+        by_id
+            .entry(&item.id)
+            .and_modify(|cur| {
+                if item.version > cur.version {
+                    *cur = item;
+                }
+            })
+            .or_insert(item);
     }
     by_id.into_values().collect()
 }
@@ -120,19 +143,32 @@ struct Tally<'a, 's> {
 impl<'a, 's> Tally<'a, 's> {
     /// Whether `item` can join without breaking an upper bound.
     fn fits(&self, item: &Item) -> bool {
-        let topic_ok = self
-            .spec
-            .max_per_topic
-            .is_none_or(|cap| self.per_topic.get(item.topic.as_str()).copied().unwrap_or(0) < cap);
+        let topic_ok = self.spec.max_per_topic.is_none_or(|cap| {
+            self.per_topic
+                .get(item.topic.as_str())
+                .copied()
+                .unwrap_or(0)
+                < cap
+        });
         topic_ok
-            && self.spec.constraints.iter().zip(&self.per_constraint).all(|(c, &n)| !c.applies_to(item) || n < c.upper())
+            && self
+                .spec
+                .constraints
+                .iter()
+                .zip(&self.per_constraint)
+                .all(|(c, &n)| !c.applies_to(item) || n < c.upper())
     }
 
     fn take(&mut self, idx: usize, item: &'a Item) {
         self.used[idx] = true;
         self.chosen.push(item);
         *self.per_topic.entry(item.topic.as_str()).or_default() += 1;
-        for (c, n) in self.spec.constraints.iter().zip(self.per_constraint.iter_mut()) {
+        for (c, n) in self
+            .spec
+            .constraints
+            .iter()
+            .zip(self.per_constraint.iter_mut())
+        {
             if c.applies_to(item) {
                 *n += 1;
             }
@@ -172,19 +208,31 @@ fn fill_section<'a>(spec: &SectionSpec, pool: &[&'a Item]) -> Option<Vec<&'a Ite
             t.take(idx, item);
         }
     }
-    let lower_bounds_met = spec.constraints.iter().zip(&t.per_constraint).all(|(c, &n)| n >= c.lower());
+    let lower_bounds_met = spec
+        .constraints
+        .iter()
+        .zip(&t.per_constraint)
+        .all(|(c, &n)| n >= c.lower());
     (t.chosen.len() == target && lower_bounds_met).then_some(t.chosen)
 }
 
 fn infeasibility(spec: &SectionSpec, pool: &[&Item]) -> Vec<String> {
     let mut problems = Vec::new();
     if pool.len() < spec.items as usize {
-        problems.push(format!("needs {} items, the bank has {}", spec.items, pool.len()));
+        problems.push(format!(
+            "needs {} items, the bank has {}",
+            spec.items,
+            pool.len()
+        ));
     }
     for c in &spec.constraints {
         let available = pool.iter().filter(|i| c.applies_to(i)).count() as u32;
         if available < c.lower() {
-            problems.push(format!("{} needs at least {}, the bank has {available}", describe(c), c.lower()));
+            problems.push(format!(
+                "{} needs at least {}, the bank has {available}",
+                describe(c),
+                c.lower()
+            ));
         }
     }
     if let Some(cap) = spec.max_per_topic {
@@ -218,7 +266,11 @@ fn describe(c: &crate::bank::Constraint) -> String {
     if let Some(t) = c.item_type {
         parts.push(format!("type {}", t.as_str()));
     }
-    if parts.is_empty() { "any item".into() } else { parts.join(", ") }
+    if parts.is_empty() {
+        "any item".into()
+    } else {
+        parts.join(", ")
+    }
 }
 
 #[cfg(test)]
@@ -240,16 +292,33 @@ mod tests {
             stimulus: None,
             transcript: None,
             audio: None,
-            options: ["a", "b", "c", "d"].iter().map(|o| ChoiceOption { id: (*o).into(), text: (*o).into() }).collect(),
+            options: ["a", "b", "c", "d"]
+                .iter()
+                .map(|o| ChoiceOption {
+                    id: (*o).into(),
+                    text: (*o).into(),
+                })
+                .collect(),
             key: Some("a".into()),
             text_key: None,
-            irt: ItemIrt { params: ItemParams::two_pl(1.0, 0.0), status: ParamStatus::Provisional },
+            irt: ItemIrt {
+                params: ItemParams::two_pl(1.0, 0.0),
+                status: ParamStatus::Provisional,
+            },
         }
     }
 
     fn bank(n: usize) -> Vec<Item> {
         let topics = ["family", "food", "city", "home", "work"];
-        (0..n).map(|i| item(i, if i % 4 == 0 { Level::A2 } else { Level::A1 }, topics[i % topics.len()])).collect()
+        (0..n)
+            .map(|i| {
+                item(
+                    i,
+                    if i % 4 == 0 { Level::A2 } else { Level::A1 },
+                    topics[i % topics.len()],
+                )
+            })
+            .collect()
     }
 
     fn blueprint(items: u32, a2: u32, max_per_topic: Option<u32>) -> Blueprint {
@@ -264,11 +333,28 @@ mod tests {
                 items,
                 max_per_topic,
                 constraints: vec![
-                    Constraint { level: Some(Level::A2), topic: None, item_type: None, count: Some(a2), min: None, max: None },
-                    Constraint { level: Some(Level::A1), topic: None, item_type: None, count: Some(items - a2), min: None, max: None },
+                    Constraint {
+                        level: Some(Level::A2),
+                        topic: None,
+                        item_type: None,
+                        count: Some(a2),
+                        min: None,
+                        max: None,
+                    },
+                    Constraint {
+                        level: Some(Level::A1),
+                        topic: None,
+                        item_type: None,
+                        count: Some(items - a2),
+                        min: None,
+                        max: None,
+                    },
                 ],
             }],
-            rules: Rules { pass_min_percent: 30.0, levels: vec![] },
+            rules: Rules {
+                pass_min_percent: 30.0,
+                levels: vec![],
+            },
         }
     }
 
@@ -285,8 +371,16 @@ mod tests {
     fn reports_the_constraint_the_bank_cannot_meet() {
         let bank = bank(40);
         let err = draw_form(&blueprint(30, 20, None), &bank, &HashSet::new(), 1).unwrap_err();
-        assert!(err.problems.iter().any(|p| p.contains("level A2 needs at least 20, the bank has 10")), "{err}");
-        assert_eq!(feasibility_problems(&blueprint(30, 20, None), &bank).len(), 1);
+        assert!(
+            err.problems
+                .iter()
+                .any(|p| p.contains("level A2 needs at least 20, the bank has 10")),
+            "{err}"
+        );
+        assert_eq!(
+            feasibility_problems(&blueprint(30, 20, None), &bank).len(),
+            1
+        );
     }
 
     proptest! {

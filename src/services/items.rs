@@ -1,0 +1,67 @@
+//! Item versions as the delivery path reads them, parsed once per process.
+//!
+//! An item version never changes once stored (an edit is a new version), so a cached entry never goes
+//! stale and instances sharing a database need no invalidation. Which versions are *active* is not cached:
+//! it is read from the database at every draw.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use item_bank::bank::Item;
+use sea_orm::ConnectionTrait;
+
+use crate::store::bank;
+
+/// (item id, version)
+pub type ItemKey = (String, i32);
+
+/// Parsed item versions by key.
+#[derive(Default)]
+pub struct ItemCache {
+    items: RwLock<HashMap<ItemKey, Arc<Item>>>,
+}
+
+impl ItemCache {
+    /// The item versions named, reading from `db` only those not yet cached. A key the database does not
+    /// hold is absent from the answer.
+    pub async fn get_many(
+        &self,
+        db: &impl ConnectionTrait,
+        keys: &[ItemKey],
+    ) -> anyhow::Result<HashMap<ItemKey, Arc<Item>>> {
+        let mut found = HashMap::with_capacity(keys.len());
+        let mut missing = Vec::new();
+        {
+            let cache = self.items.read().expect("item cache lock");
+            for key in keys {
+                match cache.get(key) {
+                    Some(item) => {
+                        found.insert(key.clone(), item.clone());
+                    }
+                    None => missing.push(key.clone()),
+                }
+            }
+        }
+        if !missing.is_empty() {
+            let loaded = bank::item_versions(db, &missing).await?;
+            let mut cache = self.items.write().expect("item cache lock");
+            for (key, item) in loaded {
+                let item = Arc::new(item);
+                cache.insert(key.clone(), item.clone());
+                found.insert(key, item);
+            }
+        }
+        Ok(found)
+    }
+
+    /// Every active item of these sections (the highest active version of each id is the assembler's
+    /// choice).
+    pub async fn active(
+        &self,
+        db: &impl ConnectionTrait,
+        sections: &[String],
+    ) -> anyhow::Result<Vec<Arc<Item>>> {
+        let keys = bank::active_item_keys(db, sections).await?;
+        Ok(self.get_many(db, &keys).await?.into_values().collect())
+    }
+}

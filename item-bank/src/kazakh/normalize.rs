@@ -95,33 +95,93 @@ fn classify(c: char) -> Class {
     }
 }
 
-/// True when `s` is certainly NFC, decided by a byte scan for the common case (ASCII and Cyrillic letters,
-/// which are all NFC starters) and by the Unicode quick check from the first other character on.
-fn is_nfc(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
+/// Byte offset of the first character at or after `from` that is not a "safe" NFC starter. Safe are ASCII and
+/// the Cyrillic letters U+0400..=U+04FF (not the marks U+0483..=U+0489): they are NFC, have combining class 0
+/// and never compose with a preceding character, so NFC can be applied separately on either side of them.
+fn first_unsafe(b: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
     while i < b.len() {
         let x = b[i];
         if x < 0x80 {
             i += 1;
         } else if (0xD0..=0xD3).contains(&x) && !(x == 0xD2 && (0x83..=0x89).contains(&b[i + 1])) {
-            // U+0400..=U+04FF except the combining marks U+0483..=U+0489; `s` is UTF-8, so b[i + 1] exists.
+            // `b` is UTF-8 and `x` leads a two-byte sequence, so b[i + 1] exists.
             i += 2;
         } else {
-            // Everything before `i` is a starter with NFC_QC=Yes, so checking the rest is enough.
-            return s
-                .get(i..)
-                .is_some_and(|rest| is_nfc_quick(rest.chars()) == IsNormalized::Yes);
+            return Some(i);
         }
     }
-    true
+    None
 }
 
+/// Start of the next safe character at or after `from` (or the end).
+fn next_safe(s: &str, from: usize) -> usize {
+    let b = s.as_bytes();
+    let mut i = from;
+    while i < b.len() {
+        let x = b[i];
+        if x < 0x80
+            || ((0xD0..=0xD3).contains(&x) && !(x == 0xD2 && (0x83..=0x89).contains(&b[i + 1])))
+        {
+            return i;
+        }
+        i += s[i..].chars().next().map_or(1, char::len_utf8);
+    }
+    b.len()
+}
+
+/// True when `s` is certainly NFC.
+fn is_nfc(s: &str) -> bool {
+    match first_unsafe(s.as_bytes(), 0) {
+        None => true,
+        Some(i) => s
+            .get(i..)
+            .is_some_and(|rest| is_nfc_quick(rest.chars()) == IsNormalized::Yes),
+    }
+}
+
+/// NFC of `s`, borrowed when `s` is already NFC.
+///
+/// Only the stretches around characters that are not safe starters (see [`first_unsafe`]) are looked at:
+/// each is extended back to the safe character before it (which may compose with what follows) and forward
+/// to the next safe character, quick-checked, and normalized only if the check fails. So a long text with one
+/// decomposed letter costs one byte scan, not a full NFC pass.
 fn nfc(s: &str) -> Cow<'_, str> {
-    if is_nfc(s) {
-        Cow::Borrowed(s)
-    } else {
-        Cow::Owned(s.nfc().collect())
+    let b = s.as_bytes();
+    let Some(mut pos) = first_unsafe(b, 0) else {
+        return Cow::Borrowed(s);
+    };
+    let mut out: Option<String> = None;
+    let mut done = 0;
+    loop {
+        let start = match pos {
+            0 => 0,
+            p if b[p - 1] < 0x80 => p - 1,
+            p => p - 2,
+        }
+        .max(done);
+        let end = next_safe(s, pos);
+        let chunk = &s[start..end];
+        if is_nfc_quick(chunk.chars()) != IsNormalized::Yes {
+            let composed: String = chunk.nfc().collect();
+            if composed != chunk {
+                let o = out.get_or_insert_with(|| String::with_capacity(s.len() + 16));
+                o.push_str(&s[done..start]);
+                o.push_str(&composed);
+                done = end;
+            }
+        }
+        match first_unsafe(b, end) {
+            Some(p) => pos = p,
+            None => break,
+        }
+    }
+    match out {
+        None => Cow::Borrowed(s),
+        Some(mut o) => {
+            o.push_str(&s[done..]);
+            Cow::Owned(o)
+        }
     }
 }
 
@@ -387,6 +447,41 @@ mod tests {
         let n = normalize_minimal("  Кі\u{200B}тап,  «x» ");
         assert_eq!(n.text, "Кітап,  «x»");
         assert_eq!(normalize_minimal("и\u{306}").text, "й");
+    }
+
+    #[test]
+    fn chunked_nfc_equals_full_nfc() {
+        for s in [
+            "кітап а\u{308}же и\u{306}",
+            "a\u{308}",
+            "\u{308}a",
+            "ӓ\u{308}",
+            "x\u{2000}y",
+            "к\u{483}\u{301}",
+            "é e\u{301} \u{1100}\u{1161}\u{11A8}",
+            "q\u{323}\u{307} q\u{307}\u{323}",
+            "\u{FB2C}",
+            "абв",
+        ] {
+            assert_eq!(nfc(s), s.nfc().collect::<String>(), "{s:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn chunked_nfc_equals_full_nfc_on_anything(
+            v in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(vec!['a', 'и', 'е', 'ә', ' ', '\u{306}', '\u{308}', '\u{301}', '\u{323}',
+                        '\u{483}', '\u{1100}', '\u{1161}', '\u{11A8}', 'é', '\u{2000}', '\u{FB2C}']),
+                    proptest::arbitrary::any::<char>(),
+                ],
+                0..30,
+            )
+        ) {
+            let s: String = v.into_iter().collect();
+            proptest::prop_assert_eq!(nfc(&s).into_owned(), s.nfc().collect::<String>());
+        }
     }
 
     #[test]

@@ -5,16 +5,21 @@
 //!   estimated instead (by default), so the anchors carry the bank scale to the new items.
 //! * Identical response patterns are collapsed into one weighted pattern; row weights (`freq`) add up.
 //! * Missing cells (not presented) are skipped: incomplete designs need no special treatment.
-//! * E-step: per pattern, the log-likelihood at every node is a sum of precomputed `ln P_ik(θ_q)` rows;
-//!   the posterior is normalised by log-sum-exp. Patterns are split across threads.
+//! * E-step: per pattern, the log-likelihood at every node is a sum of precomputed `ln P_ik(θ_q)` rows,
+//!   walked as a prefix tree over the sorted patterns so that shared leading responses are summed once;
+//!   the posterior is normalised by log-sum-exp, and weights below `e^−40` of the largest are dropped.
+//!   Large data are split across threads.
 //! * M-step: per item, Fisher scoring on the canonical logit parameters (`α`, `δ_v`, and `logit c` for 3PL)
 //!   with the expected counts, with step halving so that the expected complete-data log-likelihood never
-//!   decreases; hence the marginal log-likelihood never decreases across iterations.
+//!   decreases.
+//! * Acceleration: each EM step is extrapolated by an Aitken factor; an extrapolated point is kept only if
+//!   the log-likelihood did not decrease, so the marginal log-likelihood (plus the 3PL log prior) never
+//!   decreases across iterations. Convergence is judged on the plain EM step.
 //! * Standard errors: from the cross-product (empirical) information `Σ_p w_p s_p s_pᵀ` of the per-pattern
 //!   score vectors at the solution (plus the guessing prior's curvature), by the delta method for `a`,
 //!   `b`/`d` and `c`. The latent mean and SD, when estimated, are treated as known.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -527,49 +532,50 @@ impl Patterns {
 }
 
 fn collapse(data: &ResponseMatrix, offsets: &[usize]) -> Patterns {
-    let mut index: HashMap<&[u8], usize> = HashMap::new();
-    let mut rows: Vec<Vec<u32>> = Vec::new();
-    let mut weights: Vec<f64> = Vec::new();
-    for p in 0..data.n_persons() {
-        let w = data.weights()[p];
-        let cells = data.row_cells(p);
-        if w <= 0.0 || !cells.iter().any(|&c| is_present(c)) {
-            continue;
-        }
-        let next = weights.len();
-        let slot = *index.entry(cells).or_insert(next);
-        if slot == next {
-            rows.push(
-                cells
-                    .iter()
-                    .enumerate()
-                    .filter(|&(_, &c)| is_present(c))
-                    .map(|(i, &c)| (offsets[i] + usize::from(c)) as u32)
-                    .collect(),
-            );
-            weights.push(w);
-        } else {
-            weights[slot] += w;
-        }
-    }
-    let mut order: Vec<usize> = (0..rows.len()).collect();
-    order.sort_unstable_by(|&x, &y| rows[x].cmp(&rows[y]));
+    // Sorting rows by their cells both brings identical rows together and orders the patterns as the
+    // prefix tree wants: a missing cell (255) sorts after every category, as the entry of the next
+    // presented item sorts after the entries of this one.
+    let mut order: Vec<usize> = (0..data.n_persons())
+        .filter(|&p| data.weights()[p] > 0.0 && data.row_cells(p).iter().any(|&c| is_present(c)))
+        .collect();
+    order.sort_unstable_by(|&x, &y| data.row_cells(x).cmp(data.row_cells(y)));
     let mut patterns = Patterns {
         starts: vec![0],
         entries: Vec::new(),
         weights: Vec::new(),
         shared: Vec::new(),
     };
-    let mut previous: &[u32] = &[];
-    for &p in &order {
-        let row = &rows[p];
-        patterns
-            .shared
-            .push(row.iter().zip(previous).take_while(|(a, b)| a == b).count());
-        patterns.entries.extend_from_slice(row);
+    let mut previous: Option<&[u8]> = None;
+    for p in order {
+        let cells = data.row_cells(p);
+        let w = data.weights()[p];
+        if previous == Some(cells) {
+            *patterns.weights.last_mut().expect("a previous pattern") += w;
+            continue;
+        }
+        let start = patterns.entries.len();
+        patterns.entries.extend(
+            cells
+                .iter()
+                .enumerate()
+                .filter(|&(_, &c)| is_present(c))
+                .map(|(i, &c)| (offsets[i] + usize::from(c)) as u32),
+        );
+        let shared = match patterns.starts.len() {
+            1 => 0,
+            n => {
+                let (done, new) = patterns.entries.split_at(start);
+                done[patterns.starts[n - 2]..]
+                    .iter()
+                    .zip(new)
+                    .take_while(|(a, b)| a == b)
+                    .count()
+            }
+        };
+        patterns.shared.push(shared);
         patterns.starts.push(patterns.entries.len());
-        patterns.weights.push(weights[p]);
-        previous = row;
+        patterns.weights.push(w);
+        previous = Some(cells);
     }
     patterns
 }
@@ -912,10 +918,12 @@ pub fn calibrate(
     let mut iterations = 0;
     let mut converged = false;
     // Accelerated EM: after the M-step from β_t to β′, the next E-step is tried at the extrapolated
-    // β_t + step·(β′ − β_t); that point is kept only if the log-likelihood (plus log prior) has not
-    // decreased from β_t, otherwise the E-step is redone at β′ and the step resets to 1. Iterations count
-    // M-steps; the reported log-likelihoods never decrease.
-    let mut step: f64 = 1.0;
+    // β_t + step·(β′ − β_t), with the Aitken factor step = 1/(1 − λ) from the observed contraction
+    // λ = ‖β′ − β_t‖/‖previous EM step‖ (2 without a usable previous step, at most MAX_EXTRAPOLATION).
+    // The point is kept only if the log-likelihood (plus log prior) has not decreased from β_t; otherwise
+    // the E-step is redone at β′. Iterations count M-steps; the reported log-likelihoods never decrease.
+    let mut rejected = false;
+    let mut last_norm = 0.0;
     let mut plain: Option<(Vec<Item>, f64, f64)> = None;
     let mut last_objective = f64::NEG_INFINITY;
     while iterations < options.max_iterations {
@@ -936,17 +944,14 @@ pub fn calibrate(
         let acc = acc.as_mut().expect("at least one E-step part");
         let log_prior = guessing_log_prior(&items, &options.guessing_prior);
         let objective_value = acc.log_likelihood + log_prior;
-        if let Some((fallback, m, s)) = plain.take() {
-            if objective_value.is_nan() || objective_value < last_objective {
-                items = fallback;
-                (mean, sd) = (m, s);
-                quad.set_normal(mean, sd);
-                step = 1.0;
-                continue;
-            }
-            step = (step * 2.0).min(MAX_EXTRAPOLATION);
-        } else {
-            step = 2.0;
+        if let Some((fallback, m, s)) = plain.take()
+            && (objective_value.is_nan() || objective_value < last_objective)
+        {
+            items = fallback;
+            (mean, sd) = (m, s);
+            quad.set_normal(mean, sd);
+            rejected = true;
+            continue;
         }
         last_objective = objective_value;
         iterations += 1;
@@ -1013,6 +1018,19 @@ pub fn calibrate(
             break;
         }
         // Extrapolate, if the point is admissible.
+        let norm = items
+            .iter()
+            .zip(&before)
+            .flat_map(|(a, b)| a.beta.iter().zip(&b.beta).map(|(x, y)| (x - y) * (x - y)))
+            .sum::<f64>()
+            .sqrt();
+        let step = if last_norm > 0.0 && !rejected {
+            (1.0 / (1.0 - (norm / last_norm).min(0.95))).clamp(1.0, MAX_EXTRAPOLATION)
+        } else {
+            2.0
+        };
+        rejected = false;
+        last_norm = norm;
         let mut candidate = items.clone();
         for (c, b) in candidate.iter_mut().zip(&before) {
             for (x, x0) in c.beta.iter_mut().zip(&b.beta) {

@@ -307,19 +307,25 @@ async fn candidate(
             };
             let key = Uuid::now_v7().to_string();
             timed(rec, "save", async {
-                json_ok(
-                    client
-                        .put(format!(
-                            "{base}/api/v1/sessions/{session_id}/responses/{position}"
-                        ))
+                // A save lost in transit is sent again with the same key, as a browser would: the
+                // server applies it once.
+                let url = format!("{base}/api/v1/sessions/{session_id}/responses/{position}");
+                let mut attempt = 0;
+                loop {
+                    attempt += 1;
+                    let sent = client
+                        .put(&url)
                         .bearer_auth(&token)
                         .header("Idempotency-Key", &key)
                         .json(&json!({"answer": answer}))
                         .send()
-                        .await?,
-                    &[StatusCode::OK],
-                )
-                .await
+                        .await;
+                    match sent {
+                        Ok(resp) => return json_ok(resp, &[StatusCode::OK]).await,
+                        Err(e) if attempt < 3 => eprintln!("a save is sent again after: {e}"),
+                        Err(e) => return Err(e.into()),
+                    }
+                }
             })
             .await?;
             rec.lock()

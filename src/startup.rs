@@ -44,6 +44,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let state = AppState {
             db: pools.read,
+            saves: store::save_queue::SaveQueue::new(pools.write.clone()),
             writer: pools.write,
             items: Default::default(),
             settings: Arc::new(settings),

@@ -152,10 +152,16 @@ impl Item {
     /// Checks what the type system cannot: the id's form, the key against the options, the fields each
     /// type needs and nothing it must not have.
     pub fn validate(&self) -> Result<(), BankError> {
-        let invalid = |message: &str| BankError::Invalid { id: self.id.clone(), message: message.to_owned() };
+        let invalid = |message: &str| BankError::Invalid {
+            id: self.id.clone(),
+            message: message.to_owned(),
+        };
         let id_ok = !self.id.is_empty()
             && self.id.len() <= 64
-            && self.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            && self
+                .id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if !id_ok {
             return Err(invalid("id must be 1–64 characters of a-z, 0-9 and '-'"));
         }
@@ -184,10 +190,8 @@ impl Item {
                 }
             }
             ItemType::GapFill | ItemType::ShortAnswer => {
-                match &self.text_key {
-                    Some(k) if !k.accept.is_empty() && k.accept.iter().all(|a| !a.trim().is_empty()) => {}
-                    _ => return Err(invalid("a text item needs text_key.accept with at least one answer")),
-                }
+                let key = self.text_key.as_ref().ok_or_else(|| invalid("a text item needs a text_key"))?;
+                key.validate().map_err(|e| invalid(&e.to_string()))?;
                 if self.key.is_some() || !self.options.is_empty() {
                     return Err(invalid("a text item has no options or key"));
                 }
@@ -208,8 +212,10 @@ struct ItemFile {
 
 /// Parses one items file; `file` names it in errors. Each item is validated.
 pub fn parse_items(file: &str, text: &str) -> Result<Vec<Item>, BankError> {
-    let parsed: ItemFile =
-        toml::from_str(text).map_err(|e| BankError::Parse { file: file.to_owned(), message: e.to_string() })?;
+    let parsed: ItemFile = toml::from_str(text).map_err(|e| BankError::Parse {
+        file: file.to_owned(),
+        message: e.to_string(),
+    })?;
     for item in &parsed.items {
         item.validate()?;
     }
@@ -307,9 +313,14 @@ pub const BELOW_LOWEST_LEVEL: &str = "below_A1";
 impl Blueprint {
     /// Parses a blueprint file and checks it.
     pub fn parse(file: &str, text: &str) -> Result<Blueprint, BankError> {
-        let bp: Blueprint =
-            toml::from_str(text).map_err(|e| BankError::Parse { file: file.to_owned(), message: e.to_string() })?;
-        bp.validate().map_err(|message| BankError::Parse { file: file.to_owned(), message })?;
+        let bp: Blueprint = toml::from_str(text).map_err(|e| BankError::Parse {
+            file: file.to_owned(),
+            message: e.to_string(),
+        })?;
+        bp.validate().map_err(|message| BankError::Parse {
+            file: file.to_owned(),
+            message,
+        })?;
         Ok(bp)
     }
 
@@ -317,7 +328,10 @@ impl Blueprint {
     pub fn validate(&self) -> Result<(), String> {
         let id_ok = !self.id.is_empty()
             && self.id.len() <= 64
-            && self.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            && self
+                .id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if !id_ok {
             return Err("blueprint id must be 1–64 characters of a-z, 0-9 and '-'".into());
         }
@@ -340,14 +354,21 @@ impl Blueprint {
             }
             for c in &s.constraints {
                 if c.count.is_some() && (c.min.is_some() || c.max.is_some()) {
-                    return Err(format!("section {}: a constraint has count, or min/max, not both", s.id));
+                    return Err(format!(
+                        "section {}: a constraint has count, or min/max, not both",
+                        s.id
+                    ));
                 }
                 if c.lower() > c.upper() || c.lower() > s.items {
-                    return Err(format!("section {}: a constraint asks for more items than it allows", s.id));
+                    return Err(format!(
+                        "section {}: a constraint asks for more items than it allows",
+                        s.id
+                    ));
                 }
             }
         }
-        let percents = std::iter::once(self.rules.pass_min_percent).chain(self.rules.levels.iter().map(|l| l.min_percent));
+        let percents = std::iter::once(self.rules.pass_min_percent)
+            .chain(self.rules.levels.iter().map(|l| l.min_percent));
         if percents.into_iter().any(|p| !(0.0..=100.0).contains(&p)) {
             return Err("percentages lie between 0 and 100".into());
         }
@@ -362,7 +383,11 @@ impl Blueprint {
     /// The level and decision that section percentages earn, in the blueprint's section order.
     pub fn judge(&self, percents: &[f64]) -> (String, Decision) {
         let all_at_least = |min: f64| percents.iter().all(|&p| p + 1e-9 >= min);
-        let decision = if all_at_least(self.rules.pass_min_percent) { Decision::Pass } else { Decision::Fail };
+        let decision = if all_at_least(self.rules.pass_min_percent) {
+            Decision::Pass
+        } else {
+            Decision::Fail
+        };
         let level = self
             .rules
             .levels
@@ -413,10 +438,16 @@ pub fn load_dir(dir: &Path) -> Result<Content, BankError> {
             }
             if let Some(audio) = &item.audio {
                 if audio.contains("..") || Path::new(audio).is_absolute() {
-                    return Err(BankError::Invalid { id: item.id.clone(), message: "audio path leaves the content directory".into() });
+                    return Err(BankError::Invalid {
+                        id: item.id.clone(),
+                        message: "audio path leaves the content directory".into(),
+                    });
                 }
                 if !content.media.contains_key(audio) {
-                    content.media.insert(audio.clone(), read_bounded(&dir.join(audio), MAX_MEDIA_BYTES)?);
+                    content.media.insert(
+                        audio.clone(),
+                        read_bounded(&dir.join(audio), MAX_MEDIA_BYTES)?,
+                    );
                 }
             }
             content.items.push(item);
@@ -424,17 +455,25 @@ pub fn load_dir(dir: &Path) -> Result<Content, BankError> {
     }
     for file in toml_files(&dir.join("blueprints"))? {
         let text = read_bounded(&file, MAX_FILE_BYTES)?;
-        content.blueprints.push(Blueprint::parse(&file.display().to_string(), &String::from_utf8_lossy(&text))?);
+        content.blueprints.push(Blueprint::parse(
+            &file.display().to_string(),
+            &String::from_utf8_lossy(&text),
+        )?);
     }
     Ok(content)
 }
 
 fn io_error(path: &Path, e: impl std::fmt::Display) -> BankError {
-    BankError::Io { path: path.display().to_string(), message: e.to_string() }
+    BankError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
 }
 
 fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, BankError> {
-    let len = std::fs::metadata(path).map_err(|e| io_error(path, e))?.len();
+    let len = std::fs::metadata(path)
+        .map_err(|e| io_error(path, e))?
+        .len();
     if len > limit {
         return Err(io_error(path, format!("larger than {limit} bytes")));
     }
@@ -497,7 +536,10 @@ irt = { model = "2pl", a = 1.0, b = -1.2, status = "provisional" }
     #[test]
     fn refuses_unknown_fields() {
         let bad = CHOICE.replace("version = 1", "version = 1\nanswer = \"b\"");
-        assert!(matches!(parse_items("t.toml", &bad), Err(BankError::Parse { .. })));
+        assert!(matches!(
+            parse_items("t.toml", &bad),
+            Err(BankError::Parse { .. })
+        ));
     }
 
     fn blueprint() -> Blueprint {
@@ -535,14 +577,28 @@ min_percent = 30
         let bp = blueprint();
         assert_eq!(bp.judge(&[30.0, 30.0]), ("A1".into(), Decision::Pass));
         assert_eq!(bp.judge(&[80.0, 70.0]), ("A2".into(), Decision::Pass));
-        assert_eq!(bp.judge(&[90.0, 29.9]), (BELOW_LOWEST_LEVEL.into(), Decision::Fail));
+        assert_eq!(
+            bp.judge(&[90.0, 29.9]),
+            (BELOW_LOWEST_LEVEL.into(), Decision::Fail)
+        );
     }
 
     #[test]
     fn constraint_bounds() {
-        let c = Constraint { level: Some(Level::A1), topic: None, item_type: None, count: Some(3), min: None, max: None };
+        let c = Constraint {
+            level: Some(Level::A1),
+            topic: None,
+            item_type: None,
+            count: Some(3),
+            min: None,
+            max: None,
+        };
         assert_eq!((c.lower(), c.upper()), (3, 3));
-        let c = Constraint { max: Some(4), count: None, ..c };
+        let c = Constraint {
+            max: Some(4),
+            count: None,
+            ..c
+        };
         assert_eq!((c.lower(), c.upper()), (0, 4));
     }
 }

@@ -25,7 +25,14 @@ pub const KEY_FILE: &str = "signing-key.p8";
 pub struct KeyRing {
     kid: String,
     encoding: EncodingKey,
-    verifying: RwLock<Vec<(String, Arc<DecodingKey>, [u8; 32])>>,
+    verifying: RwLock<Vec<PublicKey>>,
+}
+
+/// A public key recorded in the database.
+struct PublicKey {
+    kid: String,
+    key: Arc<DecodingKey>,
+    bytes: [u8; 32],
 }
 
 /// One entry of the JWKS document.
@@ -82,9 +89,7 @@ impl KeyRing {
     /// The public key with this id, if it is known.
     pub fn decoding_key(&self, kid: &str) -> Option<Arc<DecodingKey>> {
         let keys = self.verifying.read().expect("key ring lock");
-        keys.iter()
-            .find(|(k, ..)| k == kid)
-            .map(|(_, key, _)| key.clone())
+        keys.iter().find(|k| k.kid == kid).map(|k| k.key.clone())
     }
 
     /// Reloads the public keys from the database (another instance may have added one).
@@ -95,7 +100,11 @@ impl KeyRing {
             let Ok(bytes) = <[u8; 32]>::try_from(public.as_slice()) else {
                 continue;
             };
-            keys.push((kid, Arc::new(DecodingKey::from_ed_der(&bytes)), bytes));
+            keys.push(PublicKey {
+                kid,
+                key: Arc::new(DecodingKey::from_ed_der(&bytes)),
+                bytes,
+            });
         }
         *self.verifying.write().expect("key ring lock") = keys;
         Ok(())
@@ -107,13 +116,13 @@ impl KeyRing {
         Jwks {
             keys: keys
                 .iter()
-                .map(|(kid, _, public)| Jwk {
+                .map(|k| Jwk {
                     kty: "OKP",
                     crv: "Ed25519",
                     alg: "EdDSA",
                     usage: "sig",
-                    kid: kid.clone(),
-                    x: URL_SAFE_NO_PAD.encode(public),
+                    kid: k.kid.clone(),
+                    x: URL_SAFE_NO_PAD.encode(k.bytes),
                 })
                 .collect(),
         }

@@ -1,4 +1,7 @@
-//! The command line: `synaq serve`, `synaq users create`, `synaq clients create`.
+//! The command line: `synaq serve`, `synaq users create`, `synaq clients create`, `synaq text …`,
+//! `synaq load`.
+
+pub mod text;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -42,6 +45,11 @@ pub enum Command {
     Clients {
         #[command(subcommand)]
         action: ClientsAction,
+    },
+    /// How the grader reads Kazakh text: normalize, translit, detect, match.
+    Text {
+        #[command(subcommand)]
+        command: text::TextCommand,
     },
     /// Runs simulated candidates through the whole flow against a running server and reports throughput
     /// and latency as JSON; the admin password is read from SYNAQ_ADMIN_PASSWORD.
@@ -187,6 +195,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "{}",
                 serde_json::json!({"client_id": client_id, "client_secret": client_secret})
             );
+        }
+        Command::Text { command } => {
+            println!("{}", serde_json::to_string_pretty(&text::run(command)?)?);
         }
         Command::Load {
             base_url,

@@ -396,17 +396,16 @@ pub async fn save(
     let answer_json = serde_json::to_value(&answer).map_err(|e| ApiError::Internal(e.into()))?;
     let now = crate::store::now();
     let cutoff = now - Duration::seconds(state.settings.grace_seconds);
-    let outcome = store::save_response(
-        &state.writer,
+    let new = store::NewResponse {
         session_id,
-        placed.section_idx,
+        section_idx: placed.section_idx,
         position,
-        &idempotency_key,
-        answer_json.clone(),
+        idempotency_key: &idempotency_key,
+        answer: answer_json.clone(),
         now,
         cutoff,
-    )
-    .await?;
+    };
+    let outcome = store::save_response(&state.saves, &state.writer, new).await?;
     match outcome {
         SaveOutcome::Saved(e) => Ok(SavedView {
             position,

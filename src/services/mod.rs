@@ -24,6 +24,8 @@ pub struct AppState {
     /// For every statement that changes data (see [`crate::store::Pools`]).
     pub writer: Db,
     pub settings: Arc<Settings>,
+    /// Where answer saves are committed.
+    pub saves: crate::store::save_queue::SaveQueue,
     /// Parsed item versions.
     pub items: Arc<items::ItemCache>,
     pub keys: Arc<KeyRing>,

@@ -13,6 +13,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entity::{response_event, session, session_item, session_section};
+use super::save_queue::SaveQueue;
 use super::{Db, is_postgres};
 
 pub use response_event::Model as ResponseEvent;
@@ -182,20 +183,39 @@ pub enum SaveOutcome {
     Refused,
 }
 
+/// An answer to append.
+pub struct NewResponse<'a> {
+    pub session_id: Uuid,
+    /// The section the item belongs to, whose status and deadline decide.
+    pub section_idx: i32,
+    pub position: i32,
+    pub idempotency_key: &'a str,
+    pub answer: serde_json::Value,
+    /// When the request arrived.
+    pub now: DateTime<Utc>,
+    /// The earliest deadline still accepting: `now` less the grace.
+    pub cutoff: DateTime<Utc>,
+}
+
 /// Appends an answer, in one statement that also checks that the section is open and that its deadline
 /// is not before `cutoff` (now less the grace). On PostgreSQL the check takes a share lock on the section
 /// row, so a concurrent close waits for the save or the save sees the close: an acknowledged answer is
-/// always one the section accepted.
+/// always one the section accepted. The insert goes through `saves`; `db` answers the look-up of an
+/// earlier save with the same key.
 pub async fn save_response(
+    saves: &SaveQueue,
     db: &Db,
-    session_id: Uuid,
-    section_idx: i32,
-    position: i32,
-    idempotency_key: &str,
-    answer: serde_json::Value,
-    now: DateTime<Utc>,
-    cutoff: DateTime<Utc>,
+    new: NewResponse<'_>,
 ) -> Result<SaveOutcome, sea_orm::DbErr> {
+    let NewResponse {
+        session_id,
+        section_idx,
+        position,
+        idempotency_key,
+        answer,
+        now,
+        cutoff,
+    } = new;
     let id = Uuid::now_v7();
     let (backend, sql) = if is_postgres(db) {
         (
@@ -229,7 +249,7 @@ pub async fn save_response(
             cutoff.into(),
         ],
     );
-    if db.execute_raw(stmt).await?.rows_affected() == 1 {
+    if saves.execute(stmt).await? == 1 {
         return Ok(SaveOutcome::Saved(ResponseEvent {
             id,
             session_id,

@@ -7,6 +7,7 @@ pub mod delivery;
 pub mod entity;
 pub mod registration;
 pub mod results;
+pub mod save_queue;
 pub mod signing_keys;
 
 use std::time::Duration;

@@ -1,0 +1,92 @@
+//! Group commit of answer saves.
+//!
+//! On SQLite every commit is an fsync and there is one writer, so saving answers one commit at a time caps
+//! throughput at the disk's fsync rate. The queue hands saves to one task that commits whatever has
+//! gathered while the previous commit was on disk, in a single transaction: many answers, one fsync, and
+//! each is acknowledged only after that commit. On PostgreSQL, which commits concurrent transactions
+//! together by itself, saves go straight to the pool.
+
+use sea_orm::{ConnectionTrait, DbErr, Statement, TransactionTrait};
+use tokio::sync::{mpsc, oneshot};
+
+use super::Db;
+
+/// The most saves one commit carries.
+const MAX_BATCH: usize = 512;
+/// Saves waiting beyond this many make callers wait to enqueue (backpressure).
+const QUEUE_DEPTH: usize = 8192;
+
+struct Queued {
+    statement: Statement,
+    done: oneshot::Sender<Result<u64, DbErr>>,
+}
+
+/// Where saves go: batched to the single SQLite writer, or straight to a PostgreSQL pool.
+#[derive(Clone)]
+pub struct SaveQueue(Route);
+
+#[derive(Clone)]
+enum Route {
+    Batched(mpsc::Sender<Queued>),
+    Direct(Db),
+}
+
+impl SaveQueue {
+    /// A queue for `writer`: batched on SQLite (spawning the committing task on the current runtime),
+    /// direct otherwise.
+    pub fn new(writer: Db) -> SaveQueue {
+        if super::is_postgres(&writer) {
+            return SaveQueue(Route::Direct(writer));
+        }
+        let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
+        tokio::spawn(commit_loop(writer, rx));
+        SaveQueue(Route::Batched(tx))
+    }
+
+    /// Executes one insert and returns the rows it affected, once it is committed.
+    pub async fn execute(&self, statement: Statement) -> Result<u64, DbErr> {
+        match &self.0 {
+            Route::Direct(db) => Ok(db.execute_raw(statement).await?.rows_affected()),
+            Route::Batched(tx) => {
+                let (done, wait) = oneshot::channel();
+                tx.send(Queued { statement, done })
+                    .await
+                    .map_err(|_| DbErr::Custom("the save queue has stopped".into()))?;
+                wait.await
+                    .map_err(|_| DbErr::Custom("the save queue dropped a save".into()))?
+            }
+        }
+    }
+}
+
+async fn commit_loop(writer: Db, mut rx: mpsc::Receiver<Queued>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        match commit(&writer, &batch).await {
+            Ok(affected) => {
+                for (q, n) in batch.drain(..).zip(affected) {
+                    let _ = q.done.send(Ok(n));
+                }
+            }
+            // One bad statement must not fail the others: commit each on its own.
+            Err(_) => {
+                for q in batch.drain(..) {
+                    let one = commit(&writer, std::slice::from_ref(&q))
+                        .await
+                        .map(|a| a[0]);
+                    let _ = q.done.send(one);
+                }
+            }
+        }
+    }
+}
+
+async fn commit(writer: &Db, batch: &[Queued]) -> Result<Vec<u64>, DbErr> {
+    let txn = writer.begin().await?;
+    let mut affected = Vec::with_capacity(batch.len());
+    for q in batch {
+        affected.push(txn.execute_raw(q.statement.clone()).await?.rows_affected());
+    }
+    txn.commit().await?;
+    Ok(affected)
+}

@@ -873,6 +873,7 @@ pub fn calibrate(
             }
         }
     }
+    let rest = super::stats::item_rest_moments(data);
     let mut items = Vec::with_capacity(n_items);
     for (i, id) in data.item_ids().iter().enumerate() {
         if let Some(params) = options.fixed.get(id) {
@@ -884,7 +885,12 @@ pub fn calibrate(
             items.push(anchor_state(params));
             continue;
         }
-        items.push(start_values(id, &counts[i], options.model)?);
+        items.push(start_values(
+            id,
+            &counts[i],
+            rest[i].correlation(),
+            options.model,
+        )?);
     }
     let mut offsets = Vec::with_capacity(n_items + 1);
     offsets.push(0);
@@ -1125,7 +1131,12 @@ fn guessing_log_prior(items: &[Item], prior: &GuessingPrior) -> f64 {
 }
 
 /// Starting values for an estimated item from its category counts.
-fn start_values(id: &str, counts: &[f64], model: CalibrationModel) -> Result<Item, IrtError> {
+fn start_values(
+    id: &str,
+    counts: &[f64],
+    item_rest: Option<f64>,
+    model: CalibrationModel,
+) -> Result<Item, IrtError> {
     let total: f64 = counts.iter().sum();
     if total <= 0.0 {
         return Err(IrtError::InvalidData(format!(
@@ -1156,11 +1167,19 @@ fn start_values(id: &str, counts: &[f64], model: CalibrationModel) -> Result<Ite
             vec![1.0, 1.16 * logit(counts[1] / total)],
             vec![false, true],
         ),
-        CalibrationModel::OnePl | CalibrationModel::TwoPl => (
+        CalibrationModel::OnePl => (
             ItemModel::TwoPl,
             vec![1.0, 1.16 * logit(counts[1] / total)],
-            vec![model == CalibrationModel::TwoPl, true],
+            vec![false, true],
         ),
+        CalibrationModel::TwoPl => {
+            // Slope from the item–rest correlation taken as a biserial (×1.25), intercept from the
+            // proportion correct under θ ~ N(0, 1).
+            let r = (1.25 * item_rest.unwrap_or(0.5)).clamp(0.1, 0.9);
+            let alpha = 1.702 * r / (1.0 - r * r).sqrt();
+            let delta = logit(counts[1] / total) * (2.897 + alpha * alpha).sqrt() / 1.702;
+            (ItemModel::TwoPl, vec![alpha, delta], vec![true, true])
+        }
         CalibrationModel::ThreePl => {
             let p = ((counts[1] / total - 0.2) / 0.8).clamp(0.05, 0.95);
             (

@@ -71,57 +71,106 @@ pub fn item_statistics(
         Some(params) => s_x2(data, params),
         None => vec![None; n_items],
     };
-    let mut out = Vec::with_capacity(n_items);
-    for (i, fit) in fits.into_iter().enumerate() {
-        // Weighted moments of item score x and rest proportion y over persons who saw item i.
-        let (mut n, mut sx, mut sy, mut sxx, mut syy, mut sxy) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-        let mut any_rest = false;
-        for p in 0..data.n_persons() {
-            let w = data.weights()[p];
-            let cells = data.row_cells(p);
-            if !is_present(cells[i]) || w <= 0.0 {
-                continue;
-            }
-            let (mut got, mut max) = (0.0, 0.0);
-            for (j, &c) in cells.iter().enumerate() {
-                if j != i && is_present(c) {
-                    got += f64::from(c);
-                    max += max_cat[j];
-                }
-            }
-            let x = f64::from(cells[i]);
-            let y = if max > 0.0 {
-                any_rest = true;
-                got / max
-            } else {
-                0.0
-            };
-            n += w;
-            sx += w * x;
-            sy += w * y;
-            sxx += w * x * x;
-            syy += w * y * y;
-            sxy += w * x * y;
-        }
-        let mean_x = sx / n;
-        let vx = sxx / n - mean_x * mean_x;
-        let vy = syy / n - (sy / n).powi(2);
-        let cov = sxy / n - mean_x * sy / n;
-        let point_biserial =
-            (n > 0.0 && any_rest && vx > 1e-12 && vy > 1e-12).then(|| cov / (vx * vy).sqrt());
-        out.push(ItemStatistics {
+    let moments = item_rest_moments(data);
+    let out = fits
+        .into_iter()
+        .zip(moments)
+        .enumerate()
+        .map(|(i, (fit, m))| ItemStatistics {
             id: data.item_ids()[i].clone(),
-            n,
-            p_value: if n > 0.0 {
-                mean_x / max_cat[i]
+            n: m.n,
+            p_value: if m.n > 0.0 {
+                m.mean / max_cat[i]
             } else {
                 f64::NAN
             },
-            point_biserial,
+            point_biserial: m.correlation(),
             fit,
-        });
-    }
+        })
+        .collect();
     Ok(out)
+}
+
+/// Weighted moments of one item's score and the rest proportion (score on the other presented items over
+/// their maximum), over the persons presented the item.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct RestMoments {
+    /// Persons (weight).
+    pub n: f64,
+    /// Mean item score.
+    pub mean: f64,
+    var_x: f64,
+    var_y: f64,
+    cov: f64,
+}
+
+impl RestMoments {
+    /// Item–rest correlation, `None` without variation in either.
+    pub fn correlation(&self) -> Option<f64> {
+        (self.n > 0.0 && self.var_x > 1e-12 && self.var_y > 1e-12)
+            .then(|| self.cov / (self.var_x * self.var_y).sqrt())
+    }
+}
+
+/// [`RestMoments`] of every item, in one pass over the persons. The highest category of an item is its
+/// highest observed category (at least 1).
+pub(crate) fn item_rest_moments(data: &ResponseMatrix) -> Vec<RestMoments> {
+    let max_cat: Vec<f64> = data
+        .max_category()
+        .iter()
+        .map(|m| f64::from(m.unwrap_or(0).max(1)))
+        .collect();
+    // Sums of w, w·x, w·y, w·x², w·y², w·x·y per item.
+    let mut sums = vec![[0.0_f64; 6]; data.n_items()];
+    for p in 0..data.n_persons() {
+        let w = data.weights()[p];
+        let cells = data.row_cells(p);
+        if w <= 0.0 {
+            continue;
+        }
+        let (mut got, mut max) = (0.0, 0.0);
+        for (&c, m) in cells.iter().zip(&max_cat) {
+            if is_present(c) {
+                got += f64::from(c);
+                max += m;
+            }
+        }
+        for (i, &c) in cells.iter().enumerate() {
+            if !is_present(c) {
+                continue;
+            }
+            let x = f64::from(c);
+            let rest_max = max - max_cat[i];
+            let y = if rest_max > 0.0 {
+                (got - x) / rest_max
+            } else {
+                0.0
+            };
+            let s = &mut sums[i];
+            s[0] += w;
+            s[1] += w * x;
+            s[2] += w * y;
+            s[3] += w * x * x;
+            s[4] += w * y * y;
+            s[5] += w * x * y;
+        }
+    }
+    sums.iter()
+        .map(|s| {
+            if s[0] <= 0.0 {
+                return RestMoments::default();
+            }
+            let n = s[0];
+            let (mx, my) = (s[1] / n, s[2] / n);
+            RestMoments {
+                n,
+                mean: mx,
+                var_x: s[3] / n - mx * mx,
+                var_y: s[4] / n - my * my,
+                cov: s[5] / n - mx * my,
+            }
+        })
+        .collect()
 }
 
 /// Distribution of the summed score of `items` at `θ` (Lord–Wingersky).

@@ -10,7 +10,9 @@ use crate::auth::{Role, secrets, tokens};
 use crate::error::ApiError;
 use crate::store::{accounts, registration};
 
-/// A credential presented to `POST /api/v1/auth/token`.
+/// A credential presented to `POST /api/v1/auth/token`; `grant_type` chooses which fields it needs.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(tag = "grant_type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Grant {
     Password {
         username: String,
@@ -24,6 +26,20 @@ pub enum Grant {
         registration_id: Uuid,
         access_code: String,
     },
+}
+
+impl Grant {
+    /// The length in bytes of the longest string field.
+    pub fn longest_field(&self) -> usize {
+        match self {
+            Grant::Password { username, password } => username.len().max(password.len()),
+            Grant::ClientCredentials {
+                client_id,
+                client_secret,
+            } => client_id.len().max(client_secret.len()),
+            Grant::AccessCode { access_code, .. } => access_code.len(),
+        }
+    }
 }
 
 /// A signed access token and its lifetime.

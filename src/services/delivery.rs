@@ -130,13 +130,7 @@ pub async fn start(state: &AppState, principal: &Principal) -> Result<(Uuid, boo
             sitting.closes_at.to_rfc3339()
         )));
     }
-    let blueprint = bank::blueprint(
-        &state.db,
-        &sitting.blueprint_id,
-        Some(sitting.blueprint_version),
-    )
-    .await?
-    .ok_or(ApiError::NotFound("blueprint"))?;
+    let blueprint = super::pinned_blueprint(&state.db, &sitting).await?;
     let sections: Vec<String> = blueprint.sections.iter().map(|s| s.id.clone()).collect();
     let items = state.items.active(&state.db, &sections).await?;
     let seen: HashSet<String> = registration::items_seen(&state.db, reg.candidate_id)
@@ -235,13 +229,7 @@ pub async fn view(
     let sitting = registration::sitting(&state.db, reg.sitting_id)
         .await?
         .ok_or(ApiError::NotFound("sitting"))?;
-    let blueprint = bank::blueprint(
-        &state.db,
-        &sitting.blueprint_id,
-        Some(sitting.blueprint_version),
-    )
-    .await?
-    .ok_or(ApiError::NotFound("blueprint"))?;
+    let blueprint = super::pinned_blueprint(&state.db, &sitting).await?;
     let now = crate::store::now();
     let mut current = None;
     let section_views = sections

@@ -30,3 +30,13 @@ pub struct AppState {
     pub items: Arc<items::ItemCache>,
     pub keys: Arc<KeyRing>,
 }
+
+/// The blueprint version a sitting was created with.
+pub(crate) async fn pinned_blueprint(
+    db: &impl sea_orm::ConnectionTrait,
+    sitting: &crate::store::registration::Sitting,
+) -> Result<item_bank::bank::Blueprint, crate::error::ApiError> {
+    crate::store::bank::blueprint(db, &sitting.blueprint_id, Some(sitting.blueprint_version))
+        .await?
+        .ok_or(crate::error::ApiError::NotFound("blueprint"))
+}

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::{AppState, certification};
 use crate::error::ApiError;
 use crate::store::results::{GradedRow, SessionResult, insert_grades, insert_result};
-use crate::store::{bank, delivery, registration};
+use crate::store::{delivery, registration};
 
 /// One section's score, as stored in the result and signed into the certificate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -52,9 +52,7 @@ pub async fn score_and_certify(
     let candidate = registration::candidate(txn, reg.candidate_id)
         .await?
         .ok_or(ApiError::NotFound("candidate"))?;
-    let blueprint = bank::blueprint(txn, &sitting.blueprint_id, Some(sitting.blueprint_version))
-        .await?
-        .ok_or(ApiError::NotFound("blueprint"))?;
+    let blueprint = super::pinned_blueprint(txn, &sitting).await?;
     let placed = delivery::items(txn, session_id).await?;
     let answers = delivery::latest_answers(txn, session_id).await?;
     let keys: Vec<(String, i32)> = placed

@@ -62,7 +62,7 @@ pub struct AbilityOptions {
     pub prior_mean: f64,
     /// Standard deviation of the normal prior (MAP, EAP). Default 1.
     pub prior_sd: f64,
-    /// EAP: number of equally spaced nodes on `[−bound, bound]`. Default 61.
+    /// EAP: number of equally spaced nodes on `[−bound, bound]`, 2 to [`MAX_EAP_NODES`]. Default 61.
     pub nodes: usize,
     /// MLE, WLE, MAP search interval and EAP grid are `[−bound, bound]`. Default 6.
     pub bound: f64,
@@ -98,7 +98,8 @@ pub fn estimate_ability(
 /// [`estimate_ability`] with explicit prior and grid settings.
 ///
 /// # Panics
-/// As [`estimate_ability`]; also if `prior_sd` or `bound` is not positive or `nodes < 2`.
+/// As [`estimate_ability`]; also if `prior_sd` or `bound` is not positive or `nodes` is outside
+/// `2..=MAX_EAP_NODES`.
 pub fn estimate_ability_with(
     items: &[ItemParams],
     responses: &[Option<u8>],
@@ -107,7 +108,9 @@ pub fn estimate_ability_with(
 ) -> AbilityEstimate {
     assert_eq!(items.len(), responses.len(), "one response slot per item");
     assert!(
-        options.prior_sd > 0.0 && options.bound > 0.0 && options.nodes >= 2,
+        options.prior_sd > 0.0
+            && options.bound > 0.0
+            && (2..=MAX_EAP_NODES).contains(&options.nodes),
         "invalid ability options"
     );
     let mut n = 0;
@@ -219,35 +222,70 @@ fn solve(f: impl Fn(f64) -> (f64, f64), bound: f64) -> (f64, EstimateStatus) {
     (theta, EstimateStatus::Ok)
 }
 
-/// Posterior mean and standard deviation on the EAP grid, by a one-pass streaming log-sum-exp.
+/// Posterior mean and standard deviation on the EAP grid.
+///
+/// The log-posterior at each node is accumulated on the stack. For 2PL and Rasch items (the common case)
+/// the nodes are equally spaced, so `e^{z_q}` for `z_q = α·θ_q + δ` is a geometric sequence: one `exp`
+/// per item, then a multiplication per node (relative error below `nodes·2ε`); the likelihood is
+/// multiplied in probability space and folded into the log only when the running product falls below
+/// `1e−250`. Items whose logit could leave `±500` on the grid, and other models, take the exact
+/// log-space path.
 fn eap(items: &[ItemParams], responses: &[Option<u8>], options: &AbilityOptions) -> (f64, f64) {
     let n = options.nodes;
     let step = 2.0 * options.bound / (n - 1) as f64;
-    let (mut max, mut s0, mut s1, mut s2) = (f64::NEG_INFINITY, 0.0, 0.0, 0.0);
-    for q in 0..n {
-        let theta = -options.bound + step * q as f64;
-        let z = (theta - options.prior_mean) / options.prior_sd;
-        let mut log_post = -0.5 * z * z;
-        for (item, r) in items.iter().zip(responses) {
-            if let Some(k) = *r {
-                log_post += item.log_prob(theta, usize::from(k));
+    let theta = |q: usize| -options.bound + step * q as f64;
+    let mut log_post = [0.0_f64; MAX_EAP_NODES];
+    let mut product = [1.0_f64; MAX_EAP_NODES];
+    for (q, lp) in log_post[..n].iter_mut().enumerate() {
+        let z = (theta(q) - options.prior_mean) / options.prior_sd;
+        *lp = -0.5 * z * z;
+    }
+    for (item, r) in items.iter().zip(responses) {
+        let Some(k) = *r else { continue };
+        let k = usize::from(k);
+        let (alpha, delta) = (item.alpha(), item.delta(0));
+        let geometric = item.model().is_dichotomous() && item.c() == 0.0;
+        if geometric && alpha * options.bound + delta.abs() < 500.0 {
+            let ratio = (alpha * step).exp();
+            let mut ez = (alpha * theta(0) + delta).exp();
+            for (lp, pr) in log_post[..n].iter_mut().zip(&mut product[..n]) {
+                let p = if k == 1 {
+                    ez / (1.0 + ez)
+                } else {
+                    1.0 / (1.0 + ez)
+                };
+                *pr *= p;
+                if *pr < 1e-250 {
+                    *lp += pr.ln();
+                    *pr = 1.0;
+                }
+                ez *= ratio;
+            }
+        } else {
+            for (q, lp) in log_post[..n].iter_mut().enumerate() {
+                *lp += item.log_prob(theta(q), k);
             }
         }
-        if log_post > max {
-            let scale = (max - log_post).exp();
-            s0 *= scale;
-            s1 *= scale;
-            s2 *= scale;
-            max = log_post;
-        }
-        let w = (log_post - max).exp();
+    }
+    let mut max = f64::NEG_INFINITY;
+    for (lp, pr) in log_post[..n].iter_mut().zip(&product[..n]) {
+        *lp += pr.ln();
+        max = max.max(*lp);
+    }
+    let (mut s0, mut s1, mut s2) = (0.0, 0.0, 0.0);
+    for (q, lp) in log_post[..n].iter().enumerate() {
+        let w = (lp - max).exp();
+        let t = theta(q);
         s0 += w;
-        s1 += w * theta;
-        s2 += w * theta * theta;
+        s1 += w * t;
+        s2 += w * t * t;
     }
     let mean = s1 / s0;
     (mean, (s2 / s0 - mean * mean).max(0.0).sqrt())
 }
+
+/// Largest number of EAP nodes ([`AbilityOptions::nodes`]).
+pub const MAX_EAP_NODES: usize = 401;
 
 /// Test information `Σ I_i(θ)` of the items at `θ`.
 pub fn test_information(items: &[ItemParams], theta: f64) -> f64 {
@@ -345,6 +383,56 @@ mod tests {
         let map = estimate_ability(&items, &right, AbilityMethod::Map);
         let eap = estimate_ability(&items, &right, AbilityMethod::Eap);
         assert!(map.theta > 1.0 && eap.theta > 1.0 && map.status == EstimateStatus::Ok);
+    }
+
+    #[test]
+    fn eap_matches_direct_log_space_integration() {
+        let items = vec![
+            ItemParams::two_pl(1.3, -0.4),
+            ItemParams::rasch(1.1),
+            ItemParams::two_pl(90.0, 0.3),
+            ItemParams::three_pl(1.0, 0.0, 0.25).unwrap(),
+            ItemParams::grm(1.2, vec![-1.0, 0.5]).unwrap(),
+            ItemParams::two_pl(2.5, 5.5),
+        ];
+        for responses in [
+            vec![Some(1), Some(0), Some(1), Some(0), Some(2), Some(1)],
+            vec![Some(0), Some(0), Some(0), Some(0), Some(0), Some(0)],
+            vec![Some(1), None, Some(0), Some(1), Some(1), Some(1)],
+        ] {
+            let options = AbilityOptions {
+                prior_mean: 0.3,
+                prior_sd: 1.4,
+                ..AbilityOptions::default()
+            };
+            let est = estimate_ability_with(&items, &responses, AbilityMethod::Eap, &options);
+            let (mut s0, mut s1, mut s2) = (0.0, 0.0, 0.0);
+            let logs: Vec<(f64, f64)> = (0..61)
+                .map(|q| {
+                    let t = -6.0 + 0.2 * q as f64;
+                    let mut l = -0.5 * ((t - 0.3) / 1.4_f64).powi(2);
+                    for (item, r) in items.iter().zip(&responses) {
+                        if let Some(k) = r {
+                            l += item.terms(t, usize::from(*k)).log_p;
+                        }
+                    }
+                    (t, l)
+                })
+                .collect();
+            let max = logs.iter().map(|x| x.1).fold(f64::NEG_INFINITY, f64::max);
+            for (t, l) in logs {
+                let w = (l - max).exp();
+                s0 += w;
+                s1 += w * t;
+                s2 += w * t * t;
+            }
+            let mean = s1 / s0;
+            let sd = (s2 / s0 - mean * mean).sqrt();
+            assert!(
+                (est.theta - mean).abs() < 1e-10 && (est.se - sd).abs() < 1e-10,
+                "{est:?} vs {mean} {sd}"
+            );
+        }
     }
 
     #[test]

@@ -29,7 +29,7 @@
 //! 1. the response has no exact or `standard` match, and matches no rejected answer;
 //! 2. the candidate plausibly lacks the letters: a Russian-layout response contains none of the nine Kazakh
 //!    letters, and a Latin response never contains a letter it is folded for
-//!    ([`fold_match`](crate::kazakh::fold_match));
+//!    ([`crate::kazakh::fold_match`]);
 //! 3. the typed word is not itself another word: `ал` for `әл`, `сан` for `сән`, `от` for `өт` are wrong
 //!    answers, not keyboard accidents (checked against a list of common words and the item's `reject` list);
 //! 4. no other known word folds to the same form: `кун` is күн or құн, `кол` is көл or қол. Such a response is

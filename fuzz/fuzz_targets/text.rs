@@ -11,14 +11,20 @@ use item_bank::kazakh;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(s) = std::str::from_utf8(data) else { return };
+    let Ok(s) = std::str::from_utf8(data) else {
+        return;
+    };
     let mut parts = s.splitn(3, '\t');
     let input = parts.next().unwrap_or_default();
     let accept = parts.next().unwrap_or_default();
     let reject = parts.next().unwrap_or_default();
 
     let n = kazakh::normalize(input);
-    assert_eq!(kazakh::normalize(&n.text).text, n.text, "normalize is idempotent");
+    assert_eq!(
+        kazakh::normalize(&n.text).text,
+        n.text,
+        "normalize is idempotent"
+    );
     assert!(n.text.len() <= 3 * input.len(), "normalize is bounded");
     let m = kazakh::normalize_minimal(input);
     assert_eq!(kazakh::normalize_minimal(&m.text).text, m.text);
@@ -26,7 +32,11 @@ fuzz_target!(|data: &[u8]| {
     assert!(kazakh::to_cyrillic(input).text.len() <= 6 * input.len());
     let _ = kazakh::detect(input);
 
-    for policy in [MatchPolicy::Exact, MatchPolicy::Standard, MatchPolicy::Lenient] {
+    for policy in [
+        MatchPolicy::Exact,
+        MatchPolicy::Standard,
+        MatchPolicy::Lenient,
+    ] {
         let key = TextKey {
             accept: vec![accept.to_owned()],
             policy,

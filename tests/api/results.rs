@@ -325,3 +325,91 @@ async fn the_openapi_description_lists_every_route() {
         assert!(doc["paths"].get(path).is_some(), "{path} is described");
     }
 }
+
+#[tokio::test]
+async fn typed_answers_are_read_in_any_script_and_explained() {
+    let app = spawn_app().await;
+    let (token, s) = app.started_session().await;
+    let id = s["id"].as_str().unwrap().to_owned();
+    let r = app
+        .post(
+            &format!("/api/v1/sessions/{id}/sections/current/submit"),
+            &token,
+            json!({}),
+        )
+        .await;
+    let view: Value = r.json().await.unwrap();
+    let reading = view["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "reading")
+        .unwrap();
+    let gaps: Vec<i64> = reading["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["type"] == "gap_fill")
+        .map(|i| i["position"].as_i64().unwrap())
+        .collect();
+    assert!(
+        gaps.len() >= 2,
+        "the blueprint puts at least two gap-fill items on every form"
+    );
+    let right = right_answers(&app, &id).await;
+    for &position in &gaps {
+        let cyrillic = right
+            .iter()
+            .find(|(p, _)| i64::from(*p) == position)
+            .unwrap()
+            .1["text"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        // Typed in capitals in the 2021 Latin alphabet (Kazakh casing: i → İ), with stray spaces and a
+        // full stop.
+        let latin = item_bank::kazakh::to_latin2021(&cyrillic);
+        let typed = format!(
+            "  {}. ",
+            item_bank::kazakh::to_uppercase(&latin, item_bank::kazakh::Alphabet::Latin2021)
+        );
+        let r = app
+            .put_answer(
+                &id,
+                position,
+                &token,
+                &format!("g{position}"),
+                json!({"text": typed}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    let r = app
+        .post(&format!("/api/v1/sessions/{id}/finish"), &token, json!({}))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let graded = synaq::store::entity::graded_response::Entity::find()
+        .filter(
+            synaq::store::entity::graded_response::Column::SessionId
+                .eq(uuid::Uuid::parse_str(&id).unwrap()),
+        )
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    for &position in &gaps {
+        let g = graded
+            .iter()
+            .find(|g| i64::from(g.position) == position)
+            .unwrap();
+        let detail = g
+            .detail
+            .as_ref()
+            .expect("a typed answer stores how it was read");
+        assert!(g.correct, "position {position}: {detail}");
+        assert!(!detail["normalized"].as_str().unwrap().is_empty());
+        assert!(
+            !detail["explanation"].as_array().unwrap().is_empty(),
+            "the script change is explained: {detail}"
+        );
+    }
+}

@@ -26,21 +26,31 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$IRT_RUNNER" simulate 20 5000 2024 all "$work/data.csv" "$work/truth.csv"
 
-echo "== synaq item-bank (Rust), $repeats runs"
-rust_times=()
-for _ in $(seq "$repeats"); do
-    line=$("$IRT_RUNNER" "$work/data.csv" --model 2pl --truth "$work/truth.csv")
-    rust_times+=("$(echo "$line" | "$venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["seconds"])')")
-done
-echo "$line"
+# Rust: in-process seconds of `calibrate` (CSV parsing excluded), fresh process per run; with standard
+# errors (the default) and without (girth does not compute them).
+rust_runs() {
+    local times=()
+    for _ in $(seq "$repeats"); do
+        line=$("$IRT_RUNNER" "$work/data.csv" --model 2pl --truth "$work/truth.csv" "$@")
+        times+=("$(echo "$line" | "$venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["seconds"])')")
+    done
+    echo "$line"
+    echo "runs: ${times[*]}"
+    echo "${times[*]}" > "$work/times$#"
+}
+echo "== synaq item-bank (Rust), with standard errors, $repeats runs"
+rust_runs
+echo "== synaq item-bank (Rust), without standard errors, $repeats runs"
+rust_runs --standard-errors no
 
 echo "== girth 0.8.0 (Python), $repeats runs"
 girth_line=$("$venv/bin/python" "$root/bench/irt/girth_2pl.py" "$work/data.csv" "$work/truth.csv" "$repeats")
 echo "$girth_line"
 
-"$venv/bin/python" - "$girth_line" "${rust_times[@]}" <<'PY'
+"$venv/bin/python" - "$girth_line" "$(cat "$work/times0")" "$(cat "$work/times2")" <<'PY'
 import json, statistics, sys
 girth = json.loads(sys.argv[1])["seconds"]
-rust = statistics.median(float(t) for t in sys.argv[2:])
-print(f"median seconds: rust {rust:.4f}, girth {girth:.4f}; girth/rust = {girth / rust:.1f}x")
+for label, runs in (("with SEs", sys.argv[2]), ("without SEs", sys.argv[3])):
+    rust = statistics.median(float(t) for t in runs.split())
+    print(f"median seconds: rust {label} {rust:.4f}, girth {girth:.4f}; girth/rust = {girth / rust:.1f}x")
 PY

@@ -3,13 +3,14 @@
 //!
 //! ```text
 //! irt_calibrate simulate <items> <persons> <seed> <per_person|all> <data.csv> <truth.csv>
-//! irt_calibrate <data.csv> [--model rasch|1pl|2pl|3pl|gpcm|grm] [--truth truth.csv]
+//! irt_calibrate <data.csv> [--model rasch|1pl|2pl|3pl|gpcm|grm] [--truth truth.csv] [--standard-errors no]
 //! ```
 //!
 //! `simulate` draws 2PL items (`a` uniform on [0.7, 2.0], `b` standard normal clipped to ±2.5), writes the
 //! responses and a `item,a,b` truth file. The calibration form reads a response CSV, calibrates it, and
 //! prints one JSON line to stdout: seconds spent in `calibrate` (parsing excluded), iterations,
-//! log-likelihood and, with `--truth`, RMSE and bias of `a` and `b`.
+//! log-likelihood and, with `--truth`, RMSE and bias of `a` and `b`. `--standard-errors no` skips the
+//! standard errors (for like-for-like timing against programs that do not compute them).
 
 use std::time::Instant;
 
@@ -31,7 +32,7 @@ fn run(args: &[String]) -> Result<(), String> {
         Some("simulate") if args.len() == 7 => simulate_files(&args[1..]),
         Some(path) if !path.starts_with('-') => calibrate_file(path, &args[1..]),
         _ => Err("usage: irt_calibrate simulate <items> <persons> <seed> <per_person|all> <data.csv> <truth.csv>\n       \
-                  irt_calibrate <data.csv> [--model 2pl] [--truth truth.csv]"
+                  irt_calibrate <data.csv> [--model 2pl] [--truth truth.csv] [--standard-errors no]"
             .into()),
     }
 }
@@ -73,6 +74,7 @@ fn simulate_files(args: &[String]) -> Result<(), String> {
 fn calibrate_file(path: &str, flags: &[String]) -> Result<(), String> {
     let mut model = CalibrationModel::TwoPl;
     let mut truth_path = None;
+    let mut standard_errors = true;
     let mut flags = flags.iter();
     while let Some(flag) = flags.next() {
         let value = flags
@@ -84,13 +86,16 @@ fn calibrate_file(path: &str, flags: &[String]) -> Result<(), String> {
                     .map_err(|_| format!("unknown model `{value}`"))?
             }
             "--truth" => truth_path = Some(value.clone()),
+            "--standard-errors" => standard_errors = value != "no",
             _ => return Err(format!("unknown flag {flag}")),
         }
     }
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
     let data = ResponseMatrix::from_csv(&text).map_err(|e| format!("{path}: {e}"))?;
     let start = Instant::now();
-    let cal = calibrate(&data, &CalibrationOptions::new(model)).map_err(|e| e.to_string())?;
+    let mut options = CalibrationOptions::new(model);
+    options.standard_errors = standard_errors;
+    let cal = calibrate(&data, &options).map_err(|e| e.to_string())?;
     let seconds = start.elapsed().as_secs_f64();
     let mut report = serde_json::json!({
         "seconds": seconds,

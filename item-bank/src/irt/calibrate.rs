@@ -1354,9 +1354,11 @@ fn final_pass(
         ll += l;
         xpd.iter_mut().zip(&x).for_each(|(a, b)| *a += b);
     }
-    for a in 0..n_free {
-        for b in 0..a {
-            xpd[b * n_free + a] = xpd[a * n_free + b];
+    if want_se {
+        for a in 0..n_free {
+            for b in 0..a {
+                xpd[b * n_free + a] = xpd[a * n_free + b];
+            }
         }
     }
     (ll, xpd)

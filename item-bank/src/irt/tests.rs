@@ -45,6 +45,19 @@ fn lsat7_2pl_matches_published() {
 }
 
 #[test]
+fn standard_errors_are_optional_and_do_not_change_estimates() {
+    let mut options = CalibrationOptions::new(CalibrationModel::TwoPl);
+    let with = calibrate(&reference("LSAT7_patterns.csv"), &options).unwrap();
+    options.standard_errors = false;
+    let without = calibrate(&reference("LSAT7_patterns.csv"), &options).unwrap();
+    assert_eq!(with.log_likelihood, without.log_likelihood);
+    for (a, b) in with.items.iter().zip(&without.items) {
+        assert_eq!(a.params, b.params);
+        assert!(a.se_a.is_some() && b.se_a.is_none() && b.se_locations.is_empty());
+    }
+}
+
+#[test]
 fn lsat7_rasch_matches_published() {
     let cal = fit(
         "LSAT7_patterns.csv",

@@ -11,7 +11,7 @@ use crate::bank::{Item, ItemType};
 use text::TextOutcome;
 
 /// The most characters a typed answer may have; longer answers are refused when saved.
-pub const MAX_TEXT_CHARS: usize = 1000;
+pub use text::MAX_ANSWER_CHARS as MAX_TEXT_CHARS;
 /// The most entries in a list answer (choices, pairs, order).
 pub const MAX_LIST_LEN: usize = 64;
 
@@ -45,17 +45,33 @@ pub fn option_label(index: usize) -> String {
 
 /// Checks that `answer` has the shape `item_type` takes and, for choices, names one of `option_count`
 /// labels. Cheap and independent of the bank: the save path calls it.
-pub fn check_answer(item_type: ItemType, option_count: usize, answer: &Answer) -> Result<(), AnswerError> {
+pub fn check_answer(
+    item_type: ItemType,
+    option_count: usize,
+    answer: &Answer,
+) -> Result<(), AnswerError> {
     match (item_type, answer) {
         (ItemType::SingleChoice, Answer::Choice(label)) => {
             let known = (0..option_count).any(|i| option_label(i) == *label);
-            if known { Ok(()) } else { Err(AnswerError::UnknownOption(label.chars().take(16).collect())) }
+            if known {
+                Ok(())
+            } else {
+                Err(AnswerError::UnknownOption(label.chars().take(16).collect()))
+            }
         }
-        (ItemType::SingleChoice, _) => Err(AnswerError::WrongShape { expected: "{\"choice\": …}" }),
+        (ItemType::SingleChoice, _) => Err(AnswerError::WrongShape {
+            expected: "{\"choice\": …}",
+        }),
         (ItemType::GapFill | ItemType::ShortAnswer, Answer::Text(t)) => {
-            if t.chars().count() > MAX_TEXT_CHARS { Err(AnswerError::TooLong) } else { Ok(()) }
+            if t.chars().count() > MAX_TEXT_CHARS {
+                Err(AnswerError::TooLong)
+            } else {
+                Ok(())
+            }
         }
-        (ItemType::GapFill | ItemType::ShortAnswer, _) => Err(AnswerError::WrongShape { expected: "{\"text\": …}" }),
+        (ItemType::GapFill | ItemType::ShortAnswer, _) => Err(AnswerError::WrongShape {
+            expected: "{\"text\": …}",
+        }),
     }
 }
 
@@ -76,7 +92,12 @@ pub struct Graded {
 impl Graded {
     /// No answer, or an answer that earns nothing.
     pub fn zero() -> Graded {
-        Graded { credit: 0.0, correct: false, needs_review: false, text: None }
+        Graded {
+            credit: 0.0,
+            correct: false,
+            needs_review: false,
+            text: None,
+        }
     }
 }
 
@@ -86,17 +107,31 @@ pub fn grade(item: &Item, option_order: &[String], answer: Option<&Answer>) -> G
     match (item.item_type, answer) {
         (_, None) => Graded::zero(),
         (ItemType::SingleChoice, Some(Answer::Choice(label))) => {
-            let chosen = (0..option_order.len()).find(|&i| option_label(i) == *label).map(|i| &option_order[i]);
+            let chosen = (0..option_order.len())
+                .find(|&i| option_label(i) == *label)
+                .map(|i| &option_order[i]);
             let correct = chosen.is_some() && chosen == item.key.as_ref();
-            Graded { credit: if correct { 1.0 } else { 0.0 }, correct, needs_review: false, text: None }
-        }
-        (ItemType::GapFill | ItemType::ShortAnswer, Some(Answer::Text(input))) => match &item.text_key {
-            Some(key) => {
-                let outcome = text::grade_text(key, input);
-                Graded { credit: outcome.credit, correct: outcome.correct, needs_review: outcome.needs_review, text: Some(outcome) }
+            Graded {
+                credit: if correct { 1.0 } else { 0.0 },
+                correct,
+                needs_review: false,
+                text: None,
             }
-            None => Graded::zero(),
-        },
+        }
+        (ItemType::GapFill | ItemType::ShortAnswer, Some(Answer::Text(input))) => {
+            match &item.text_key {
+                Some(key) => {
+                    let outcome = text::grade_text(key, input);
+                    Graded {
+                        credit: outcome.credit,
+                        correct: outcome.correct,
+                        needs_review: outcome.needs_review,
+                        text: Some(outcome),
+                    }
+                }
+                None => Graded::zero(),
+            }
+        }
         _ => Graded::zero(),
     }
 }
@@ -159,6 +194,9 @@ irt = { model = "2pl", a = 1.0, b = 0.0, status = "provisional" }
             Err(AnswerError::WrongShape { .. })
         ));
         let long = "қ".repeat(MAX_TEXT_CHARS + 1);
-        assert_eq!(check_answer(ItemType::GapFill, 0, &Answer::Text(long)), Err(AnswerError::TooLong));
+        assert_eq!(
+            check_answer(ItemType::GapFill, 0, &Answer::Text(long)),
+            Err(AnswerError::TooLong)
+        );
     }
 }

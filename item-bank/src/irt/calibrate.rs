@@ -671,18 +671,94 @@ const FACTORIALS: [f64; 12] = [
     39_916_800.0,
 ];
 
-/// Posterior of one pattern over the nodes, as [`normalize`].
+/// Prior weights and response probabilities at the nodes, in both scales: `log_p[row·Q + q]` =
+/// `ln P(row's response | θ_q)` and `p` its exponential; `log_w`, `w` the quadrature weights.
+struct Tables {
+    log_w: Vec<f64>,
+    w: Vec<f64>,
+    log_p: Vec<f64>,
+    p: Vec<f64>,
+}
+
+impl Tables {
+    fn new(log_p: Vec<f64>, weights: &[f64]) -> Self {
+        Tables {
+            log_w: weights.iter().map(|w| w.max(1e-300).ln()).collect(),
+            w: weights.to_vec(),
+            p: log_p.iter().map(|l| l.exp()).collect(),
+            log_p,
+        }
+    }
+
+    fn nodes(&self) -> usize {
+        self.w.len()
+    }
+}
+
+/// Smallest largest-node posterior mass for which the probability-space product is trusted; below it
+/// a pattern is recomputed in log space.
+const PROBABILITY_SPACE_FLOOR: f64 = 1e-250;
+
+/// Normalises a posterior computed in probability space (prior × likelihood at each node) to sum to
+/// `weight`, like [`normalize`]; `None` if the largest value is below [`PROBABILITY_SPACE_FLOOR`] (the
+/// products may have lost precision in the subnormal range), in which case the caller uses log space.
+#[inline]
+fn normalize_probabilities(post: &mut [f64], weight: f64) -> Option<(f64, std::ops::Range<usize>)> {
+    let max = post.iter().copied().fold(0.0, f64::max);
+    if !(max >= PROBABILITY_SPACE_FLOOR && max.is_finite()) {
+        return None;
+    }
+    let floor = max * NEGLIGIBLE_LOG_POSTERIOR.exp();
+    let lo = post.iter().position(|&p| p > floor).unwrap_or(0);
+    let hi = post.iter().rposition(|&p| p > floor).map_or(0, |q| q + 1);
+    post[..lo].iter_mut().for_each(|p| *p = 0.0);
+    post[hi..].iter_mut().for_each(|p| *p = 0.0);
+    let support = &mut post[lo..hi];
+    let mut lanes = [0.0; 4];
+    let mut chunks = support.chunks_exact(4);
+    for chunk in &mut chunks {
+        for (l, p) in lanes.iter_mut().zip(chunk) {
+            *l += p;
+        }
+    }
+    let sum =
+        chunks.remainder().iter().sum::<f64>() + (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+    let scale = weight / sum;
+    support.iter_mut().for_each(|p| *p *= scale);
+    Some((weight * sum.ln(), lo..hi))
+}
+
+/// Posterior of one pattern over the nodes, as [`normalize`]: by products of probabilities, or in log
+/// space when those underflow.
 fn posterior(
     entries: &[u32],
     weight: f64,
-    log_w: &[f64],
-    table: &[f64],
+    tables: &Tables,
     post: &mut [f64],
 ) -> (f64, std::ops::Range<usize>) {
-    let nq = log_w.len();
-    post.copy_from_slice(log_w);
+    let nq = tables.nodes();
+    post.copy_from_slice(&tables.w);
     for &e in entries {
-        let row = &table[e as usize * nq..(e as usize + 1) * nq];
+        let row = &tables.p[e as usize * nq..(e as usize + 1) * nq];
+        for (p, l) in post.iter_mut().zip(row) {
+            *p *= l;
+        }
+    }
+    normalize_probabilities(post, weight)
+        .unwrap_or_else(|| log_posterior(entries, weight, tables, post))
+}
+
+/// Posterior of one pattern computed in log space, as [`normalize`].
+fn log_posterior(
+    entries: &[u32],
+    weight: f64,
+    tables: &Tables,
+    post: &mut [f64],
+) -> (f64, std::ops::Range<usize>) {
+    let nq = tables.nodes();
+    post.copy_from_slice(&tables.log_w);
+    for &e in entries {
+        let row = &tables.log_p[e as usize * nq..(e as usize + 1) * nq];
         for (p, l) in post.iter_mut().zip(row) {
             *p += l;
         }
@@ -718,20 +794,15 @@ fn add_into(dst: &mut [f64], src: &[f64], range: std::ops::Range<usize>) {
 }
 
 /// One E-step over a contiguous range of (sorted) patterns, walking them as a prefix tree. Level `j` of
-/// `path` holds the log-prior plus the log-likelihood of the first `j` entries of the current pattern, so
+/// `path` holds the prior times the likelihood of the first `j` entries of the current pattern, so
 /// a prefix shared with the previous pattern is not summed again. A pattern's posterior is added directly
 /// to the expected counts of its entries past the shared prefix, and parked at the level where the shared
 /// prefix ends (`pending`); when the walk leaves a prefix, its parked sum is added once to the counts of
 /// the prefix's last entry and parked one level up. Level 0 collects the expected persons per node.
-fn e_step(
-    patterns: &Patterns,
-    range: std::ops::Range<usize>,
-    log_w: &[f64],
-    table: &[f64],
-) -> EStep {
-    let nq = log_w.len();
+fn e_step(patterns: &Patterns, range: std::ops::Range<usize>, tables: &Tables) -> EStep {
+    let nq = tables.nodes();
     let mut out = EStep {
-        r: vec![0.0; table.len()],
+        r: vec![0.0; tables.p.len()],
         at_node: vec![0.0; nq],
         log_likelihood: 0.0,
     };
@@ -741,7 +812,7 @@ fn e_step(
         .max()
         .unwrap_or(0);
     let mut path = vec![0.0; (depth + 1) * nq];
-    path[..nq].copy_from_slice(log_w);
+    path[..nq].copy_from_slice(&tables.w);
     let mut pending = vec![0.0; (depth + 1) * nq];
     let mut support = vec![nq..0; depth + 1];
     let mut post = vec![0.0; nq];
@@ -756,14 +827,16 @@ fn e_step(
         close_levels(previous, shared, nq, &mut pending, &mut support, &mut out.r);
         for (j, &e) in entries.iter().enumerate().skip(shared) {
             let (done, next) = path.split_at_mut((j + 1) * nq);
-            let row = &table[e as usize * nq..(e as usize + 1) * nq];
+            let row = &tables.p[e as usize * nq..(e as usize + 1) * nq];
             for ((n, d), l) in next[..nq].iter_mut().zip(&done[j * nq..]).zip(row) {
-                *n = d + l;
+                *n = d * l;
             }
         }
         let len = entries.len();
         post.copy_from_slice(&path[len * nq..(len + 1) * nq]);
-        let (ll, range) = normalize(&mut post, patterns.weights[p]);
+        let weight = patterns.weights[p];
+        let (ll, range) = normalize_probabilities(&mut post, weight)
+            .unwrap_or_else(|| log_posterior(entries, weight, tables, &mut post));
         out.log_likelihood += ll;
         for &e in &entries[shared..] {
             add_into(
@@ -934,9 +1007,9 @@ pub fn calibrate(
     let mut last_objective = f64::NEG_INFINITY;
     while iterations < options.max_iterations {
         fill_table(&items, &mut table);
-        let log_w: Vec<f64> = quad.weights().iter().map(|w| w.max(1e-300).ln()).collect();
+        let tables = Tables::new(table.clone(), quad.weights());
         let parts = parallel(n_patterns, threads, |range| {
-            e_step(&patterns, range, &log_w, &table)
+            e_step(&patterns, range, &tables)
         });
         let mut acc = parts.into_iter().reduce(|mut a, b| {
             a.r.iter_mut().zip(&b.r).for_each(|(x, y)| *x += y);
@@ -1059,11 +1132,11 @@ pub fn calibrate(
     }
     // Final pass at the reported parameters: log-likelihood and standard errors.
     fill_table(&items, &mut table);
-    let log_w: Vec<f64> = quad.weights().iter().map(|w| w.max(1e-300).ln()).collect();
+    let tables = Tables::new(table, quad.weights());
     let (index, n_free) = free_index(&items, options.model);
     let want_se = options.standard_errors && n_free > 0;
     let (log_likelihood, xpd) = final_pass(
-        &patterns, &items, &offsets, &index, n_free, &nodes, &log_w, &table, threads, want_se,
+        &patterns, &items, &offsets, &index, n_free, &nodes, &tables, threads, want_se,
     );
     let cov = if want_se {
         let mut info = xpd;
@@ -1251,8 +1324,7 @@ fn final_pass(
     index: &[Vec<Option<usize>>],
     n_free: usize,
     nodes: &[f64],
-    log_w: &[f64],
-    table: &[f64],
+    tables: &Tables,
     threads: usize,
     want_se: bool,
 ) -> (f64, Vec<f64>) {
@@ -1298,7 +1370,7 @@ fn final_pass(
         for p in range {
             let entries = patterns.entries(p);
             let w = patterns.weights[p];
-            let (log_likelihood, support) = posterior(entries, 1.0, log_w, table, &mut post);
+            let (log_likelihood, support) = posterior(entries, 1.0, tables, &mut post);
             ll += w * log_likelihood;
             if !want_se {
                 continue;
@@ -1423,37 +1495,40 @@ mod tests {
     }
 
     #[test]
-    fn prefix_tree_e_step_equals_pattern_by_pattern_sums() {
+    fn prefix_tree_e_step_equals_pattern_by_pattern_log_space_sums() {
         let data =
             ResponseMatrix::from_csv("a,b,c\n1,0,\n1,0,1\n1,1,0\n,0,1\n0,0,0\n1,0,\n").unwrap();
         let offsets = [0, 2, 4, 6];
         let patterns = collapse(&data, &offsets);
         assert_eq!(patterns.weights.len(), 5);
         let quad = Quadrature::default();
-        let log_w: Vec<f64> = quad.weights().iter().map(|w| w.ln()).collect();
-        let nq = log_w.len();
-        let table: Vec<f64> = (0..6 * nq)
-            .map(|x| -(((x * 7919) % 13) as f64) / 5.0)
-            .collect();
-        let tree = e_step(&patterns, 0..5, &log_w, &table);
-        let mut r = vec![0.0; table.len()];
-        let mut ll = 0.0;
-        let mut post = vec![0.0; nq];
-        for p in 0..5 {
-            ll += posterior(
-                patterns.entries(p),
-                patterns.weights[p],
-                &log_w,
-                &table,
-                &mut post,
-            )
-            .0;
-            for &e in patterns.entries(p) {
-                add_into(&mut r[e as usize * nq..(e as usize + 1) * nq], &post, 0..nq);
+        let nq = quad.nodes().len();
+        // Moderate log-probabilities, then ones so small that products underflow (log-space fallback).
+        for scale in [0.2, 300.0] {
+            let log_p: Vec<f64> = (0..6 * nq)
+                .map(|x| -(((x * 7919) % 13) as f64) * scale)
+                .collect();
+            let tables = Tables::new(log_p, quad.weights());
+            let tree = e_step(&patterns, 0..5, &tables);
+            let mut r = vec![0.0; tables.p.len()];
+            let mut ll = 0.0;
+            let mut post = vec![0.0; nq];
+            for p in 0..5 {
+                ll += log_posterior(patterns.entries(p), patterns.weights[p], &tables, &mut post).0;
+                for &e in patterns.entries(p) {
+                    add_into(&mut r[e as usize * nq..(e as usize + 1) * nq], &post, 0..nq);
+                }
             }
+            assert!(
+                (tree.log_likelihood - ll).abs() < 1e-9 * ll.abs(),
+                "{} vs {ll}",
+                tree.log_likelihood
+            );
+            assert!(
+                tree.r.iter().zip(&r).all(|(a, b)| (a - b).abs() < 1e-12),
+                "scale {scale}"
+            );
+            assert!((tree.at_node.iter().sum::<f64>() - 6.0).abs() < 1e-12);
         }
-        assert!((tree.log_likelihood - ll).abs() < 1e-9);
-        assert!(tree.r.iter().zip(&r).all(|(a, b)| (a - b).abs() < 1e-12));
-        assert!((tree.at_node.iter().sum::<f64>() - 6.0).abs() < 1e-12);
     }
 }

@@ -1,6 +1,7 @@
 //! The command line: `synaq serve`, `synaq users create`, `synaq clients create`, `synaq text …`,
-//! `synaq load`.
+//! `synaq irt …`, `synaq load`.
 
+pub mod irt;
 pub mod text;
 
 use std::io::Read;
@@ -50,6 +51,11 @@ pub enum Command {
     Text {
         #[command(subcommand)]
         command: text::TextCommand,
+    },
+    /// The psychometric engine: calibrate, score, link, stats, simulate.
+    Irt {
+        #[command(subcommand)]
+        command: irt::IrtCommand,
     },
     /// Runs simulated candidates through the whole flow against a running server and reports throughput
     /// and latency as JSON; the admin password is read from SYNAQ_ADMIN_PASSWORD.
@@ -198,6 +204,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Text { command } => {
             println!("{}", serde_json::to_string_pretty(&text::run(command)?)?);
+        }
+        Command::Irt { command } => {
+            // Calibration is CPU-bound: run it off the async workers.
+            let out = tokio::task::spawn_blocking(move || irt::run(command)).await??;
+            println!("{out}");
         }
         Command::Load {
             base_url,

@@ -419,8 +419,8 @@ fn objective(
     out
 }
 
-/// Fisher scoring on the `free` parameters of one item (or of a group sharing parameters, see
-/// [`m_step_common_slope`]); never lowers the objective.
+/// Fisher scoring with step halving on the `free` parameters of one item; a step is taken only if it
+/// does not lower the objective (up to a relative 1e-12 of rounding). Returns the largest change.
 fn m_step_item(item: &mut Item, nodes: &[f64], r: &[f64], prior: &GuessingPrior) -> f64 {
     let start = item.beta.clone();
     let idx: Vec<usize> = (0..item.npar()).filter(|&j| item.free[j]).collect();
@@ -914,7 +914,7 @@ fn parallel<T: Send>(
 /// category outside the model (a category above 1 for dichotomous models, a gap in the categories of a
 /// polytomous item); [`IrtError::Mismatch`] if an anchor id is not a column or an anchor has fewer
 /// categories than observed; [`IrtError::InvalidParams`] for `Some(true)` latent estimation without
-/// anchors.
+/// anchors, or a 3PL guessing prior with a shape below 1.
 pub fn calibrate(
     data: &ResponseMatrix,
     options: &CalibrationOptions,
@@ -926,6 +926,12 @@ pub fn calibrate(
                 "anchor item `{id}` is not a column of the data"
             )));
         }
+    }
+    let prior = options.guessing_prior;
+    if options.model == CalibrationModel::ThreePl && !(prior.alpha >= 1.0 && prior.beta >= 1.0) {
+        return Err(IrtError::InvalidParams(
+            "the guessing prior needs Beta shapes of at least 1".into(),
+        ));
     }
     let estimate_latent = options.estimate_latent.unwrap_or(!options.fixed.is_empty());
     if estimate_latent && options.fixed.is_empty() {

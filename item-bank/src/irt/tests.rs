@@ -417,3 +417,72 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn calibration_reports_unusable_inputs() {
+    let poly = ResponseMatrix::from_csv("x,y\n0,1\n2,0\n1,1\n0,0\n").unwrap();
+    let err = calibrate(&poly, &CalibrationOptions::new(CalibrationModel::TwoPl)).unwrap_err();
+    assert!(
+        matches!(err, IrtError::InvalidData(ref m) if m.contains("`x`")),
+        "{err}"
+    );
+    let gap = ResponseMatrix::from_csv("x,y\n0,1\n2,0\n0,1\n").unwrap();
+    let err = calibrate(&gap, &CalibrationOptions::new(CalibrationModel::Gpcm)).unwrap_err();
+    assert!(
+        matches!(err, IrtError::InvalidData(ref m) if m.contains("category 1")),
+        "{err}"
+    );
+    let mut options = CalibrationOptions::new(CalibrationModel::TwoPl);
+    options
+        .fixed
+        .insert("nope".into(), ItemParams::two_pl(1.0, 0.0));
+    let data = reference("LSAT7_patterns.csv");
+    assert!(matches!(
+        calibrate(&data, &options),
+        Err(IrtError::Mismatch(_))
+    ));
+    let mut options = CalibrationOptions::new(CalibrationModel::TwoPl);
+    options.estimate_latent = Some(true);
+    assert!(matches!(
+        calibrate(&data, &options),
+        Err(IrtError::InvalidParams(_))
+    ));
+    let never = ResponseMatrix::from_csv("x,y\n1,\n0,\n").unwrap();
+    let err = calibrate(&never, &CalibrationOptions::new(CalibrationModel::TwoPl)).unwrap_err();
+    assert!(
+        matches!(err, IrtError::InvalidData(ref m) if m.contains("`y` was never presented")),
+        "{err}"
+    );
+}
+
+#[test]
+fn polytomous_scoring_recovers_ability_on_a_long_test() {
+    let items: Vec<ItemParams> = (0..40)
+        .map(|i| {
+            let shift = -1.5 + 0.075 * i as f64;
+            if i % 2 == 0 {
+                ItemParams::gpcm(1.2, vec![shift - 0.6, shift + 0.6]).unwrap()
+            } else {
+                ItemParams::grm(1.4, vec![shift - 0.7, shift + 0.7]).unwrap()
+            }
+        })
+        .collect();
+    // Expected responses at θ = 0.8 (rounded): all four methods land near 0.8.
+    let responses: Vec<Option<u8>> = items
+        .iter()
+        .map(|item| Some(item.expected_score(0.8).round() as u8))
+        .collect();
+    for method in [
+        AbilityMethod::Mle,
+        AbilityMethod::Wle,
+        AbilityMethod::Map,
+        AbilityMethod::Eap,
+    ] {
+        let est = estimate_ability(&items, &responses, method);
+        assert_eq!(est.status, EstimateStatus::Ok);
+        assert!(
+            (est.theta - 0.8).abs() < 0.25 && est.se < 0.3,
+            "{method:?} {est:?}"
+        );
+    }
+}

@@ -31,6 +31,7 @@ impl Modify for BearerAuth {
         public::healthz, public::jwks, public::token, public::certificate_status,
         centre::create_candidate, centre::create_sitting, centre::register,
         authoring::list, authoring::get_one, authoring::save,
+        authoring::start_run, authoring::get_run, authoring::apply_run,
         candidate::start, candidate::view, candidate::save, candidate::submit_section, candidate::finish,
         candidate::result, candidate::media,
         results::feed, results::revoke,

@@ -22,6 +22,13 @@ pub async fn ensure_bank(db: &Db, content_dir: &Path) -> anyhow::Result<()> {
             "imported the starter bank"
         );
     }
+    let added = store::calibration::ensure_params(db).await?;
+    if added > 0 {
+        tracing::info!(
+            items = added,
+            "recorded the authors' item parameters as provisional"
+        );
+    }
     for bp in store::bank::latest_blueprints(db).await? {
         let sections: Vec<String> = bp.sections.iter().map(|s| s.id.clone()).collect();
         let items = store::bank::active_items(db, &sections).await?;

@@ -152,14 +152,15 @@ pub async fn start(state: &AppState, principal: &Principal) -> Result<(Uuid, boo
             let item_type = by_id
                 .get(p.item_id.as_str())
                 .map_or(ItemType::SingleChoice, |i| i.item_type);
-            placed.push((
+            placed.push(store::NewPlacement {
                 position,
-                section_idx as i32,
-                p.item_id.clone(),
-                p.item_version as i32,
-                item_type.as_str().to_owned(),
-                p.option_order.clone(),
-            ));
+                section_idx: section_idx as i32,
+                item_id: p.item_id.clone(),
+                item_version: p.item_version as i32,
+                item_type: item_type.as_str().to_owned(),
+                option_order: p.option_order.clone(),
+                pretest: false,
+            });
         }
     }
     let new = NewSession {

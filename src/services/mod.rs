@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod authoring;
 pub mod bootstrap;
+pub mod calibration;
 pub mod certification;
 pub mod delivery;
 pub mod items;

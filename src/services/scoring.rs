@@ -2,7 +2,6 @@
 //! EAP with its standard error from the items' IRT parameters), and the blueprint's rules applied.
 
 use chrono::{DateTime, Utc};
-use item_bank::bank::Item;
 use item_bank::grading::{Answer, grade};
 use item_bank::irt::{AbilityMethod, ItemParams, estimate_ability};
 use sea_orm::DatabaseTransaction;
@@ -60,9 +59,12 @@ pub async fn score_and_certify(
         .map(|p| (p.item_id.clone(), p.item_version))
         .collect();
     let items = state.items.get_many(txn, &keys).await?;
+    // Parameters as they stand now (a calibration may have replaced the author's), not as cached.
+    let params = crate::store::calibration::current_params(txn, &keys).await?;
 
     let mut rows = Vec::with_capacity(placed.len());
-    let mut per_section: Vec<Vec<(&Item, f64, bool)>> = vec![Vec::new(); blueprint.sections.len()];
+    let mut per_section: Vec<Vec<(ItemParams, f64, bool)>> =
+        vec![Vec::new(); blueprint.sections.len()];
     for p in &placed {
         let item = items
             .get(&(p.item_id.clone(), p.item_version))
@@ -78,8 +80,12 @@ pub async fn score_and_certify(
         let answer: Option<Answer> =
             event.and_then(|e| serde_json::from_value(e.answer.clone()).ok());
         let graded = grade(item, &order, answer.as_ref());
-        if let Some(list) = per_section.get_mut(p.section_idx as usize) {
-            list.push((item, graded.credit, graded.correct));
+        // Pretest items are graded (calibration reads them) but count for nothing in the score.
+        if let (false, Some(list)) = (p.pretest, per_section.get_mut(p.section_idx as usize)) {
+            let current = params
+                .get(&(p.item_id.clone(), p.item_version))
+                .map_or_else(|| item.irt.params.clone(), |c| c.params.clone());
+            list.push((current, graded.credit, graded.correct));
         }
         rows.push(GradedRow {
             position: p.position,
@@ -129,8 +135,12 @@ pub async fn score_and_certify(
     Ok(())
 }
 
-/// Scores one section from its graded items: (item, credit, fully correct).
-fn score_section(id: &str, graded: &[(&Item, f64, bool)], pass_min_percent: f64) -> SectionScore {
+/// Scores one section from its scored items: (current parameters, credit, fully correct).
+fn score_section(
+    id: &str,
+    graded: &[(ItemParams, f64, bool)],
+    pass_min_percent: f64,
+) -> SectionScore {
     let raw: f64 = graded.iter().map(|(_, credit, _)| credit).sum();
     let max = graded.len() as u32;
     let percent = if max == 0 {
@@ -138,10 +148,7 @@ fn score_section(id: &str, graded: &[(&Item, f64, bool)], pass_min_percent: f64)
     } else {
         (raw / f64::from(max) * 10000.0).round() / 100.0
     };
-    let params: Vec<ItemParams> = graded
-        .iter()
-        .map(|(item, ..)| item.irt.params.clone())
-        .collect();
+    let params: Vec<ItemParams> = graded.iter().map(|(p, ..)| p.clone()).collect();
     let responses: Vec<Option<u8>> = graded
         .iter()
         .map(|(_, _, correct)| Some(u8::from(*correct)))

@@ -34,8 +34,21 @@ pub struct NewSession {
     pub registration_id: Uuid,
     pub seed: i64,
     pub sections: Vec<(String, i32)>,
-    /// (position, section index, item id, item version, item type, option order)
-    pub items: Vec<(i32, i32, String, i32, String, Vec<String>)>,
+    pub items: Vec<NewPlacement>,
+}
+
+/// One item placed on a new session's form.
+pub struct NewPlacement {
+    /// 1-based across the session.
+    pub position: i32,
+    pub section_idx: i32,
+    pub item_id: String,
+    pub item_version: i32,
+    pub item_type: String,
+    /// The item's option ids in the order the candidate sees them.
+    pub option_order: Vec<String>,
+    /// Placed to collect responses for calibration; counts for nothing in the score.
+    pub pretest: bool,
 }
 
 pub async fn session(
@@ -101,17 +114,16 @@ pub async fn create_session(
     session_section::Entity::insert_many(sections)
         .exec(&txn)
         .await?;
-    let items = new.items.into_iter().map(
-        |(position, section_idx, item_id, version, item_type, order)| session_item::ActiveModel {
-            session_id: Set(row.id),
-            position: Set(position),
-            section_idx: Set(section_idx),
-            item_id: Set(item_id),
-            item_version: Set(version),
-            item_type: Set(item_type),
-            option_order: Set(serde_json::json!(order)),
-        },
-    );
+    let items = new.items.into_iter().map(|p| session_item::ActiveModel {
+        session_id: Set(row.id),
+        position: Set(p.position),
+        section_idx: Set(p.section_idx),
+        item_id: Set(p.item_id),
+        item_version: Set(p.item_version),
+        item_type: Set(p.item_type),
+        option_order: Set(serde_json::json!(p.option_order)),
+        pretest: Set(p.pretest),
+    });
     session_item::Entity::insert_many(items).exec(&txn).await?;
     txn.commit().await?;
     Ok(Some(row))

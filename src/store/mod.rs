@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod bank;
+pub mod calibration;
 pub mod delivery;
 pub mod entity;
 pub mod registration;

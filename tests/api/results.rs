@@ -413,3 +413,90 @@ async fn typed_answers_are_read_in_any_script_and_explained() {
         );
     }
 }
+
+#[tokio::test]
+async fn responses_are_calibrated_from_the_database_and_an_applied_run_is_the_items_provenance() {
+    let app = spawn_app().await;
+    let author = app.user_with_role("author").await;
+    let early = app
+        .post(
+            "/api/v1/calibration-runs",
+            &author,
+            json!({"model": "rasch", "min_responses": 3}),
+        )
+        .await;
+    assert_problem(early, StatusCode::CONFLICT, "not_enough_responses").await;
+    for i in 0..24 {
+        sit(&app, 0.2 + 0.03 * f64::from(i)).await;
+    }
+    let r = app
+        .post(
+            "/api/v1/calibration-runs",
+            &author,
+            json!({"model": "rasch", "min_responses": 3}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let run: Value = r.json().await.unwrap();
+    assert_eq!(run["n_persons"], 24);
+    assert!(run["n_items"].as_i64().unwrap() >= 2);
+    assert_eq!(run["converged"], true, "{}", run["iterations"]);
+    assert!(run["applied_at"].is_null());
+    let id = run["id"].as_str().unwrap();
+    let estimated = &run["estimates"][0];
+    let (item, version) = (
+        estimated["id"].as_str().unwrap(),
+        estimated["version"].as_i64().unwrap() as i32,
+    );
+
+    let before =
+        synaq::store::calibration::current_params(&app.state.db, &[(item.to_owned(), version)])
+            .await
+            .unwrap();
+    assert_eq!(
+        before.values().next().unwrap().status,
+        item_bank::bank::ParamStatus::Provisional
+    );
+    let applied = app
+        .post(
+            &format!("/api/v1/calibration-runs/{id}/apply"),
+            &author,
+            json!({}),
+        )
+        .await;
+    assert_eq!(applied.status(), StatusCode::OK);
+    let again = app
+        .post(
+            &format!("/api/v1/calibration-runs/{id}/apply"),
+            &author,
+            json!({}),
+        )
+        .await;
+    assert_problem(again, StatusCode::CONFLICT, "already_applied").await;
+    let after =
+        synaq::store::calibration::current_params(&app.state.db, &[(item.to_owned(), version)])
+            .await
+            .unwrap();
+    let after = after.values().next().unwrap();
+    assert_eq!(after.status, item_bank::bank::ParamStatus::Calibrated);
+    assert_eq!(
+        serde_json::to_value(&after.params).unwrap(),
+        estimated["params"]
+    );
+    use sea_orm::EntityTrait;
+    let row = synaq::store::entity::item_param::Entity::find_by_id((item.to_owned(), version))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        row.calibration_run_id.unwrap().to_string(),
+        id,
+        "the run is the parameters' provenance"
+    );
+    let operator = app.user_with_role("operator").await;
+    let r = app
+        .post("/api/v1/calibration-runs", &operator, json!({}))
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}

@@ -16,6 +16,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::session_item::Entity",
+        from = "(Column::SessionId, Column::Position)",
+        to = "(super::session_item::Column::SessionId, super::session_item::Column::Position)"
+    )]
+    SessionItem,
+}
+
+impl Related<super::session_item::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::SessionItem.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

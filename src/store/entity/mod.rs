@@ -2,11 +2,13 @@
 
 pub mod api_client;
 pub mod blueprint;
+pub mod calibration_run;
 pub mod candidate;
 pub mod certificate;
 pub mod feed_event;
 pub mod graded_response;
 pub mod item;
+pub mod item_param;
 pub mod media;
 pub mod registration;
 pub mod response_event;

@@ -14,6 +14,8 @@ pub struct Model {
     pub item_version: i32,
     pub item_type: String,
     pub option_order: Json,
+    /// Placed to collect responses for calibration; counts for nothing in the score.
+    pub pretest: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

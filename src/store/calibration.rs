@@ -1,0 +1,148 @@
+//! Item parameters with their provenance, the responses calibration reads, and calibration runs.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use item_bank::bank::{Item, ItemIrt};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, RelationTrait, Set, sea_query::Expr,
+};
+use uuid::Uuid;
+
+use super::entity::{calibration_run, graded_response, item, item_param, session, session_item};
+use super::{Db, delivery};
+
+pub use calibration_run::Model as CalibrationRun;
+
+/// Gives every item version without parameters of its own the parameters its author wrote, as
+/// provisional. Run at start-up, after an import.
+pub async fn ensure_params(db: &Db) -> anyhow::Result<usize> {
+    let known: Vec<(String, i32)> = item_param::Entity::find()
+        .select_only()
+        .column(item_param::Column::ItemId)
+        .column(item_param::Column::ItemVersion)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let known: std::collections::HashSet<(String, i32)> = known.into_iter().collect();
+    let mut added = 0;
+    for row in item::Entity::find().all(db).await? {
+        if known.contains(&(row.id.clone(), row.version)) {
+            continue;
+        }
+        let it: Item = serde_json::from_value(row.body)?;
+        item_param::Entity::insert(item_param::ActiveModel {
+            item_id: Set(row.id),
+            item_version: Set(row.version),
+            params: Set(serde_json::to_value(&it.irt.params)?),
+            status: Set(serde_json::to_value(it.irt.status)?
+                .as_str()
+                .unwrap_or("provisional")
+                .to_owned()),
+            calibration_run_id: Set(None),
+            updated_at: Set(super::now()),
+        })
+        .exec(db)
+        .await?;
+        added += 1;
+    }
+    Ok(added)
+}
+
+/// The current parameters of the item versions named.
+pub async fn current_params(
+    db: &impl ConnectionTrait,
+    keys: &[(String, i32)],
+) -> anyhow::Result<HashMap<(String, i32), ItemIrt>> {
+    let mut cond = Condition::any();
+    for (id, version) in keys {
+        cond = cond.add(
+            Condition::all()
+                .add(item_param::Column::ItemId.eq(id.clone()))
+                .add(item_param::Column::ItemVersion.eq(*version)),
+        );
+    }
+    let rows = item_param::Entity::find().filter(cond).all(db).await?;
+    rows.into_iter()
+        .map(|r| {
+            let irt = ItemIrt {
+                params: serde_json::from_value(r.params)?,
+                status: serde_json::from_value(serde_json::Value::String(r.status))?,
+            };
+            Ok(((r.item_id, r.item_version), irt))
+        })
+        .collect()
+}
+
+/// One scored response of a finished session: (session, item id, item version, credit).
+pub type ResponseRow = (Uuid, String, i32, f64);
+
+/// The graded responses of every finished session, pretest items included, ordered by session.
+pub async fn finished_responses(db: &Db) -> Result<Vec<ResponseRow>, sea_orm::DbErr> {
+    graded_response::Entity::find()
+        .select_only()
+        .column(graded_response::Column::SessionId)
+        .column(session_item::Column::ItemId)
+        .column(session_item::Column::ItemVersion)
+        .column(graded_response::Column::Credit)
+        .join(
+            JoinType::InnerJoin,
+            graded_response::Relation::SessionItem.def(),
+        )
+        .join(JoinType::InnerJoin, session_item::Relation::Session.def())
+        .filter(session::Column::Status.eq(delivery::FINISHED))
+        .order_by_asc(graded_response::Column::SessionId)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+pub async fn insert_run(db: &Db, run: CalibrationRun) -> Result<(), sea_orm::DbErr> {
+    calibration_run::Entity::insert(calibration_run::ActiveModel::from(run))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn run(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<CalibrationRun>, sea_orm::DbErr> {
+    calibration_run::Entity::find_by_id(id).one(db).await
+}
+
+/// Marks a run applied if it was not; `true` for the one caller that did.
+pub async fn mark_applied(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, sea_orm::DbErr> {
+    let res = calibration_run::Entity::update_many()
+        .col_expr(calibration_run::Column::AppliedAt, Expr::value(now))
+        .filter(calibration_run::Column::Id.eq(id))
+        .filter(calibration_run::Column::AppliedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Sets an item version's parameters from a run.
+pub async fn set_params(
+    db: &impl ConnectionTrait,
+    key: &(String, i32),
+    params: serde_json::Value,
+    run_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    item_param::Entity::update_many()
+        .col_expr(item_param::Column::Params, Expr::value(params))
+        .col_expr(item_param::Column::Status, Expr::value("calibrated"))
+        .col_expr(item_param::Column::CalibrationRunId, Expr::value(run_id))
+        .col_expr(item_param::Column::UpdatedAt, Expr::value(now))
+        .filter(item_param::Column::ItemId.eq(key.0.clone()))
+        .filter(item_param::Column::ItemVersion.eq(key.1))
+        .exec(db)
+        .await?;
+    Ok(())
+}

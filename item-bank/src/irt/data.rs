@@ -44,7 +44,12 @@ pub enum CsvError {
 /// Responses of persons to items. A cell is `None` when the item was not presented to the person; a
 /// response is a category `0..=254` (0/1 for dichotomous items). Each row has a weight (a frequency, 1 by
 /// default), so a table of distinct patterns with counts is a valid matrix.
+///
+/// JSON shape: `{ "item_ids": [..], "person_ids": [..] | null, "weights": [..], "rows": [[0, 1, null], ..] }`
+/// (`null` cells are not presented); reading it checks it as [`ResponseMatrix::new`] does, plus one
+/// finite non-negative weight per row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(into = "RawMatrix", try_from = "RawMatrix")]
 pub struct ResponseMatrix {
     item_ids: Vec<String>,
     person_ids: Option<Vec<String>>,
@@ -307,6 +312,46 @@ impl ResponseMatrix {
     }
 }
 
+/// The serialized shape of [`ResponseMatrix`].
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMatrix {
+    item_ids: Vec<String>,
+    person_ids: Option<Vec<String>>,
+    weights: Vec<f64>,
+    rows: Vec<Vec<Option<u8>>>,
+}
+
+impl From<ResponseMatrix> for RawMatrix {
+    fn from(m: ResponseMatrix) -> Self {
+        let rows = (0..m.n_persons()).map(|p| m.row(p)).collect();
+        RawMatrix {
+            item_ids: m.item_ids,
+            person_ids: m.person_ids,
+            weights: m.weights,
+            rows,
+        }
+    }
+}
+
+impl TryFrom<RawMatrix> for ResponseMatrix {
+    type Error = String;
+
+    fn try_from(raw: RawMatrix) -> Result<Self, String> {
+        let n = raw.rows.len();
+        if raw.weights.len() != n || raw.weights.iter().any(|w| !(w.is_finite() && *w >= 0.0)) {
+            return Err(format!("{n} rows need {n} finite non-negative weights"));
+        }
+        if raw.person_ids.as_ref().is_some_and(|ids| ids.len() != n) {
+            return Err(format!("{n} rows need {n} person ids"));
+        }
+        let mut m = ResponseMatrix::new(raw.item_ids, &raw.rows).map_err(|e| e.to_string())?;
+        m.weights = raw.weights;
+        m.person_ids = raw.person_ids;
+        Ok(m)
+    }
+}
+
 /// `true` if the raw cell holds a response.
 #[inline]
 pub(crate) fn is_present(cell: u8) -> bool {
@@ -440,6 +485,19 @@ mod tests {
         assert_eq!(m.max_category(), vec![Some(1), Some(2)]);
         let back = ResponseMatrix::from_csv(&m.to_csv()).unwrap();
         assert_eq!(back, m);
+    }
+
+    #[test]
+    fn json_round_trip() {
+        let m = ResponseMatrix::from_csv("person,a,b,freq\np1,1,,2\np2,0,3,1\n").unwrap();
+        let json = serde_json::to_string(&m).unwrap();
+        assert_eq!(
+            json,
+            r#"{"item_ids":["a","b"],"person_ids":["p1","p2"],"weights":[2.0,1.0],"rows":[[1,null],[0,3]]}"#
+        );
+        assert_eq!(serde_json::from_str::<ResponseMatrix>(&json).unwrap(), m);
+        let bad = r#"{"item_ids":["a"],"person_ids":null,"weights":[1.0],"rows":[[1],[0]]}"#;
+        assert!(serde_json::from_str::<ResponseMatrix>(bad).is_err());
     }
 
     #[test]

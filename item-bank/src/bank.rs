@@ -133,6 +133,18 @@ pub struct Item {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_key: Option<TextKey>,
     pub irt: ItemIrt,
+    /// The item set (a reading passage or a listening clip with its questions) the item belongs to: the
+    /// assembler places every item of a set together, on the same form and next to each other, or none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set: Option<String>,
+    /// Items that must never share a form with this one (they cue each other's answers). Symmetric: it is
+    /// enough to name the pair on one of the two items.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub enemies: Vec<String>,
+    /// A pretest item: it only fills a section's pretest slots, and its answer does not count toward the
+    /// score; it is on forms to gather responses for calibration.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pretest: bool,
 }
 
 /// A problem that makes an item unusable; each names the item.
@@ -190,7 +202,10 @@ impl Item {
                 }
             }
             ItemType::GapFill | ItemType::ShortAnswer => {
-                let key = self.text_key.as_ref().ok_or_else(|| invalid("a text item needs a text_key"))?;
+                let key = self
+                    .text_key
+                    .as_ref()
+                    .ok_or_else(|| invalid("a text item needs a text_key"))?;
                 key.validate().map_err(|e| invalid(&e.to_string()))?;
                 if self.key.is_some() || !self.options.is_empty() {
                     return Err(invalid("a text item has no options or key"));
@@ -274,6 +289,18 @@ pub struct SectionSpec {
     pub max_per_topic: Option<u32>,
     #[serde(default)]
     pub constraints: Vec<Constraint>,
+    /// Pretest slots added to the section's `items` scored items, filled with pretest items only and placed
+    /// at random positions among them. Default 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub pretest: u32,
+    /// Present when the section is delivered adaptively (see `assembly::adaptive`); `items` is then the
+    /// length of the linear fallback form and the adaptive maximum unless `max_items` says otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adaptive: Option<crate::assembly::AdaptiveSpec>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// A level the rules can award: reached when every section scores at least `min_percent`.
@@ -305,6 +332,18 @@ pub struct Blueprint {
     pub title: String,
     pub sections: Vec<SectionSpec>,
     pub rules: Rules,
+    /// Groups of item ids of which a form holds at most one (across all sections), in addition to the
+    /// `enemies` each item names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub enemies: Vec<Vec<String>>,
+    /// The largest share of forms one item may appear on, in (0, 1]; default
+    /// `assembly::DEFAULT_MAX_EXPOSURE` (0.25).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_exposure: Option<f64>,
+    /// The parallel-forms target pinned with this blueprint version (`assembly::derive_target`); when
+    /// absent the assembler derives it from the bank it is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<crate::assembly::Target>,
 }
 
 /// The level awarded when no level rule is met.
@@ -371,6 +410,14 @@ impl Blueprint {
             .chain(self.rules.levels.iter().map(|l| l.min_percent));
         if percents.into_iter().any(|p| !(0.0..=100.0).contains(&p)) {
             return Err("percentages lie between 0 and 100".into());
+        }
+        if self.max_exposure.is_some_and(|e| !(e > 0.0 && e <= 1.0)) {
+            return Err("max_exposure lies in (0, 1]".into());
+        }
+        for s in &self.sections {
+            if let Some(a) = &s.adaptive {
+                a.validate().map_err(|e| format!("section {}: {e}", s.id))?;
+            }
         }
         Ok(())
     }

@@ -1,21 +1,54 @@
-//! Blueprints and the drawing of forms from the bank.
+//! Blueprints and the assembly of forms from the bank.
 //!
-//! [`draw_form`] fills each section of a blueprint with a random selection that honours every constraint
-//! (exact, minimum and maximum counts by level, topic and type; a cap per topic), never uses an item twice
-//! or one the candidate has already seen, and shuffles the options of each choice item. The random stream
-//! is ChaCha20 seeded by the caller, so the same seed and the same bank always give the same form.
+//! Every candidate gets a different form, and the pass rule is a percent correct per section, so forms
+//! must be *parallel*: at the ability of every decision point (the cut θ of each section, see [`target`])
+//! each form's expected percent correct is within 2 points of the blueprint's target and its information
+//! at least 90 % of the target's. The assembler ([`engine`]) draws a random form that honours every
+//! content constraint (counts per section and per level, topic and type; a cap per topic; enemy items
+//! never on one form; item sets whole and together; pretest slots filled with pretest items), then
+//! repairs it by a few swaps until it is on target, with item exposure held under the blueprint's cap by
+//! eligibility feedback from the observed exposure rates. Options are shuffled per candidate. The random
+//! stream is ChaCha20 seeded by the caller: the same seed, bank, context and target give the same form.
+//!
+//! # Entry points
+//! ```text
+//! draw_form(&Blueprint, bank, exclude: &HashSet<String>, seed) -> Result<Form, AssemblyError>
+//!     zero-context convenience: no exposure rates; target = blueprint.target or derived from `bank`.
+//! assemble(&Blueprint, bank, &AssemblyContext { exclude, exposure, target }, seed) -> Result<Assembled, _>
+//!     what the server should call: `exposure` maps item id -> share of this blueprint's forms drawn so far
+//!     that held the item (forms with the item / forms drawn, from the delivery database; an empty map
+//!     turns exposure control off); `target` the target pinned with the blueprint version (else
+//!     `blueprint.target`, else derived from the bank passed in, before exclusions).
+//! derive_target(&Blueprint, bank) -> Target                 the parallel-forms target (store it)
+//! feasibility_problems(&Blueprint, bank) -> Vec<String>      hard problems: no form can be drawn
+//! exposure_problems(&Blueprint, bank) -> Vec<String>         caps the bank cannot keep (warnings)
+//! adaptive::AdaptiveSession                                   item-by-item adaptive sections
+//! simulate::simulate(&Blueprint, bank, &SimulationOptions) -> SimulationReport, simulate::svg(&report)
+//! ```
+//!
+//! # What the server must do with pretest items
+//! A [`PlacedItem`] with `pretest == true` fills a pretest slot: present it like any other item, store
+//! the response, but leave it out of the section's percent correct. Sections without `pretest` slots
+//! (all current blueprints) never get one.
 
 use std::collections::{HashMap, HashSet};
 
-use rand::SeedableRng;
-use rand::seq::SliceRandom;
-use rand_chacha::ChaCha20Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::bank::{Blueprint, Item, SectionSpec};
 
-/// How many shuffles the drawer tries before it declares a section infeasible.
-const ATTEMPTS: usize = 64;
+pub mod adaptive;
+pub mod engine;
+pub mod generate;
+pub mod simulate;
+pub mod target;
+
+pub use adaptive::{AdaptiveSession, AdaptiveSpec};
+pub use engine::{MIN_INFORMATION_RATIO, TCC_TOLERANCE, eligibility};
+pub use target::{CutPoint, GridPoint, SectionTarget, Target};
+
+/// The default largest share of forms one item may appear on.
+pub const DEFAULT_MAX_EXPOSURE: f64 = 0.25;
 
 /// One item placed on a form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,6 +57,9 @@ pub struct PlacedItem {
     pub item_version: u32,
     /// The item's option ids in the order the candidate sees them; empty for text items.
     pub option_order: Vec<String>,
+    /// A pretest item: shown and answered, never counted in the score.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pretest: bool,
 }
 
 /// The items of one section, in the order the candidate sees them.
@@ -47,176 +83,205 @@ pub struct AssemblyError {
     pub problems: Vec<String>,
 }
 
+/// What the caller knows beyond the blueprint and the bank.
+#[derive(Debug, Clone, Copy)]
+pub struct AssemblyContext<'c> {
+    /// Item ids the candidate has seen (earlier attempts); never drawn, nor any other item of their sets.
+    pub exclude: &'c HashSet<String>,
+    /// Item id → observed exposure rate in [0, 1] for this blueprint; empty disables exposure control.
+    pub exposure: &'c HashMap<String, f64>,
+    /// The parallel-forms target; `None` uses `blueprint.target`, else derives one from the bank.
+    pub target: Option<&'c Target>,
+}
+
+/// A form with how it meets the target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assembled {
+    pub form: Form,
+    /// Per section, the form against the target at each cut.
+    pub fit: Vec<SectionFit>,
+    /// Sections whose eligible pool could not give a form under the exposure cap, so that this form was
+    /// drawn from the whole pool (content rules and target still hold). Empty in normal operation.
+    pub exposure_relaxed: Vec<String>,
+}
+
+/// One section of an assembled form against its target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SectionFit {
+    pub section_id: String,
+    pub cuts: Vec<CutFit>,
+}
+
+/// A form against the target at one cut.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct CutFit {
+    pub percent: f64,
+    pub theta: f64,
+    pub target_percent: f64,
+    pub form_percent: f64,
+    pub target_information: f64,
+    pub form_information: f64,
+}
+
 /// Draws a form for `blueprint` from `bank`, avoiding every item id in `exclude` (items the candidate has
-/// seen in earlier attempts). Only the highest version of each item id is used.
+/// seen in earlier attempts). Only the highest version of each item id is used. No exposure rates: see
+/// [`assemble`] for the call that also holds exposure under the cap.
 pub fn draw_form<'a>(
     blueprint: &Blueprint,
     bank: impl IntoIterator<Item = &'a Item>,
     exclude: &HashSet<String>,
     seed: u64,
 ) -> Result<Form, AssemblyError> {
-    let mut rng = ChaCha20Rng::seed_from_u64(seed);
-    let latest = latest_versions(bank);
-    let mut sections = Vec::with_capacity(blueprint.sections.len());
-    for spec in &blueprint.sections {
-        let mut pool: Vec<&Item> = latest
-            .iter()
-            .copied()
-            .filter(|i| i.section == spec.id && !exclude.contains(&i.id))
-            .collect();
-        pool.sort_by(|a, b| a.id.cmp(&b.id));
-        let chosen = (0..ATTEMPTS)
-            .find_map(|_| {
-                pool.shuffle(&mut rng);
-                fill_section(spec, &pool)
-            })
-            .ok_or_else(|| AssemblyError {
-                section: spec.id.clone(),
-                problems: infeasibility(spec, &pool),
-            })?;
-        let items = chosen
-            .into_iter()
-            .map(|item| {
-                let mut option_order: Vec<String> =
-                    item.options.iter().map(|o| o.id.clone()).collect();
-                option_order.shuffle(&mut rng);
-                PlacedItem {
-                    item_id: item.id.clone(),
-                    item_version: item.version,
-                    option_order,
-                }
-            })
-            .collect();
-        sections.push(FormSection {
-            section_id: spec.id.clone(),
-            items,
-        });
-    }
-    Ok(Form { sections })
+    let empty = HashMap::new();
+    let ctx = AssemblyContext {
+        exclude,
+        exposure: &empty,
+        target: None,
+    };
+    assemble(blueprint, bank, &ctx, seed).map(|a| a.form)
+}
+
+/// Assembles one parallel form; see the module documentation for what `ctx` holds.
+pub fn assemble<'a>(
+    blueprint: &Blueprint,
+    bank: impl IntoIterator<Item = &'a Item>,
+    ctx: &AssemblyContext,
+    seed: u64,
+) -> Result<Assembled, AssemblyError> {
+    let latest = engine::latest_versions(bank);
+    let derived;
+    let target = match ctx.target.or(blueprint.target.as_ref()) {
+        Some(t) => t,
+        None => {
+            derived = derive_target_latest(blueprint, &latest);
+            &derived
+        }
+    };
+    engine::assemble(blueprint, &latest, ctx, target, seed)
+}
+
+/// The parallel-forms target of `blueprint` on `bank` (see [`target`] for the derivation). Sections the
+/// bank cannot fill get a target without cuts.
+pub fn derive_target<'a>(
+    blueprint: &Blueprint,
+    bank: impl IntoIterator<Item = &'a Item>,
+) -> Target {
+    derive_target_latest(blueprint, &engine::latest_versions(bank))
+}
+
+fn derive_target_latest(blueprint: &Blueprint, latest: &[&Item]) -> Target {
+    let percents = target::decision_percents(blueprint);
+    let sections = blueprint
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(k, spec)| {
+            let seed = target::TARGET_SEED ^ (k as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            match engine::inclusion_rates(blueprint, spec, latest, target::TARGET_FORMS, seed) {
+                Some(w) => target::section_target(&spec.id, spec.items, &w, &percents),
+                None => SectionTarget {
+                    section_id: spec.id.clone(),
+                    items: spec.items,
+                    cuts: Vec::new(),
+                    grid: Vec::new(),
+                },
+            }
+        })
+        .collect();
+    Target { sections }
 }
 
 /// Every constraint of `blueprint` that `bank` cannot meet, as sentences an author can act on. Empty when
 /// each section has enough items of each kind it asks for (a cheap necessary check, not a proof that a
 /// draw will succeed: [`draw_form`] reports what remains).
-pub fn feasibility_problems<'a>(blueprint: &Blueprint, bank: impl IntoIterator<Item = &'a Item>) -> Vec<String> {
-    let latest = latest_versions(bank);
-    blueprint
-        .sections
-        .iter()
-        .flat_map(|spec| {
-            let pool: Vec<&Item> = latest
-                .iter()
-                .copied()
-                .filter(|i| i.section == spec.id)
-                .collect();
-            infeasibility(spec, &pool)
-                .into_iter()
-                .map(move |p| format!("{} section {}: {p}", blueprint.id, spec.id))
-        })
-        .collect()
-}
-
-fn latest_versions<'a>(bank: impl IntoIterator<Item = &'a Item>) -> Vec<&'a Item> {
-    let mut by_id: HashMap<&str, &Item> = HashMap::new();
-    for item in bank {
-        by_id
-            .entry(&item.id)
-            .and_modify(|cur| {
-                if item.version > cur.version {
-                    *cur = item;
-                }
-            })
-            .or_insert(item);
-    }
-    by_id.into_values().collect()
-}
-
-/// What a section being filled holds so far.
-struct Tally<'a, 's> {
-    spec: &'s SectionSpec,
-    chosen: Vec<&'a Item>,
-    used: Vec<bool>,
-    per_topic: HashMap<&'a str, u32>,
-    per_constraint: Vec<u32>,
-}
-
-impl<'a, 's> Tally<'a, 's> {
-    /// Whether `item` can join without breaking an upper bound.
-    fn fits(&self, item: &Item) -> bool {
-        let topic_ok = self.spec.max_per_topic.is_none_or(|cap| {
-            self.per_topic
-                .get(item.topic.as_str())
-                .copied()
-                .unwrap_or(0)
-                < cap
-        });
-        topic_ok
-            && self
-                .spec
-                .constraints
-                .iter()
-                .zip(&self.per_constraint)
-                .all(|(c, &n)| !c.applies_to(item) || n < c.upper())
-    }
-
-    fn take(&mut self, idx: usize, item: &'a Item) {
-        self.used[idx] = true;
-        self.chosen.push(item);
-        *self.per_topic.entry(item.topic.as_str()).or_default() += 1;
-        for (c, n) in self
-            .spec
-            .constraints
+pub fn feasibility_problems<'a>(
+    blueprint: &Blueprint,
+    bank: impl IntoIterator<Item = &'a Item>,
+) -> Vec<String> {
+    let latest = engine::latest_versions(bank);
+    let has_enemies = !blueprint.enemies.is_empty() || latest.iter().any(|i| !i.enemies.is_empty());
+    let mut out = Vec::new();
+    for spec in &blueprint.sections {
+        let pool: Vec<&Item> = latest
             .iter()
-            .zip(self.per_constraint.iter_mut())
-        {
-            if c.applies_to(item) {
-                *n += 1;
-            }
+            .copied()
+            .filter(|i| i.section == spec.id && !i.pretest)
+            .collect();
+        let mut problems = infeasibility(spec, &pool, has_enemies);
+        if problems.len() == 1 && problems[0] == GENERIC {
+            problems.clear();
         }
+        let pretest = latest
+            .iter()
+            .filter(|i| i.section == spec.id && i.pretest)
+            .count();
+        if (spec.pretest as usize) > pretest {
+            problems.push(format!(
+                "needs {} pretest items, the bank has {pretest}",
+                spec.pretest
+            ));
+        }
+        out.extend(
+            problems
+                .into_iter()
+                .map(|p| format!("{} section {}: {p}", blueprint.id, spec.id)),
+        );
     }
+    out
 }
 
-/// One greedy pass over a shuffled pool: first the lower bounds of each constraint, then any item that
-/// breaks no upper bound. `None` when the pass cannot complete the section.
-fn fill_section<'a>(spec: &SectionSpec, pool: &[&'a Item]) -> Option<Vec<&'a Item>> {
-    let target = spec.items as usize;
-    let mut t = Tally {
-        spec,
-        chosen: Vec::with_capacity(target),
-        used: vec![false; pool.len()],
-        per_topic: HashMap::new(),
-        per_constraint: vec![0; spec.constraints.len()],
-    };
-    for (ci, c) in spec.constraints.iter().enumerate() {
-        for (idx, &item) in pool.iter().enumerate() {
-            if t.per_constraint[ci] >= c.lower() || t.chosen.len() == target {
-                break;
+/// Exposure caps the bank cannot keep: a section or a constraint that needs `k` items per form from `m`
+/// items exposes them on average `k / m` of forms, and when that exceeds the cap no control can help.
+/// Forms are still drawn (the cap is then relaxed for the forms that need it, see
+/// [`Assembled::exposure_relaxed`]); these are warnings to grow the bank.
+pub fn exposure_problems<'a>(
+    blueprint: &Blueprint,
+    bank: impl IntoIterator<Item = &'a Item>,
+) -> Vec<String> {
+    let latest = engine::latest_versions(bank);
+    let cap = blueprint.max_exposure.unwrap_or(DEFAULT_MAX_EXPOSURE);
+    let mut out = Vec::new();
+    for spec in &blueprint.sections {
+        let pool: Vec<&Item> = latest
+            .iter()
+            .copied()
+            .filter(|i| i.section == spec.id && !i.pretest)
+            .collect();
+        let mut check = |what: String, need: u32, have: usize| {
+            let share = f64::from(need) / have.max(1) as f64;
+            if share > cap {
+                out.push(format!(
+                    "{} section {}: {what}: {need} items per form from {have} is an average exposure of \
+                     {:.1} %, above the cap of {:.0} %; the bank needs at least {} such items",
+                    blueprint.id,
+                    spec.id,
+                    100.0 * share,
+                    100.0 * cap,
+                    (f64::from(need) / cap).ceil()
+                ));
             }
-            if !t.used[idx] && c.applies_to(item) && t.fits(item) {
-                t.take(idx, item);
+        };
+        check("all items".into(), spec.items, pool.len());
+        for c in &spec.constraints {
+            if c.lower() > 0 {
+                let have = pool.iter().filter(|i| c.applies_to(i)).count();
+                check(describe(c), c.lower(), have);
             }
         }
-        if t.per_constraint[ci] < c.lower() {
-            return None;
+        if spec.pretest > 0 {
+            let have = latest
+                .iter()
+                .filter(|i| i.section == spec.id && i.pretest)
+                .count();
+            check("pretest items".into(), spec.pretest, have);
         }
     }
-    for (idx, &item) in pool.iter().enumerate() {
-        if t.chosen.len() == target {
-            break;
-        }
-        if !t.used[idx] && t.fits(item) {
-            t.take(idx, item);
-        }
-    }
-    let lower_bounds_met = spec
-        .constraints
-        .iter()
-        .zip(&t.per_constraint)
-        .all(|(c, &n)| n >= c.lower());
-    (t.chosen.len() == target && lower_bounds_met).then_some(t.chosen)
+    out
 }
 
-fn infeasibility(spec: &SectionSpec, pool: &[&Item]) -> Vec<String> {
+const GENERIC: &str = "the constraints together cannot be met by the bank's items";
+
+pub(crate) fn infeasibility(spec: &SectionSpec, pool: &[&Item], has_enemies: bool) -> Vec<String> {
     let mut problems = Vec::new();
     if pool.len() < spec.items as usize {
         problems.push(format!(
@@ -249,13 +314,64 @@ fn infeasibility(spec: &SectionSpec, pool: &[&Item]) -> Vec<String> {
             ));
         }
     }
+    // Item sets: a set is used whole, so it must fit the section and the topic cap, and the units must
+    // be able to add up to the section length.
+    let mut set_sizes: std::collections::BTreeMap<&str, u32> = Default::default();
+    let mut set_topics: std::collections::BTreeMap<(&str, &str), u32> = Default::default();
+    let mut singles = 0u32;
+    for i in pool {
+        match &i.set {
+            Some(s) => {
+                *set_sizes.entry(s.as_str()).or_default() += 1;
+                *set_topics
+                    .entry((s.as_str(), i.topic.as_str()))
+                    .or_default() += 1;
+            }
+            None => singles += 1,
+        }
+    }
+    if let Some(cap) = spec.max_per_topic
+        && let Some(((s, t), n)) = set_topics.iter().find(|(_, n)| **n > cap)
+    {
+        problems.push(format!(
+            "item set {s} has {n} items of topic {t}, more than the {cap} allowed per topic, so it can never be used"
+        ));
+    }
+    if let Some((s, n)) = set_sizes.iter().find(|(_, n)| **n > spec.items) {
+        problems.push(format!(
+            "item set {s} has {n} items, more than the section's {}",
+            spec.items
+        ));
+    }
+    if singles == 0 && !set_sizes.is_empty() {
+        let mut reachable = vec![false; spec.items as usize + 1];
+        reachable[0] = true;
+        for &n in set_sizes.values() {
+            for k in (n as usize..=spec.items as usize).rev() {
+                reachable[k] |= reachable[k - n as usize];
+            }
+        }
+        if !reachable[spec.items as usize] {
+            problems.push(format!(
+                "no combination of the item sets' sizes adds up to {} items",
+                spec.items
+            ));
+        }
+    }
+    if problems.is_empty() && has_enemies {
+        problems.push(
+            "the constraints cannot be met once enemy items are kept apart (too many enemy pairs among \
+             the items a constraint needs)"
+                .into(),
+        );
+    }
     if problems.is_empty() {
-        problems.push("the constraints together cannot be met by the bank's items".into());
+        problems.push(GENERIC.into());
     }
     problems
 }
 
-fn describe(c: &crate::bank::Constraint) -> String {
+pub(crate) fn describe(c: &crate::bank::Constraint) -> String {
     let mut parts = Vec::new();
     if let Some(l) = c.level {
         parts.push(format!("level {}", l.as_str()));
@@ -305,6 +421,9 @@ mod tests {
                 params: ItemParams::two_pl(1.0, 0.0),
                 status: ParamStatus::Provisional,
             },
+            set: None,
+            enemies: Vec::new(),
+            pretest: false,
         }
     }
 
@@ -350,11 +469,16 @@ mod tests {
                         max: None,
                     },
                 ],
+                pretest: 0,
+                adaptive: None,
             }],
             rules: Rules {
                 pass_min_percent: 30.0,
                 levels: vec![],
             },
+            enemies: Vec::new(),
+            max_exposure: None,
+            target: None,
         }
     }
 

@@ -1,0 +1,323 @@
+//! Adaptive sections: items chosen one at a time for the candidate in front of the screen.
+//!
+//! A section with an `adaptive` table in its blueprint is delivered by an [`AdaptiveSession`]: after each
+//! response the ability is re-estimated (EAP, N(0, 1) prior) and the next item is the one with the
+//! largest Fisher information at that estimate among the *admissible* items, picked at random among the
+//! best `randomesque` of them. Admissible means: not yet given, not excluded (retakes), eligible under
+//! the exposure feedback of [`super::engine`] (drawn once per session from the observed rates), no enemy
+//! of an item already given, and within every upper bound of the section's constraints and topic cap;
+//! when the remaining lower bounds need every remaining slot, only items that serve one of them are
+//! admissible. The section stops when the standard error reaches `target_se` (once `min_items` have been
+//! given and every lower bound is met), at `max_items`, or when no admissible item is left.
+//!
+//! The session is deterministic: the same bank, context, seed and responses give the same items, so the
+//! server can keep only the seed and the responses and rebuild the session on each request by replaying
+//! them through [`AdaptiveSession::replay`]. Items in a `set` are not used adaptively.
+
+use std::collections::{HashMap, HashSet};
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha20Rng;
+use serde::{Deserialize, Serialize};
+
+use super::engine::{Enemies, eligibility, latest_versions};
+use super::{AssemblyContext, AssemblyError, DEFAULT_MAX_EXPOSURE};
+use crate::bank::{Blueprint, Item, SectionSpec};
+use crate::irt::{AbilityEstimate, AbilityMethod, ItemParams, estimate_ability};
+
+/// The adaptive settings of a blueprint section (`[sections.adaptive]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdaptiveSpec {
+    /// Stop once the EAP standard error is at most this. Default 0.3.
+    #[serde(default = "default_target_se")]
+    pub target_se: f64,
+    /// Never stop before this many items. Default 5.
+    #[serde(default = "default_min_items")]
+    pub min_items: u32,
+    /// Never give more than this many; the section's `items` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<u32>,
+    /// Pick at random among this many most informative items (exposure and item-security aid). Default 3.
+    #[serde(default = "default_randomesque")]
+    pub randomesque: u32,
+}
+
+fn default_target_se() -> f64 {
+    0.3
+}
+fn default_min_items() -> u32 {
+    5
+}
+fn default_randomesque() -> u32 {
+    3
+}
+
+impl AdaptiveSpec {
+    /// Checks the settings on their own.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(self.target_se > 0.0 && self.target_se < 1.0) {
+            return Err("adaptive target_se lies in (0, 1)".into());
+        }
+        if self.randomesque == 0 || self.randomesque > 20 {
+            return Err("adaptive randomesque is 1 to 20".into());
+        }
+        if self
+            .max_items
+            .is_some_and(|m| m < self.min_items || m == 0 || m > 200)
+        {
+            return Err("adaptive max_items is 1 to 200 and at least min_items".into());
+        }
+        Ok(())
+    }
+}
+
+/// Why an adaptive section ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    TargetSe,
+    MaxItems,
+    PoolExhausted,
+}
+
+/// One candidate's adaptive section.
+pub struct AdaptiveSession<'a> {
+    spec: SectionSpec,
+    settings: AdaptiveSpec,
+    items: Vec<&'a Item>,
+    params: Vec<ItemParams>,
+    cons: Vec<u64>,
+    topic: Vec<u32>,
+    ntopics: usize,
+    available: Vec<bool>,
+    given: Vec<usize>,
+    enemies: Enemies<'a>,
+    rng: ChaCha20Rng,
+    stopped: Option<StopReason>,
+}
+
+impl<'a> AdaptiveSession<'a> {
+    /// Starts the adaptive section `section_id` of `blueprint` (which must declare it adaptive).
+    pub fn new(
+        blueprint: &'a Blueprint,
+        section_id: &str,
+        bank: impl IntoIterator<Item = &'a Item>,
+        ctx: &AssemblyContext,
+        seed: u64,
+    ) -> Result<Self, AssemblyError> {
+        let fail = |p: &str| AssemblyError {
+            section: section_id.to_owned(),
+            problems: vec![p.to_owned()],
+        };
+        let spec = blueprint
+            .section(section_id)
+            .ok_or_else(|| fail("no such section"))?;
+        let settings = spec
+            .adaptive
+            .clone()
+            .ok_or_else(|| fail("the section is not adaptive"))?;
+        if spec.constraints.len() > 64 {
+            return Err(fail("more than 64 constraints"));
+        }
+        let latest = latest_versions(bank);
+        let enemies = Enemies::new(blueprint, &latest);
+        let mut rng = ChaCha20Rng::seed_from_u64(seed);
+        let cap = blueprint.max_exposure.unwrap_or(DEFAULT_MAX_EXPOSURE);
+        let items: Vec<&Item> = latest
+            .into_iter()
+            .filter(|i| {
+                i.section == spec.id
+                    && !i.pretest
+                    && i.set.is_none()
+                    && !ctx.exclude.contains(&i.id)
+            })
+            .collect();
+        let mut topics: HashMap<&str, u32> = HashMap::new();
+        let topic = items
+            .iter()
+            .map(|i| {
+                let next = topics.len() as u32;
+                *topics.entry(i.topic.as_str()).or_insert(next)
+            })
+            .collect();
+        let cons = items
+            .iter()
+            .map(|i| {
+                spec.constraints
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.applies_to(i))
+                    .fold(0u64, |m, (k, _)| m | (1 << k))
+            })
+            .collect();
+        let available = items
+            .iter()
+            .map(|i| {
+                let e = eligibility(ctx.exposure.get(&i.id).copied().unwrap_or(0.0), cap);
+                e >= 1.0 || (e > 0.0 && rng.random::<f64>() < e)
+            })
+            .collect();
+        Ok(AdaptiveSession {
+            params: items.iter().map(|i| i.irt.params.clone()).collect(),
+            spec: spec.clone(),
+            settings,
+            items,
+            cons,
+            topic,
+            ntopics: topics.len(),
+            available,
+            given: Vec::new(),
+            enemies,
+            rng,
+            stopped: None,
+        })
+    }
+
+    /// Rebuilds a session from its seed and the responses so far; returns it with the next item (`None`
+    /// when the section is over).
+    pub fn replay(
+        blueprint: &'a Blueprint,
+        section_id: &str,
+        bank: impl IntoIterator<Item = &'a Item>,
+        ctx: &AssemblyContext,
+        seed: u64,
+        responses: &[Option<u8>],
+    ) -> Result<(Self, Option<&'a Item>), AssemblyError> {
+        let mut s = Self::new(blueprint, section_id, bank, ctx, seed)?;
+        let mut next = s.next_item(&[]);
+        for k in 1..=responses.len() {
+            next = s.next_item(&responses[..k]);
+        }
+        Ok((s, next))
+    }
+
+    fn max_items(&self) -> u32 {
+        self.settings.max_items.unwrap_or(self.spec.items)
+    }
+
+    /// The items given so far, in order.
+    pub fn administered(&self) -> impl Iterator<Item = &'a Item> + '_ {
+        self.given.iter().map(|&k| self.items[k])
+    }
+
+    /// Why the section ended, once it has.
+    pub fn stopped(&self) -> Option<StopReason> {
+        self.stopped
+    }
+
+    /// The EAP estimate from `responses` (one per administered item, in order).
+    pub fn estimate(&self, responses: &[Option<u8>]) -> AbilityEstimate {
+        let params: Vec<ItemParams> = self.given.iter().map(|&k| self.params[k].clone()).collect();
+        estimate_ability(&params, responses, AbilityMethod::Eap)
+    }
+
+    /// The next item given the responses to the items administered so far (`responses.len()` must equal
+    /// the number administered), or `None` when the section stops.
+    ///
+    /// # Panics
+    /// If `responses` does not have one entry per administered item.
+    pub fn next_item(&mut self, responses: &[Option<u8>]) -> Option<&'a Item> {
+        assert_eq!(
+            responses.len(),
+            self.given.len(),
+            "one response per administered item"
+        );
+        if self.stopped.is_some() {
+            return None;
+        }
+        let n = self.given.len() as u32;
+        let mut cnt = vec![0u32; self.spec.constraints.len()];
+        let mut per_topic = vec![0u32; self.ntopics];
+        for &k in &self.given {
+            for (ci, c) in cnt.iter_mut().enumerate() {
+                *c += ((self.cons[k] >> ci) & 1) as u32;
+            }
+            per_topic[self.topic[k] as usize] += 1;
+        }
+        let lower_met = self
+            .spec
+            .constraints
+            .iter()
+            .zip(&cnt)
+            .all(|(c, &k)| k >= c.lower());
+        let est = self.estimate(responses);
+        if n >= self.max_items() {
+            self.stopped = Some(StopReason::MaxItems);
+            return None;
+        }
+        if n >= self.settings.min_items && lower_met && est.se <= self.settings.target_se {
+            self.stopped = Some(StopReason::TargetSe);
+            return None;
+        }
+        let remaining = self.max_items() - n;
+        let deficit: u32 = self
+            .spec
+            .constraints
+            .iter()
+            .zip(&cnt)
+            .map(|(c, &k)| c.lower().saturating_sub(k))
+            .sum();
+        let need_mask = if deficit >= remaining {
+            self.spec
+                .constraints
+                .iter()
+                .zip(&cnt)
+                .enumerate()
+                .filter(|(_, (c, k))| **k < c.lower())
+                .fold(0u64, |m, (ci, _)| m | (1 << ci))
+        } else {
+            0
+        };
+        let mut upper_full = 0u64;
+        for (ci, (c, &k)) in self.spec.constraints.iter().zip(&cnt).enumerate() {
+            if k >= c.upper() {
+                upper_full |= 1 << ci;
+            }
+        }
+        let cap = self.spec.max_per_topic.unwrap_or(u32::MAX);
+        let k_best = self.settings.randomesque as usize;
+        let mut best: Vec<(f64, usize)> = Vec::with_capacity(k_best + 1);
+        for (i, p) in self.params.iter().enumerate() {
+            if !self.available[i]
+                || self.cons[i] & upper_full != 0
+                || (need_mask != 0 && self.cons[i] & need_mask == 0)
+                || per_topic[self.topic[i] as usize] >= cap
+                || !self.enemies.allows(&[self.items[i]], &[])
+            {
+                continue;
+            }
+            let info = p.information(est.theta);
+            if best.len() < k_best || info > best[best.len() - 1].0 {
+                let at = best.partition_point(|b| b.0 >= info);
+                best.insert(at, (info, i));
+                best.truncate(k_best);
+            }
+        }
+        if best.is_empty() {
+            self.stopped = Some(StopReason::PoolExhausted);
+            return None;
+        }
+        let pick = best[self.rng.random_range(0..best.len())].1;
+        self.available[pick] = false;
+        self.given.push(pick);
+        self.enemies.add(&[self.items[pick]], 1);
+        Some(self.items[pick])
+    }
+}
+
+/// The index of the most informative item at `theta` among those not `used`: the bare maximum-information
+/// rule, for benchmarks against other implementations.
+pub fn max_information(params: &[ItemParams], theta: f64, used: &HashSet<usize>) -> Option<usize> {
+    let mut best: Option<(f64, usize)> = None;
+    for (i, p) in params.iter().enumerate() {
+        if used.contains(&i) {
+            continue;
+        }
+        let info = p.information(theta);
+        if best.is_none_or(|b| info > b.0) {
+            best = Some((info, i));
+        }
+    }
+    best.map(|b| b.1)
+}

@@ -17,7 +17,8 @@
 //!   decreases across iterations. Convergence is judged on the plain EM step.
 //! * Standard errors: from the cross-product (empirical) information `Σ_p w_p s_p s_pᵀ` of the per-pattern
 //!   score vectors at the solution (plus the guessing prior's curvature), by the delta method for `a`,
-//!   `b`/`d` and `c`. The latent mean and SD, when estimated, are treated as known.
+//!   `b`/`d` and `c`. The latent mean and SD, when estimated, are treated as known. Beyond 600 free
+//!   parameters the matrix is accumulated and inverted per item (covariances between items ignored).
 
 use std::collections::BTreeMap;
 
@@ -1141,25 +1142,32 @@ pub fn calibrate(
     let tables = Tables::new(table, quad.weights());
     let (index, n_free) = free_index(&items, options.model);
     let want_se = options.standard_errors && n_free > 0;
-    let (log_likelihood, xpd) = final_pass(
-        &patterns, &items, &offsets, &index, n_free, &nodes, &tables, threads, want_se,
+    let blocks = Blocks::new(&index, n_free);
+    let (log_likelihood, mut information) = final_pass(
+        &patterns, &items, &offsets, &index, &blocks, &nodes, &tables, threads, want_se,
     );
-    let cov = if want_se {
-        let mut info = xpd;
+    let cov = want_se.then(|| {
         for (i, item) in items.iter().enumerate() {
             if item.model == ItemModel::ThreePl && item.free[2] {
                 let c = sigmoid(item.beta[2]);
                 let g = index[i][2].expect("free guessing parameter has an index");
-                info[g * n_free + g] +=
+                let m = blocks.sizes[blocks.of[g]];
+                information[blocks.of[g]][blocks.pos[g] * (m + 1)] +=
                     (options.guessing_prior.alpha + options.guessing_prior.beta - 2.0)
                         * c
                         * (1.0 - c);
             }
         }
-        linalg::invert_spd(&info, n_free)
-    } else {
-        None
-    };
+        let inverses = information
+            .iter()
+            .zip(&blocks.sizes)
+            .map(|(info, &m)| linalg::invert_spd(info, m))
+            .collect();
+        Covariance {
+            blocks: &blocks,
+            inverses,
+        }
+    });
     let mut out_items = Vec::with_capacity(n_items);
     for (i, item) in items.iter().enumerate() {
         let id = &data.item_ids()[i];
@@ -1169,7 +1177,7 @@ pub fn calibrate(
             None => item.to_params(options.parameterization, options.scaling)?,
         };
         let (se_a, se_locations, se_c) = match &cov {
-            Some(cov) if !fixed => standard_errors(item, &index[i], cov, n_free, &params),
+            Some(cov) if !fixed => standard_errors(item, &index[i], cov, &params),
             _ => (None, Vec::new(), None),
         };
         out_items.push(ItemEstimate {
@@ -1321,19 +1329,21 @@ fn free_index(items: &[Item], model: CalibrationModel) -> (Vec<Vec<Option<usize>
     (index, n)
 }
 
-/// Marginal log-likelihood and, if `n_free > 0` and wanted, the cross-product information matrix.
+/// Marginal log-likelihood and, if wanted, the cross-product information of each block of `blocks`
+/// (lower triangles filled).
 #[allow(clippy::too_many_arguments)]
 fn final_pass(
     patterns: &Patterns,
     items: &[Item],
     offsets: &[usize],
     index: &[Vec<Option<usize>>],
-    n_free: usize,
+    blocks: &Blocks,
     nodes: &[f64],
     tables: &Tables,
     threads: usize,
     want_se: bool,
-) -> (f64, Vec<f64>) {
+) -> (f64, Vec<Vec<f64>>) {
+    let n_free = blocks.of.len();
     let nq = nodes.len();
     // d ln P_ik(θ_q)/dβ_j for every table row, laid out [row][j][q].
     let rows = offsets[items.len()];
@@ -1364,11 +1374,7 @@ fn final_pass(
     }
     let work = |range: std::ops::Range<usize>| {
         let mut ll = 0.0;
-        let mut xpd = if want_se {
-            vec![0.0; n_free * n_free]
-        } else {
-            Vec::new()
-        };
+        let mut xpd = if want_se { blocks.zeros() } else { Vec::new() };
         let mut post = vec![0.0; nq];
         let mut s = vec![0.0; n_free];
         let mut seen = vec![false; n_free];
@@ -1395,8 +1401,10 @@ fn final_pass(
                     }
                 }
             }
-            // Lower triangle of w·s·sᵀ: contiguous rows when every parameter is touched.
-            if touched.len() == n_free {
+            // Lower triangles of w·s·sᵀ within each block: contiguous rows when one block holds every
+            // parameter and all are touched.
+            if touched.len() == n_free && blocks.sizes.len() == 1 {
+                let xpd = &mut xpd[0];
                 for a in 0..n_free {
                     let ws = w * s[a];
                     for (x, sb) in xpd[a * n_free..=a * n_free + a].iter_mut().zip(&s) {
@@ -1405,11 +1413,16 @@ fn final_pass(
                 }
             } else {
                 touched.sort_unstable();
-                for (x, &a) in touched.iter().enumerate() {
-                    let ws = w * s[a];
-                    let row = &mut xpd[a * n_free..(a + 1) * n_free];
-                    for &b in &touched[..=x] {
-                        row[b] += ws * s[b];
+                for run in touched.chunk_by(|&a, &b| blocks.of[a] == blocks.of[b]) {
+                    let block = blocks.of[run[0]];
+                    let m = blocks.sizes[block];
+                    let xpd = &mut xpd[block];
+                    for (x, &a) in run.iter().enumerate() {
+                        let ws = w * s[a];
+                        let row = &mut xpd[blocks.pos[a] * m..(blocks.pos[a] + 1) * m];
+                        for &b in &run[..=x] {
+                            row[blocks.pos[b]] += ws * s[b];
+                        }
                     }
                 }
             }
@@ -1423,38 +1436,100 @@ fn final_pass(
     };
     let parts = parallel(patterns.weights.len(), threads, work);
     let mut ll = 0.0;
-    let mut xpd = if want_se {
-        vec![0.0; n_free * n_free]
-    } else {
-        Vec::new()
-    };
+    let mut xpd = if want_se { blocks.zeros() } else { Vec::new() };
     for (l, x) in parts {
         ll += l;
-        xpd.iter_mut().zip(&x).for_each(|(a, b)| *a += b);
+        for (a, b) in xpd.iter_mut().zip(&x) {
+            a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
+        }
     }
-    if want_se {
-        for a in 0..n_free {
+    for (block, &m) in xpd.iter_mut().zip(&blocks.sizes) {
+        for a in 0..m {
             for b in 0..a {
-                xpd[b * n_free + a] = xpd[a * n_free + b];
+                block[b * m + a] = block[a * m + b];
             }
         }
     }
     (ll, xpd)
 }
 
+/// Most free parameters whose cross-product information is accumulated and inverted as one matrix;
+/// beyond, each item is a block of its own (and a shared 1PL slope another), ignoring covariances
+/// between items' estimates.
+const DENSE_INFORMATION_LIMIT: usize = 600;
+
+/// A partition of the free parameters into blocks: parameter `g` is entry `pos[g]` of block `of[g]`.
+struct Blocks {
+    of: Vec<usize>,
+    pos: Vec<usize>,
+    sizes: Vec<usize>,
+}
+
+impl Blocks {
+    fn new(index: &[Vec<Option<usize>>], n_free: usize) -> Self {
+        if n_free <= DENSE_INFORMATION_LIMIT {
+            return Blocks {
+                of: vec![0; n_free],
+                pos: (0..n_free).collect(),
+                sizes: vec![n_free],
+            };
+        }
+        let mut blocks = Blocks {
+            of: vec![usize::MAX; n_free],
+            pos: vec![0; n_free],
+            sizes: Vec::new(),
+        };
+        for item in index {
+            let mut size = 0;
+            for &g in item.iter().flatten() {
+                if blocks.of[g] == usize::MAX {
+                    blocks.of[g] = blocks.sizes.len();
+                    blocks.pos[g] = size;
+                    size += 1;
+                }
+            }
+            if size > 0 {
+                blocks.sizes.push(size);
+            }
+        }
+        blocks
+    }
+
+    fn zeros(&self) -> Vec<Vec<f64>> {
+        self.sizes.iter().map(|m| vec![0.0; m * m]).collect()
+    }
+}
+
+/// Inverses of the blocks of an information matrix: `cov(a, b)` is the covariance of free parameters
+/// `a` and `b` (0 across blocks), `None` if their block is not positive definite.
+struct Covariance<'a> {
+    blocks: &'a Blocks,
+    inverses: Vec<Option<Vec<f64>>>,
+}
+
+impl Covariance<'_> {
+    fn cov(&self, a: usize, b: usize) -> Option<f64> {
+        let block = self.blocks.of[a];
+        if block != self.blocks.of[b] {
+            return Some(0.0);
+        }
+        let m = self.blocks.sizes[block];
+        Some(self.inverses[block].as_ref()?[self.blocks.pos[a] * m + self.blocks.pos[b]])
+    }
+}
+
 /// Delta-method standard errors of `a`, the written locations and `c`.
 fn standard_errors(
     item: &Item,
     index: &[Option<usize>],
-    cov: &[f64],
-    n_free: usize,
+    cov: &Covariance,
     params: &ItemParams,
 ) -> (Option<f64>, Vec<Option<f64>>, Option<f64>) {
     let var = |grad: &[(usize, f64)]| -> Option<f64> {
         let mut v = 0.0;
         for &(j, gj) in grad {
             for &(l, gl) in grad {
-                v += gj * gl * cov[index[j]? * n_free + index[l]?];
+                v += gj * gl * cov.cov(index[j]?, index[l]?)?;
             }
         }
         (v >= 0.0).then(|| v.sqrt())

@@ -486,3 +486,29 @@ fn polytomous_scoring_recovers_ability_on_a_long_test() {
         );
     }
 }
+
+#[test]
+fn large_banks_get_blockwise_standard_errors() {
+    // 320 items: 640 free parameters, beyond the dense limit of the information matrix.
+    let truth = generating_items(320, 17);
+    let data = simulate(&truth, 12_000, 4, Design::Random { per_person: 40 });
+    let cal = calibrate(&data, &CalibrationOptions::new(CalibrationModel::TwoPl)).unwrap();
+    assert!(cal.converged);
+    let [(rmse_a, _), (rmse_b, _)] = recovery(&truth, &cal);
+    let n = cal.items.len() as f64;
+    let mean_se_a = cal.items.iter().map(|i| i.se_a.unwrap()).sum::<f64>() / n;
+    let mean_se_b = cal
+        .items
+        .iter()
+        .map(|i| i.se_locations[0].unwrap())
+        .sum::<f64>()
+        / n;
+    assert!(
+        mean_se_a > 0.6 * rmse_a && mean_se_a < 1.6 * rmse_a,
+        "{mean_se_a} vs {rmse_a}"
+    );
+    assert!(
+        mean_se_b > 0.6 * rmse_b && mean_se_b < 1.6 * rmse_b,
+        "{mean_se_b} vs {rmse_b}"
+    );
+}

@@ -43,6 +43,9 @@ pub mod generate;
 pub mod simulate;
 pub mod target;
 
+#[cfg(test)]
+mod forms_tests;
+
 pub use adaptive::{AdaptiveSession, AdaptiveSpec};
 pub use engine::{MIN_INFORMATION_RATIO, TCC_TOLERANCE, eligibility};
 pub use target::{CutPoint, GridPoint, SectionTarget, Target};

@@ -609,23 +609,33 @@ pub(crate) fn assemble<'a>(
         let mut chosen_state = None;
         let mut exposure_off = false;
         let mut filled_any = false;
-        'attempts: for attempt in 0..2 * ATTEMPTS {
-            let controlled = attempt < ATTEMPTS && !ctx.exposure.is_empty();
-            if attempt == ATTEMPTS && ctx.exposure.is_empty() {
-                break;
-            }
+        // Attempts in three stages: full eligibility control; then only items at or over the cap kept
+        // out; then (recorded as a relaxation) the whole pool.
+        let stages = if ctx.exposure.is_empty() { 1 } else { 3 };
+        'attempts: for attempt in 0..stages * ATTEMPTS {
+            let stage = if ctx.exposure.is_empty() {
+                2
+            } else {
+                attempt / ATTEMPTS
+            };
             all.shuffle(&mut rng);
-            let order: Vec<usize> = if controlled {
-                all.iter()
+            let order: Vec<usize> = match stage {
+                0 => all
+                    .iter()
                     .copied()
                     .filter(|&u| {
                         let e = eligibility(pool.rate[u], cap);
                         e >= 1.0 || (e > 0.0 && rng.random::<f64>() < e)
                     })
-                    .collect()
-            } else {
-                all.clone()
+                    .collect(),
+                1 => all
+                    .iter()
+                    .copied()
+                    .filter(|&u| pool.rate[u] < cap)
+                    .collect(),
+                _ => all.clone(),
             };
+            let controlled = stage < 2;
             let Some(mut s) = sec.fill(&order, &mut enemies) else {
                 continue;
             };

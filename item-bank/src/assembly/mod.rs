@@ -53,6 +53,21 @@ pub use target::{CutPoint, GridPoint, SectionTarget, Target};
 /// The default largest share of forms one item may appear on.
 pub const DEFAULT_MAX_EXPOSURE: f64 = 0.25;
 
+/// The fewest forms an exposure rate is taken over (see [`exposure_rates`]).
+pub const RATE_WARM_UP_FORMS: u64 = 50;
+
+/// Exposure rates for [`AssemblyContext::exposure`] from the delivery database's counts: `counts[id]` =
+/// forms of this blueprint that held the item, `forms` = forms of this blueprint drawn. Rates are taken
+/// over at least [`RATE_WARM_UP_FORMS`] forms, so that the first few forms (where one appearance is a
+/// rate of 100 %) do not lock most of the bank out; the cap is a statement about many forms.
+pub fn exposure_rates(counts: &HashMap<String, u64>, forms: u64) -> HashMap<String, f64> {
+    let d = forms.max(RATE_WARM_UP_FORMS) as f64;
+    counts
+        .iter()
+        .map(|(id, &c)| (id.clone(), c as f64 / d))
+        .collect()
+}
+
 /// One item placed on a form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlacedItem {
@@ -91,7 +106,8 @@ pub struct AssemblyError {
 pub struct AssemblyContext<'c> {
     /// Item ids the candidate has seen (earlier attempts); never drawn, nor any other item of their sets.
     pub exclude: &'c HashSet<String>,
-    /// Item id → observed exposure rate in [0, 1] for this blueprint; empty disables exposure control.
+    /// Item id → observed exposure rate in [0, 1] for this blueprint (build it with [`exposure_rates`]);
+    /// empty disables exposure control.
     pub exposure: &'c HashMap<String, f64>,
     /// The parallel-forms target; `None` uses `blueprint.target`, else derives one from the bank.
     pub target: Option<&'c Target>,
@@ -103,8 +119,9 @@ pub struct Assembled {
     pub form: Form,
     /// Per section, the form against the target at each cut.
     pub fit: Vec<SectionFit>,
-    /// Sections whose eligible pool could not give a form under the exposure cap, so that this form was
-    /// drawn from the whole pool (content rules and target still hold). Empty in normal operation.
+    /// Sections where no form could be drawn without items already at or over the exposure cap, so that
+    /// this form was drawn from the whole pool (content rules and target still hold). Empty in normal
+    /// operation; [`exposure_problems`] tells why it happens.
     pub exposure_relaxed: Vec<String>,
 }
 

@@ -321,3 +321,69 @@ pub fn max_information(params: &[ItemParams], theta: f64, used: &HashSet<usize>)
     }
     best.map(|b| b.1)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bank::load_dir;
+    use std::path::Path;
+
+    #[test]
+    fn diagnostic_sections_run_adaptively_within_the_rules() {
+        let c = load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content")).unwrap();
+        let bp = c
+            .blueprints
+            .iter()
+            .find(|b| b.id == "kaztest-diagnostic")
+            .unwrap();
+        let (exclude, rates) = (HashSet::new(), HashMap::new());
+        let ctx = AssemblyContext {
+            exclude: &exclude,
+            exposure: &rates,
+            target: None,
+        };
+        for (seed, true_theta) in [(1u64, -2.0), (2, 0.0), (3, 1.5)] {
+            for spec in &bp.sections {
+                let mut s = AdaptiveSession::new(bp, &spec.id, &c.items, &ctx, seed).unwrap();
+                let mut responses = Vec::new();
+                let mut rng = ChaCha20Rng::seed_from_u64(seed);
+                while let Some(item) = s.next_item(&responses) {
+                    let p = item.irt.params.prob(true_theta);
+                    responses.push(Some(u8::from(rng.random::<f64>() < p)));
+                }
+                let given: Vec<&Item> = s.administered().collect();
+                let a = spec.adaptive.as_ref().unwrap();
+                assert!(given.len() <= a.max_items.unwrap() as usize);
+                assert!(given.len() >= a.min_items as usize);
+                for c in &spec.constraints {
+                    let n = given.iter().filter(|i| c.applies_to(i)).count() as u32;
+                    assert!(n >= c.lower() && n <= c.upper(), "{c:?}: {n}");
+                }
+                let est = s.estimate(&responses);
+                assert!(
+                    s.stopped() == Some(StopReason::MaxItems) || est.se <= a.target_se,
+                    "{:?} {est:?}",
+                    s.stopped()
+                );
+                // Replaying the responses gives the same items.
+                let (r, next) =
+                    AdaptiveSession::replay(bp, &spec.id, &c.items, &ctx, seed, &responses)
+                        .unwrap();
+                assert!(next.is_none());
+                assert_eq!(
+                    r.administered().map(|i| &i.id).collect::<Vec<_>>(),
+                    given.iter().map(|i| &i.id).collect::<Vec<_>>()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn max_information_picks_the_item_nearest_theta() {
+        let params: Vec<ItemParams> = (-5..=5)
+            .map(|b| ItemParams::two_pl(1.0, f64::from(b) / 2.0))
+            .collect();
+        assert_eq!(max_information(&params, 0.0, &HashSet::new()), Some(5));
+        assert_eq!(max_information(&params, 0.0, &HashSet::from([5])), Some(4));
+    }
+}

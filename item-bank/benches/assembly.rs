@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use item_bank::assembly::adaptive::max_information;
+use item_bank::assembly::adaptive::InfoTable;
 use item_bank::assembly::generate::{GenerateOptions, generate_bank};
 use item_bank::assembly::{AssemblyContext, assemble, derive_target, exposure_rates};
 use item_bank::bank::Blueprint;
@@ -73,9 +73,10 @@ fn bench(c: &mut Criterion) {
             )
         })
         .collect();
-    let used = HashSet::new();
+    let table = InfoTable::new(&params);
+    let used = vec![false; params.len()];
     c.bench_function("max-information selection, 500 items", |b| {
-        b.iter(|| black_box(max_information(black_box(&params), black_box(0.3), &used)))
+        b.iter(|| black_box(table.max_information(black_box(0.3), &used)))
     });
 }
 

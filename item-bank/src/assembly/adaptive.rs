@@ -87,6 +87,7 @@ pub struct AdaptiveSession<'a> {
     settings: AdaptiveSpec,
     items: Vec<&'a Item>,
     params: Vec<ItemParams>,
+    info: InfoTable,
     cons: Vec<u64>,
     topic: Vec<u32>,
     ntopics: usize,
@@ -158,8 +159,10 @@ impl<'a> AdaptiveSession<'a> {
                 e >= 1.0 || (e > 0.0 && rng.random::<f64>() < e)
             })
             .collect();
+        let params: Vec<ItemParams> = items.iter().map(|i| i.irt.params.clone()).collect();
         Ok(AdaptiveSession {
-            params: items.iter().map(|i| i.irt.params.clone()).collect(),
+            info: InfoTable::new(&params),
+            params,
             spec: spec.clone(),
             settings,
             items,
@@ -278,7 +281,7 @@ impl<'a> AdaptiveSession<'a> {
         let cap = self.spec.max_per_topic.unwrap_or(u32::MAX);
         let k_best = self.settings.randomesque as usize;
         let mut best: Vec<(f64, usize)> = Vec::with_capacity(k_best + 1);
-        for (i, p) in self.params.iter().enumerate() {
+        for i in 0..self.params.len() {
             if !self.available[i]
                 || self.cons[i] & upper_full != 0
                 || (need_mask != 0 && self.cons[i] & need_mask == 0)
@@ -287,7 +290,7 @@ impl<'a> AdaptiveSession<'a> {
             {
                 continue;
             }
-            let info = p.information(est.theta);
+            let info = self.info.information(i, est.theta);
             if best.len() < k_best || info > best[best.len() - 1].0 {
                 let at = best.partition_point(|b| b.0 >= info);
                 best.insert(at, (info, i));
@@ -306,20 +309,84 @@ impl<'a> AdaptiveSession<'a> {
     }
 }
 
-/// The index of the most informative item at `theta` among those not `used`: the bare maximum-information
-/// rule, for benchmarks against other implementations.
-pub fn max_information(params: &[ItemParams], theta: f64, used: &HashSet<usize>) -> Option<usize> {
-    let mut best: Option<(f64, usize)> = None;
-    for (i, p) in params.iter().enumerate() {
-        if used.contains(&i) {
-            continue;
+/// Item information at any θ, with the logistic items reduced to `z = αθ + δ` and lower asymptote `c`
+/// (read off the item's own probabilities, so any parameterization and scaling is covered) and the
+/// polytomous ones kept as they are. The maximum-information rule over it costs a few nanoseconds per
+/// item.
+#[derive(Debug, Clone)]
+pub struct InfoTable {
+    alpha: Vec<f64>,
+    delta: Vec<f64>,
+    c: Vec<f64>,
+    general: Vec<Option<ItemParams>>,
+}
+
+impl InfoTable {
+    pub fn new(params: &[ItemParams]) -> Self {
+        let logit = |p: f64| (p / (1.0 - p)).ln();
+        let mut t = InfoTable {
+            alpha: Vec::with_capacity(params.len()),
+            delta: Vec::with_capacity(params.len()),
+            c: Vec::with_capacity(params.len()),
+            general: Vec::with_capacity(params.len()),
+        };
+        for p in params {
+            if p.model().is_dichotomous() {
+                let c = p.c();
+                let s = |theta: f64| (p.prob(theta) - c) / (1.0 - c);
+                let d = logit(s(0.0));
+                t.alpha.push(logit(s(1.0)) - d);
+                t.delta.push(d);
+                t.c.push(c);
+                t.general.push(None);
+            } else {
+                t.alpha.push(0.0);
+                t.delta.push(0.0);
+                t.c.push(0.0);
+                t.general.push(Some(p.clone()));
+            }
         }
-        let info = p.information(theta);
-        if best.is_none_or(|b| info > b.0) {
-            best = Some((info, i));
+        t
+    }
+
+    /// Fisher information of item `k` at `theta`.
+    #[inline]
+    pub fn information(&self, k: usize, theta: f64) -> f64 {
+        if let Some(p) = &self.general[k] {
+            return p.information(theta);
+        }
+        let (a, c) = (self.alpha[k], self.c[k]);
+        let s = 1.0 / (1.0 + (-(a * theta + self.delta[k])).exp());
+        if c == 0.0 {
+            a * a * s * (1.0 - s)
+        } else {
+            let p = c + (1.0 - c) * s;
+            a * a * (1.0 - p) / p * ((p - c) / (1.0 - c)).powi(2)
         }
     }
-    best.map(|b| b.1)
+
+    /// The most informative item at `theta` among those with `used[k] == false` (the bare
+    /// maximum-information rule).
+    pub fn max_information(&self, theta: f64, used: &[bool]) -> Option<usize> {
+        let mut best: Option<(f64, usize)> = None;
+        for k in 0..self.alpha.len() {
+            if used[k] {
+                continue;
+            }
+            let info = self.information(k, theta);
+            if best.is_none_or(|b| info > b.0) {
+                best = Some((info, k));
+            }
+        }
+        best.map(|b| b.1)
+    }
+}
+
+/// The index of the most informative item at `theta` among those not `used` (convenience over
+/// [`InfoTable`], which a caller selecting repeatedly should build once).
+pub fn max_information(params: &[ItemParams], theta: f64, used: &HashSet<usize>) -> Option<usize> {
+    let mask: Vec<bool> = (0..params.len()).map(|k| used.contains(&k)).collect();
+    InfoTable::new(params).max_information(theta, &mask)
 }
 
 #[cfg(test)]
@@ -383,7 +450,17 @@ mod tests {
         let params: Vec<ItemParams> = (-5..=5)
             .map(|b| ItemParams::two_pl(1.0, f64::from(b) / 2.0))
             .collect();
-        assert_eq!(max_information(&params, 0.0, &HashSet::new()), Some(5));
-        assert_eq!(max_information(&params, 0.0, &HashSet::from([5])), Some(4));
+        assert_eq!(max_information(&params, 0.1, &HashSet::new()), Some(5));
+        assert_eq!(max_information(&params, 0.1, &HashSet::from([5])), Some(6));
+        let three = [
+            ItemParams::three_pl(1.3, 0.4, 0.2).unwrap(),
+            ItemParams::rasch(-0.7),
+        ];
+        let t = InfoTable::new(&three);
+        for (k, p) in three.iter().enumerate() {
+            for theta in [-2.0, 0.0, 1.5] {
+                assert!((t.information(k, theta) - p.information(theta)).abs() < 1e-9);
+            }
+        }
     }
 }

@@ -600,6 +600,9 @@ const MAX_EXTRAPOLATION: f64 = 8.0;
 /// the rounding error of the sums it would enter).
 const NEGLIGIBLE_LOG_POSTERIOR: f64 = -40.0;
 
+/// `e^NEGLIGIBLE_LOG_POSTERIOR`, the same threshold as a ratio.
+const NEGLIGIBLE_POSTERIOR_RATIO: f64 = 4.248_354_255_291_589e-18;
+
 /// Turns log-posterior values (in `post`) into weights summing to `weight`; returns the pattern's
 /// weighted log-likelihood and the range of nodes outside which the posterior is zero (see
 /// [`NEGLIGIBLE_LOG_POSTERIOR`]).
@@ -705,11 +708,23 @@ const PROBABILITY_SPACE_FLOOR: f64 = 1e-250;
 /// products may have lost precision in the subnormal range), in which case the caller uses log space.
 #[inline]
 fn normalize_probabilities(post: &mut [f64], weight: f64) -> Option<(f64, std::ops::Range<usize>)> {
-    let max = post.iter().copied().fold(0.0, f64::max);
+    // Largest value, four lanes at a time (a NaN is never selected, and then fails the check below).
+    let mut lanes = [0.0_f64; 4];
+    let mut chunks = post.chunks_exact(4);
+    for chunk in &mut chunks {
+        for (l, &p) in lanes.iter_mut().zip(chunk) {
+            *l = if p > *l { p } else { *l };
+        }
+    }
+    let max = chunks
+        .remainder()
+        .iter()
+        .chain(&lanes)
+        .fold(0.0, |m: f64, &p| if p > m { p } else { m });
     if !(max >= PROBABILITY_SPACE_FLOOR && max.is_finite()) {
         return None;
     }
-    let floor = max * NEGLIGIBLE_LOG_POSTERIOR.exp();
+    let floor = max * NEGLIGIBLE_POSTERIOR_RATIO;
     let lo = post.iter().position(|&p| p > floor).unwrap_or(0);
     let hi = post.iter().rposition(|&p| p > floor).map_or(0, |q| q + 1);
     post[..lo].iter_mut().for_each(|p| *p = 0.0);
@@ -1564,6 +1579,11 @@ fn standard_errors(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn negligible_ratio_matches_its_log() {
+        assert!((NEGLIGIBLE_POSTERIOR_RATIO / NEGLIGIBLE_LOG_POSTERIOR.exp() - 1.0).abs() < 1e-15);
+    }
 
     #[test]
     fn fast_exp_is_accurate() {

@@ -319,6 +319,10 @@ pub struct InfoTable {
     delta: Vec<f64>,
     c: Vec<f64>,
     general: Vec<Option<ItemParams>>,
+    /// Item indices by decreasing upper bound of their information over θ (`α²/4` for logistic items,
+    /// infinity for the others), and those bounds.
+    order: Vec<usize>,
+    bound: Vec<f64>,
 }
 
 impl InfoTable {
@@ -329,6 +333,8 @@ impl InfoTable {
             delta: Vec::with_capacity(params.len()),
             c: Vec::with_capacity(params.len()),
             general: Vec::with_capacity(params.len()),
+            order: Vec::new(),
+            bound: Vec::new(),
         };
         for p in params {
             if p.model().is_dichotomous() {
@@ -346,6 +352,17 @@ impl InfoTable {
                 t.general.push(Some(p.clone()));
             }
         }
+        let bound = |k: usize| {
+            if t.general[k].is_some() {
+                f64::INFINITY
+            } else {
+                t.alpha[k] * t.alpha[k] / 4.0
+            }
+        };
+        let mut order: Vec<usize> = (0..params.len()).collect();
+        order.sort_by(|&x, &y| bound(y).total_cmp(&bound(x)).then(x.cmp(&y)));
+        t.bound = order.iter().map(|&k| bound(k)).collect();
+        t.order = order;
         t
     }
 
@@ -366,8 +383,28 @@ impl InfoTable {
     }
 
     /// The most informative item at `theta` among those with `used[k] == false` (the bare
-    /// maximum-information rule).
+    /// maximum-information rule; the lowest index among equals). Items are visited by decreasing upper
+    /// bound of their information, and the scan stops once no remaining item can beat the best found:
+    /// the same answer as [`InfoTable::max_information_scan`], usually after a fraction of the items.
     pub fn max_information(&self, theta: f64, used: &[bool]) -> Option<usize> {
+        let mut best: Option<(f64, usize)> = None;
+        for (j, &k) in self.order.iter().enumerate() {
+            if best.is_some_and(|b| self.bound[j] < b.0) {
+                break;
+            }
+            if used[k] {
+                continue;
+            }
+            let info = self.information(k, theta);
+            if best.is_none_or(|b| info > b.0 || (info == b.0 && k < b.1)) {
+                best = Some((info, k));
+            }
+        }
+        best.map(|b| b.1)
+    }
+
+    /// [`InfoTable::max_information`] by a scan of every item.
+    pub fn max_information_scan(&self, theta: f64, used: &[bool]) -> Option<usize> {
         let mut best: Option<(f64, usize)> = None;
         for k in 0..self.alpha.len() {
             if used[k] {
@@ -457,6 +494,17 @@ mod tests {
             ItemParams::rasch(-0.7),
         ];
         let t = InfoTable::new(&three);
+        let table = InfoTable::new(&params);
+        let mut used = vec![false; params.len()];
+        for k in 0..params.len() {
+            for theta in [-3.0, -0.3, 0.0, 0.25, 2.0] {
+                assert_eq!(
+                    table.max_information(theta, &used),
+                    table.max_information_scan(theta, &used)
+                );
+            }
+            used[k] = true;
+        }
         for (k, p) in three.iter().enumerate() {
             for theta in [-2.0, 0.0, 1.5] {
                 assert!((t.information(k, theta) - p.information(theta)).abs() < 1e-9);

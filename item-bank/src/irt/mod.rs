@@ -35,8 +35,8 @@
 //! simulate(&[ItemParams], n, seed, Design) -> ResponseMatrix
 //! ResponseMatrix::from_csv(&str) -> Result<ResponseMatrix, CsvError>      ResponseMatrix::to_csv(&self) -> String
 //! ```
-//! Every output type is `Serialize` (and `Deserialize`); non-finite numbers (an undefined standard error)
-//! serialise as JSON `null`.
+//! Every output type is `Serialize` (and, except [`Quadrature`], `Deserialize`); non-finite numbers (an
+//! undefined standard error) serialise as JSON `null`.
 
 pub mod ability;
 pub mod calibrate;

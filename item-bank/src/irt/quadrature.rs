@@ -1,9 +1,9 @@
 //! Fixed quadrature grids for integrating over the ability distribution.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Nodes and normalised weights of a discrete approximation to a normal ability distribution.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Quadrature {
     nodes: Vec<f64>,
     weights: Vec<f64>,

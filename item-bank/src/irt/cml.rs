@@ -65,8 +65,9 @@ fn esf(eps: impl Iterator<Item = f64>, n: usize) -> Vec<f64> {
 
 /// Calibrates dichotomous items under the Rasch model by conditional maximum likelihood (Newton–Raphson
 /// with the exact Hessian). Missing cells are allowed: each person conditions on the items presented.
-/// Intended for tests of up to about a hundred items (the cost per distinct set of presented items grows
-/// with the cube of its size).
+/// Intended for forms of up to about a hundred items taken by many persons each: every Newton step costs
+/// the fourth power of the form length per distinct set of presented items, so designs where nearly
+/// every person sees a different set belong to [`crate::irt::calibrate`] instead.
 ///
 /// # Errors
 /// [`IrtError::InvalidData`] if a response is above 1, or an item is answered all right or all wrong by

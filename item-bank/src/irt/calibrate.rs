@@ -99,7 +99,8 @@ pub struct CalibrationOptions<'a> {
     /// in one iteration. Default 1e-4.
     pub tolerance: f64,
     /// Quadrature; its weights are the latent distribution when it is not estimated. Default 61 nodes
-    /// on `[−6, 6]`, N(0, 1).
+    /// on `[−6, 6]`, N(0, 1). When the latent distribution is estimated the weights are recomputed from
+    /// the normal density at the nodes, which suits equally spaced nodes, not Gauss–Hermite ones.
     pub quadrature: Quadrature,
     /// Estimate the mean and SD of a normal latent distribution. `None` (default): only when there are
     /// anchor items. Without anchors the scale is not identified and `Some(true)` is an error.

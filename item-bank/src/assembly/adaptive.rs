@@ -406,8 +406,8 @@ impl InfoTable {
     /// [`InfoTable::max_information`] by a scan of every item.
     pub fn max_information_scan(&self, theta: f64, used: &[bool]) -> Option<usize> {
         let mut best: Option<(f64, usize)> = None;
-        for k in 0..self.alpha.len() {
-            if used[k] {
+        for (k, &u) in used.iter().enumerate().take(self.alpha.len()) {
+            if u {
                 continue;
             }
             let info = self.information(k, theta);

@@ -482,13 +482,11 @@ impl Section<'_, '_> {
                     }
                 }
             }
-            match best {
-                Some((b, u, v)) => {
-                    self.apply(s, u, -1, enemies);
-                    self.apply(s, v, 1, enemies);
-                    current = b;
-                }
-                None => {}
+            // No improving swap in this sample: the next step draws a fresh one.
+            if let Some((b, u, v)) = best {
+                self.apply(s, u, -1, enemies);
+                self.apply(s, v, 1, enemies);
+                current = b;
             }
         }
     }

@@ -117,10 +117,11 @@ fn check_form(
             .collect();
         let mut seen_sets: HashSet<&str> = HashSet::new();
         for (k, s) in sets.iter().enumerate() {
-            if let Some(s) = s {
-                if (k == 0 || sets[k - 1] != Some(s)) && !seen_sets.insert(s) {
-                    return Err(format!("set {s} split"));
-                }
+            if let Some(s) = s
+                && (k == 0 || sets[k - 1] != Some(s))
+                && !seen_sets.insert(s)
+            {
+                return Err(format!("set {s} split"));
             }
         }
         for s in &seen_sets {

@@ -1021,7 +1021,8 @@ pub fn calibrate(
     let mut converged = false;
     // Accelerated EM: after the M-step from β_t to β′, the next E-step is tried at the extrapolated
     // β_t + step·(β′ − β_t), with the Aitken factor step = 1/(1 − λ) from the observed contraction
-    // λ = ‖β′ − β_t‖/‖previous EM step‖ (2 without a usable previous step, at most MAX_EXTRAPOLATION).
+    // λ = ‖β′ − β_t‖/‖previous EM step‖ (1.5 on the first step, at most MAX_EXTRAPOLATION, halved after
+    // a rejection).
     // The point is kept only if the log-likelihood (plus log prior) has not decreased from β_t; otherwise
     // the E-step is redone at β′. Iterations count M-steps; the reported log-likelihoods never decrease.
     let mut rejected = false;
@@ -1126,10 +1127,16 @@ pub fn calibrate(
             .flat_map(|(a, b)| a.beta.iter().zip(&b.beta).map(|(x, y)| (x - y) * (x - y)))
             .sum::<f64>()
             .sqrt();
-        let step = if last_norm > 0.0 && !rejected {
-            (1.0 / (1.0 - (norm / last_norm).min(0.95))).clamp(1.0, MAX_EXTRAPOLATION)
+        let step = if last_norm > 0.0 {
+            let aitken = (1.0 / (1.0 - (norm / last_norm).min(0.95))).clamp(1.0, MAX_EXTRAPOLATION);
+            // After a rejected extrapolation, half as far.
+            if rejected {
+                (0.5 * aitken).max(1.0)
+            } else {
+                aitken
+            }
         } else {
-            2.0
+            1.5
         };
         rejected = false;
         last_norm = norm;

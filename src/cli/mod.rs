@@ -1,6 +1,7 @@
 //! The command line: `synaq serve`, `synaq users create`, `synaq clients create`, `synaq text …`,
-//! `synaq irt …`, `synaq load`.
+//! `synaq irt …`, `synaq assembly simulate`, `synaq load`.
 
+pub mod assembly;
 pub mod irt;
 pub mod text;
 
@@ -51,6 +52,11 @@ pub enum Command {
     Text {
         #[command(subcommand)]
         command: text::TextCommand,
+    },
+    /// Whether a bank can carry a blueprint: simulate many forms and candidates.
+    Assembly {
+        #[command(subcommand)]
+        command: assembly::AssemblyCommand,
     },
     /// The psychometric engine: calibrate, score, link, stats, simulate.
     Irt {
@@ -204,6 +210,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Text { command } => {
             println!("{}", serde_json::to_string_pretty(&text::run(command)?)?);
+        }
+        Command::Assembly { command } => {
+            let out = tokio::task::spawn_blocking(move || assembly::run(command)).await??;
+            println!("{out}");
         }
         Command::Irt { command } => {
             // Calibration is CPU-bound: run it off the async workers.

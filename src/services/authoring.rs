@@ -1,7 +1,7 @@
 //! Blueprints for authors: list, read, and save a new blueprint or a new version of one, refused when it
 //! is malformed or when the bank cannot fill it.
 
-use item_bank::assembly::feasibility_problems;
+use item_bank::assembly::{derive_target, feasibility_problems};
 use item_bank::bank::Blueprint;
 
 use super::AppState;
@@ -19,8 +19,9 @@ pub async fn get(state: &AppState, id: &str, version: Option<i32>) -> Result<Blu
 }
 
 /// Saves a blueprint version. Its version must be the next after the latest stored (1 for a new id), and
-/// the bank must be able to carry it: every unmet constraint is named in the error.
-pub async fn save(state: &AppState, bp: Blueprint) -> Result<Blueprint, ApiError> {
+/// the bank must be able to carry it: every unmet constraint is named in the error. A version without a
+/// parallel-forms target is stored with one derived from the bank's active items.
+pub async fn save(state: &AppState, mut bp: Blueprint) -> Result<Blueprint, ApiError> {
     bp.validate().map_err(ApiError::Validation)?;
     let latest = bank::blueprint(&state.db, &bp.id, None)
         .await?
@@ -39,6 +40,9 @@ pub async fn save(state: &AppState, bp: Blueprint) -> Result<Blueprint, ApiError
             "blueprint_infeasible",
             problems.join("; "),
         ));
+    }
+    if bp.target.is_none() {
+        bp.target = Some(derive_target(&bp, &items));
     }
     if !bank::insert_blueprint(&state.writer, &bp).await? {
         return Err(ApiError::conflict(

@@ -4,16 +4,23 @@
 use std::path::Path;
 
 use anyhow::Context;
-use item_bank::assembly::feasibility_problems;
+use item_bank::assembly::{derive_target, exposure_problems, feasibility_problems};
 
 use crate::store::{self, Db, accounts};
 
 /// Imports `content_dir` into an empty bank and checks every blueprint against the bank.
 pub async fn ensure_bank(db: &Db, content_dir: &Path) -> anyhow::Result<()> {
     if store::bank::is_empty(db).await? {
-        let content = item_bank::bank::load_dir(content_dir).with_context(|| {
+        let mut content = item_bank::bank::load_dir(content_dir).with_context(|| {
             format!("importing the starter bank from {}", content_dir.display())
         })?;
+        // Each blueprint version is stored with its parallel-forms target, derived from the bank it is
+        // imported with, so every form drawn for it is held to the same target.
+        for bp in &mut content.blueprints {
+            if bp.target.is_none() {
+                bp.target = Some(derive_target(bp, &content.items));
+            }
+        }
         store::bank::import(db, &content).await?;
         tracing::info!(
             items = content.items.len(),
@@ -34,6 +41,9 @@ pub async fn ensure_bank(db: &Db, content_dir: &Path) -> anyhow::Result<()> {
         let items = store::bank::active_items(db, &sections).await?;
         for problem in feasibility_problems(&bp, &items) {
             tracing::warn!(blueprint = %bp.id, %problem, "the bank cannot carry this blueprint");
+        }
+        for problem in exposure_problems(&bp, &items) {
+            tracing::warn!(blueprint = %bp.id, %problem, "the bank cannot keep this blueprint's exposure cap");
         }
     }
     Ok(())

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Duration, Utc};
-use item_bank::assembly::draw_form;
+use item_bank::assembly::{AssemblyContext, assemble, exposure_rates};
 use item_bank::bank::{Item, ItemType};
 use item_bank::grading::{Answer, check_answer, option_label};
 use rand::Rng;
@@ -138,10 +138,21 @@ pub async fn start(state: &AppState, principal: &Principal) -> Result<(Uuid, boo
         .into_iter()
         .collect();
     let seed: u64 = rand::rng().random();
-    let form =
-        draw_form(&blueprint, items.iter().map(|i| i.as_ref()), &seen, seed).map_err(|e| {
+    let (counts, forms) = crate::store::exposure::counts(&state.db, &blueprint.id).await?;
+    let exposure = exposure_rates(&counts, forms);
+    let ctx = AssemblyContext {
+        exclude: &seen,
+        exposure: &exposure,
+        target: blueprint.target.as_ref(),
+    };
+    let assembled =
+        assemble(&blueprint, items.iter().map(|i| i.as_ref()), &ctx, seed).map_err(|e| {
             ApiError::conflict("form_unavailable", format!("no form can be drawn: {e}"))
         })?;
+    if !assembled.exposure_relaxed.is_empty() {
+        tracing::warn!(sections = ?assembled.exposure_relaxed, "a form was drawn over the exposure cap");
+    }
+    let form = assembled.form;
     let by_id: std::collections::HashMap<&str, &Item> =
         items.iter().map(|i| (i.id.as_str(), i.as_ref())).collect();
     let mut placed = Vec::new();
@@ -159,12 +170,13 @@ pub async fn start(state: &AppState, principal: &Principal) -> Result<(Uuid, boo
                 item_version: p.item_version as i32,
                 item_type: item_type.as_str().to_owned(),
                 option_order: p.option_order.clone(),
-                pretest: false,
+                pretest: p.pretest,
             });
         }
     }
     let new = NewSession {
         registration_id,
+        blueprint_id: blueprint.id.clone(),
         seed: seed as i64,
         sections: blueprint
             .sections

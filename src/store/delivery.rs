@@ -32,6 +32,8 @@ pub const CLOSED: &str = "closed";
 /// A session about to be stored: its seed, its sections (id, time limit) and its items.
 pub struct NewSession {
     pub registration_id: Uuid,
+    /// Whose exposure counts the form adds to.
+    pub blueprint_id: String,
     pub seed: i64,
     pub sections: Vec<(String, i32)>,
     pub items: Vec<NewPlacement>,
@@ -114,6 +116,7 @@ pub async fn create_session(
     session_section::Entity::insert_many(sections)
         .exec(&txn)
         .await?;
+    let item_ids: Vec<String> = new.items.iter().map(|p| p.item_id.clone()).collect();
     let items = new.items.into_iter().map(|p| session_item::ActiveModel {
         session_id: Set(row.id),
         position: Set(p.position),
@@ -125,6 +128,7 @@ pub async fn create_session(
         pretest: Set(p.pretest),
     });
     session_item::Entity::insert_many(items).exec(&txn).await?;
+    super::exposure::record(&txn, &new.blueprint_id, &item_ids).await?;
     txn.commit().await?;
     Ok(Some(row))
 }

@@ -6,6 +6,7 @@ pub mod bank;
 pub mod calibration;
 pub mod delivery;
 pub mod entity;
+pub mod exposure;
 pub mod registration;
 pub mod results;
 pub mod save_queue;

@@ -381,3 +381,25 @@ async fn a_candidate_never_reaches_another_candidates_session() {
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn every_form_is_counted_for_exposure_control_and_held_to_the_stored_target() {
+    let app = spawn_app().await;
+    for _ in 0..3 {
+        app.started_session().await;
+    }
+    let (counts, forms) = synaq::store::exposure::counts(&app.state.db, "kaztest-a1-preselection")
+        .await
+        .unwrap();
+    assert_eq!(forms, 3);
+    assert_eq!(counts.values().sum::<u64>(), 3 * 60);
+    assert!(counts.values().all(|&n| (1..=3).contains(&n)));
+    let bp = synaq::store::bank::blueprint(&app.state.db, "kaztest-a1-preselection", None)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        bp.target.is_some(),
+        "the blueprint version is stored with its parallel-forms target"
+    );
+}

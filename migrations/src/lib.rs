@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_initial;
 mod m20261128_000002_calibration;
 mod m20261128_000003_exposure;
+mod m20261128_000004_adaptive;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_initial::Migration),
             Box::new(m20261128_000002_calibration::Migration),
             Box::new(m20261128_000003_exposure::Migration),
+            Box::new(m20261128_000004_adaptive::Migration),
         ]
     }
 }

@@ -155,34 +155,47 @@ pub async fn start(state: &AppState, principal: &Principal) -> Result<(Uuid, boo
     let form = assembled.form;
     let by_id: std::collections::HashMap<&str, &Item> =
         items.iter().map(|i| (i.id.as_str(), i.as_ref())).collect();
+    // Linear sections get their items now; an adaptive section reserves room for its longest run and
+    // gets its items one at a time (see `super::adaptive`).
     let mut placed = Vec::new();
-    let mut position = 0;
-    for (section_idx, section) in form.sections.iter().enumerate() {
-        for p in &section.items {
-            position += 1;
-            let item_type = by_id
-                .get(p.item_id.as_str())
-                .map_or(ItemType::SingleChoice, |i| i.item_type);
-            placed.push(store::NewPlacement {
-                position,
-                section_idx: section_idx as i32,
-                item_id: p.item_id.clone(),
-                item_version: p.item_version as i32,
-                item_type: item_type.as_str().to_owned(),
-                option_order: p.option_order.clone(),
-                pretest: p.pretest,
-            });
+    let mut sections = Vec::with_capacity(blueprint.sections.len());
+    let mut next_position = 1;
+    for (section_idx, (spec, section)) in blueprint.sections.iter().zip(&form.sections).enumerate()
+    {
+        let first_position = next_position;
+        match &spec.adaptive {
+            Some(adaptive) => next_position += adaptive.max_items.unwrap_or(spec.items) as i32,
+            None => {
+                for p in &section.items {
+                    let item_type = by_id
+                        .get(p.item_id.as_str())
+                        .map_or(ItemType::SingleChoice, |i| i.item_type);
+                    placed.push(store::NewPlacement {
+                        position: next_position,
+                        section_idx: section_idx as i32,
+                        item_id: p.item_id.clone(),
+                        item_version: p.item_version as i32,
+                        item_type: item_type.as_str().to_owned(),
+                        option_order: p.option_order.clone(),
+                        pretest: p.pretest,
+                        adaptive: false,
+                    });
+                    next_position += 1;
+                }
+            }
         }
+        sections.push(store::NewSection {
+            section_id: spec.id.clone(),
+            time_limit_seconds: spec.time_limit_seconds as i32,
+            adaptive: spec.adaptive.is_some(),
+            first_position,
+        });
     }
     let new = NewSession {
         registration_id,
         blueprint_id: blueprint.id.clone(),
         seed: seed as i64,
-        sections: blueprint
-            .sections
-            .iter()
-            .map(|s| (s.id.clone(), s.time_limit_seconds as i32))
-            .collect(),
+        sections,
         items: placed,
     };
     match store::create_session(&state.writer, new, now).await? {
@@ -224,6 +237,7 @@ pub async fn view(
     let session = own_session(state, principal, session_id).await?;
     if session.status == store::IN_PROGRESS {
         catch_up(state, &session).await?;
+        super::adaptive::fill_next(state, &session).await?;
     }
     let session = store::session(&state.db, session_id)
         .await?
@@ -381,6 +395,7 @@ pub async fn save(
     let placed = store::item_at(&state.db, session_id, position)
         .await?
         .ok_or(ApiError::NotFound("item"))?;
+    super::adaptive::check_answer_open(state, session_id, &placed).await?;
     let item_type: ItemType =
         serde_json::from_value(serde_json::Value::String(placed.item_type.clone()))
             .map_err(|e| ApiError::Internal(e.into()))?;

@@ -1,6 +1,7 @@
 //! The flows that span the item bank and the store. Handlers call exactly one function here.
 
 pub mod accounts;
+pub mod adaptive;
 pub mod authoring;
 pub mod bootstrap;
 pub mod calibration;

@@ -29,14 +29,24 @@ pub const PENDING: &str = "pending";
 pub const OPEN: &str = "open";
 pub const CLOSED: &str = "closed";
 
-/// A session about to be stored: its seed, its sections (id, time limit) and its items.
+/// A session about to be stored: its seed, its sections and the items placed up front (an adaptive
+/// section gets its items one at a time later).
 pub struct NewSession {
     pub registration_id: Uuid,
     /// Whose exposure counts the form adds to.
     pub blueprint_id: String,
     pub seed: i64,
-    pub sections: Vec<(String, i32)>,
+    pub sections: Vec<NewSection>,
     pub items: Vec<NewPlacement>,
+}
+
+/// One section of a new session.
+pub struct NewSection {
+    pub section_id: String,
+    pub time_limit_seconds: i32,
+    pub adaptive: bool,
+    /// The position of the section's first item.
+    pub first_position: i32,
 }
 
 /// One item placed on a new session's form.
@@ -51,6 +61,24 @@ pub struct NewPlacement {
     pub option_order: Vec<String>,
     /// Placed to collect responses for calibration; counts for nothing in the score.
     pub pretest: bool,
+    /// Chosen adaptively.
+    pub adaptive: bool,
+}
+
+impl NewPlacement {
+    fn into_row(self, session_id: Uuid) -> session_item::ActiveModel {
+        session_item::ActiveModel {
+            session_id: Set(session_id),
+            position: Set(self.position),
+            section_idx: Set(self.section_idx),
+            item_id: Set(self.item_id),
+            item_version: Set(self.item_version),
+            item_type: Set(self.item_type),
+            option_order: Set(serde_json::json!(self.option_order)),
+            pretest: Set(self.pretest),
+            adaptive: Set(self.adaptive),
+        }
+    }
 }
 
 pub async fn session(
@@ -96,38 +124,30 @@ pub async fn create_session(
         txn.rollback().await?;
         return Ok(None);
     }
-    let sections = new
-        .sections
-        .iter()
-        .enumerate()
-        .map(|(idx, (section_id, limit))| {
-            let first = idx == 0;
-            session_section::ActiveModel {
-                session_id: Set(row.id),
-                idx: Set(idx as i32),
-                section_id: Set(section_id.clone()),
-                status: Set(if first { OPEN } else { PENDING }.to_owned()),
-                time_limit_seconds: Set(*limit),
-                opened_at: Set(first.then_some(now)),
-                deadline: Set(first.then(|| now + Duration::seconds(i64::from(*limit)))),
-                closed_at: Set(None),
-            }
-        });
+    let sections = new.sections.iter().enumerate().map(|(idx, s)| {
+        let first = idx == 0;
+        let limit = i64::from(s.time_limit_seconds);
+        session_section::ActiveModel {
+            session_id: Set(row.id),
+            idx: Set(idx as i32),
+            section_id: Set(s.section_id.clone()),
+            status: Set(if first { OPEN } else { PENDING }.to_owned()),
+            time_limit_seconds: Set(s.time_limit_seconds),
+            opened_at: Set(first.then_some(now)),
+            deadline: Set(first.then(|| now + Duration::seconds(limit))),
+            closed_at: Set(None),
+            adaptive: Set(s.adaptive),
+            first_position: Set(s.first_position),
+        }
+    });
     session_section::Entity::insert_many(sections)
         .exec(&txn)
         .await?;
     let item_ids: Vec<String> = new.items.iter().map(|p| p.item_id.clone()).collect();
-    let items = new.items.into_iter().map(|p| session_item::ActiveModel {
-        session_id: Set(row.id),
-        position: Set(p.position),
-        section_idx: Set(p.section_idx),
-        item_id: Set(p.item_id),
-        item_version: Set(p.item_version),
-        item_type: Set(p.item_type),
-        option_order: Set(serde_json::json!(p.option_order)),
-        pretest: Set(p.pretest),
-    });
-    session_item::Entity::insert_many(items).exec(&txn).await?;
+    if !new.items.is_empty() {
+        let items = new.items.into_iter().map(|p| p.into_row(row.id));
+        session_item::Entity::insert_many(items).exec(&txn).await?;
+    }
     super::exposure::record(&txn, &new.blueprint_id, &item_ids).await?;
     txn.commit().await?;
     Ok(Some(row))
@@ -153,6 +173,49 @@ pub async fn items(
         .order_by_asc(session_item::Column::Position)
         .all(db)
         .await
+}
+
+/// Adds an adaptively chosen item at its position and counts it for exposure; `false` when another
+/// request placed an item there first.
+pub async fn place_adaptive_item(
+    db: &Db,
+    session_id: Uuid,
+    blueprint_id: &str,
+    placement: NewPlacement,
+) -> Result<bool, sea_orm::DbErr> {
+    use sea_orm::TransactionTrait;
+    let txn = db.begin().await?;
+    let item_id = placement.item_id.clone();
+    let inserted = session_item::Entity::insert(placement.into_row(session_id))
+        .on_conflict_do_nothing_on([
+            session_item::Column::SessionId,
+            session_item::Column::Position,
+        ])
+        .exec(&txn)
+        .await?;
+    let placed = !matches!(inserted, sea_orm::TryInsertResult::Conflicted);
+    if placed {
+        super::exposure::record(&txn, blueprint_id, &[item_id]).await?;
+    }
+    txn.commit().await?;
+    Ok(placed)
+}
+
+/// Whether an item follows `position` in its section (an adaptive answer is final once one does).
+pub async fn has_later_item(
+    db: &Db,
+    session_id: Uuid,
+    section_idx: i32,
+    position: i32,
+) -> Result<bool, sea_orm::DbErr> {
+    use sea_orm::PaginatorTrait;
+    Ok(session_item::Entity::find()
+        .filter(session_item::Column::SessionId.eq(session_id))
+        .filter(session_item::Column::SectionIdx.eq(section_idx))
+        .filter(session_item::Column::Position.gt(position))
+        .count(db)
+        .await?
+        > 0)
 }
 
 pub async fn item_at(

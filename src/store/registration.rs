@@ -141,7 +141,27 @@ pub async fn create_registration(
 }
 
 /// Every item id the candidate has been shown in any session, for retakes.
-pub async fn items_seen(db: &Db, candidate_id: Uuid) -> Result<Vec<String>, sea_orm::DbErr> {
+pub async fn items_seen(
+    db: &impl sea_orm::ConnectionTrait,
+    candidate_id: Uuid,
+) -> Result<Vec<String>, sea_orm::DbErr> {
+    seen_query(candidate_id).into_tuple().all(db).await
+}
+
+/// Every item id the candidate has been shown in sessions other than `session_id`.
+pub async fn items_seen_elsewhere(
+    db: &impl sea_orm::ConnectionTrait,
+    candidate_id: Uuid,
+    session_id: Uuid,
+) -> Result<Vec<String>, sea_orm::DbErr> {
+    seen_query(candidate_id)
+        .filter(session_item::Column::SessionId.ne(session_id))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+fn seen_query(candidate_id: Uuid) -> sea_orm::Select<session_item::Entity> {
     session_item::Entity::find()
         .select_only()
         .column(session_item::Column::ItemId)
@@ -149,7 +169,4 @@ pub async fn items_seen(db: &Db, candidate_id: Uuid) -> Result<Vec<String>, sea_
         .join(JoinType::InnerJoin, session_item::Relation::Session.def())
         .join(JoinType::InnerJoin, session::Relation::Registration.def())
         .filter(registration::Column::CandidateId.eq(candidate_id))
-        .into_tuple()
-        .all(db)
-        .await
 }

@@ -403,3 +403,149 @@ async fn every_form_is_counted_for_exposure_control_and_held_to_the_stored_targe
         "the blueprint version is stored with its parallel-forms target"
     );
 }
+
+/// The right answer to the item at `position` of a session, as only the server could know it.
+async fn right_answer(app: &crate::helpers::TestApp, session: &str, position: i64) -> Value {
+    let id = uuid::Uuid::parse_str(session).unwrap();
+    let placed = session_item::Entity::find_by_id((id, position as i32))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let items = synaq::store::bank::item_versions(
+        &app.state.db,
+        &[(placed.item_id.clone(), placed.item_version)],
+    )
+    .await
+    .unwrap();
+    let item = items.values().next().unwrap();
+    match &item.key {
+        Some(key) => {
+            let order: Vec<String> = serde_json::from_value(placed.option_order).unwrap();
+            json!({"choice": item_bank::grading::option_label(order.iter().position(|o| o == key).unwrap())})
+        }
+        None => json!({"text": item.text_key.as_ref().unwrap().accept[0]}),
+    }
+}
+
+#[tokio::test]
+async fn an_adaptive_section_chooses_each_item_after_the_last_answer() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let c = app
+        .post(
+            "/api/v1/candidates",
+            &admin,
+            json!({"full_name": "Дина", "document_number": "D1234567"}),
+        )
+        .await;
+    let candidate: Value = c.json().await.unwrap();
+    let now = chrono::Utc::now();
+    let s = app
+        .post("/api/v1/sittings", &admin, json!({"blueprint": "kaztest-diagnostic", "mode": "online",
+            "opens_at": now - chrono::Duration::hours(1), "closes_at": now + chrono::Duration::hours(1)}))
+        .await;
+    assert_eq!(s.status(), StatusCode::CREATED);
+    let sitting: Value = s.json().await.unwrap();
+    let (reg, code, _) = app
+        .register(
+            &admin,
+            sitting["id"].as_str().unwrap(),
+            candidate["id"].as_str().unwrap(),
+        )
+        .await;
+    let token = app.candidate_token(&reg, &code).await;
+    let started: Value = app
+        .post("/api/v1/sessions", &token, json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = started["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        section(&started, "listening")["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "one item at a time"
+    );
+
+    let mut view = started;
+    let mut answered = 0;
+    loop {
+        let items = section(&view, "listening")["items"]
+            .as_array()
+            .unwrap()
+            .clone();
+        let last = items.last().unwrap();
+        if last.get("response").is_some() {
+            break; // no further item was chosen: the section has stopped
+        }
+        let position = last["position"].as_i64().unwrap();
+        let answer = right_answer(&app, &id, position).await;
+        let r = app
+            .put_answer(&id, position, &token, &format!("a{position}"), answer)
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        answered += 1;
+        view = app
+            .get(&format!("/api/v1/sessions/{id}"), &token)
+            .await
+            .json()
+            .await
+            .unwrap();
+        if answered == 1 {
+            assert_eq!(
+                section(&view, "listening")["items"]
+                    .as_array()
+                    .unwrap()
+                    .len(),
+                2,
+                "the next item follows the answer"
+            );
+            let changed = app
+                .put_answer(&id, position, &token, "change", json!({"choice": "a"}))
+                .await;
+            assert_problem(changed, StatusCode::CONFLICT, "answer_final").await;
+        }
+        assert!(answered <= 15, "max_items bounds the section");
+    }
+    assert!(answered >= 6, "min_items holds: {answered}");
+    let ids: HashSet<String> = section(&view, "listening")["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["position"].to_string())
+        .collect();
+    assert_eq!(ids.len(), answered, "no position twice");
+
+    let next: Value = app
+        .post(
+            &format!("/api/v1/sessions/{id}/sections/current/submit"),
+            &token,
+            json!({}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let reading = section(&next, "reading");
+    assert_eq!(reading["status"], "open");
+    assert_eq!(
+        reading["items"][0]["position"], 16,
+        "reading starts after listening's reserved positions"
+    );
+    let r = app
+        .post(&format!("/api/v1/sessions/{id}/finish"), &token, json!({}))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let result: Value = app
+        .get(&format!("/api/v1/sessions/{id}/result"), &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(result["sections"][0]["max"], answered as i64);
+    assert_eq!(result["sections"][0]["percent"], 100.0);
+}

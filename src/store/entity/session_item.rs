@@ -16,6 +16,8 @@ pub struct Model {
     pub option_order: Json,
     /// Placed to collect responses for calibration; counts for nothing in the score.
     pub pretest: bool,
+    /// Chosen adaptively: its answer is final once the next item is chosen.
+    pub adaptive: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,6 +15,10 @@ pub struct Model {
     pub opened_at: Option<DateTimeUtc>,
     pub deadline: Option<DateTimeUtc>,
     pub closed_at: Option<DateTimeUtc>,
+    /// Items are chosen one at a time (see `services::adaptive`).
+    pub adaptive: bool,
+    /// The position of the section's first item.
+    pub first_position: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -526,7 +526,11 @@ mod tests {
         );
         assert_eq!(report.failed_forms, 0, "{:?}", report.first_error);
         // In a bank this tight a rare form needs an item at the cap (and says so); the cap still holds.
-        assert!(report.forms_exposure_relaxed <= 4, "{}", report.forms_exposure_relaxed);
+        assert!(
+            report.forms_exposure_relaxed <= 4,
+            "{}",
+            report.forms_exposure_relaxed
+        );
         assert!(report.exposure.max <= 0.25, "{:?}", report.exposure);
         assert_eq!(report.exposure.items_over_cap, 0);
         for s in &report.sections {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side maximum-information item selection over the same 500 2PL items at the same θ: this crate
 # (InfoTable::max_information) versus catsim 0.21.0 (MaxInfoSelector), in one run. See
-# BENCHMARKS-assembly.md.
+# BENCHMARKS.md.
 #
 #   bench/assembly/compare-catsim.sh          # from the repository root
 #

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Side-by-side 2PL marginal maximum likelihood: this crate versus girth 0.8.0, on the same simulated data
-# (20 items x 5,000 persons, complete design, seed 2024), in one run. See BENCHMARKS-irt.md.
+# (20 items x 5,000 persons, complete design, seed 2024), in one run. See BENCHMARKS.md.
 #
 #   bench/irt/compare-girth.sh            # from the repository root
 #

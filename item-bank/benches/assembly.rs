@@ -1,4 +1,4 @@
-//! Form assembly and adaptive selection timings. See BENCHMARKS-assembly.md.
+//! Form assembly and adaptive selection timings. See BENCHMARKS.md.
 //!
 //! ```sh
 //! cargo bench -p item-bank --bench assembly

@@ -1,6 +1,6 @@
 //! Benchmarks of the IRT engine: scoring one session, and calibrations from a form to national scale.
 //!
-//! `cargo bench -p item-bank --bench irt` (results and machine in BENCHMARKS-irt.md).
+//! `cargo bench -p item-bank --bench irt` (results and machine in BENCHMARKS.md).
 
 use std::hint::black_box;
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! Runner for the assembly benchmarks (BENCHMARKS-assembly.md).
+//! Runner for the assembly benchmarks (BENCHMARKS.md).
 //!
 //! ```text
 //! assembly_select select <theta> <reps>       time one max-information selection over 500 items

@@ -59,7 +59,10 @@ pub async fn fill_next(state: &AppState, session: &Session) -> Result<(), ApiErr
     let spec = blueprint
         .section(&section.section_id)
         .ok_or(ApiError::NotFound("section"))?;
-    let bank = state.items.active(&state.db, std::slice::from_ref(&spec.id)).await?;
+    let bank = state
+        .items
+        .active(&state.db, std::slice::from_ref(&spec.id))
+        .await?;
     let by_key: HashMap<(String, i32), &item_bank::bank::Item> = bank
         .iter()
         .map(|i| ((i.id.clone(), i.version as i32), i.as_ref()))

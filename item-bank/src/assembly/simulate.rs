@@ -351,7 +351,7 @@ pub fn simulate<'a>(
 }
 
 /// An SVG picture of a report: per section, the target TCC (thick) over the first 200 forms' TCCs with
-/// the cut θ marked, and the exposure histogram with the cap. Written by hand (no font or system
+/// the cut θ marked and the conditional SEM, and the exposure histogram with the cap. Written by hand (no font or system
 /// library needed), so it is a pure function of the report.
 pub fn svg(report: &SimulationReport) -> String {
     const W: f64 = 420.0;
@@ -369,8 +369,9 @@ pub fn svg(report: &SimulationReport) -> String {
     let axes = |out: &mut String, x0: f64, title: &str, xl: &str, yl: &str| {
         let _ = write!(
             out,
-            r##"<g><line x1="{a}" y1="{b}" x2="{c}" y2="{b}" stroke="black"/><line x1="{a}" y1="{d}" x2="{a}" y2="{b}" stroke="black"/><text x="{e}" y="16" text-anchor="middle" font-weight="bold">{title}</text><text x="{e}" y="{f}" text-anchor="middle">{xl}</text><text x="12" y="{g}" transform="rotate(-90 12 {g})" text-anchor="middle">{yl}</text></g>"##,
+            r##"<g><line x1="{a}" y1="{b}" x2="{c}" y2="{b}" stroke="black"/><line x1="{a}" y1="{d}" x2="{a}" y2="{b}" stroke="black"/><text x="{e}" y="16" text-anchor="middle" font-weight="bold">{title}</text><text x="{e}" y="{f}" text-anchor="middle">{xl}</text><text x="{h}" y="{g}" transform="rotate(-90 {h} {g})" text-anchor="middle">{yl}</text></g>"##,
             a = x0 + M,
+            h = x0 + 12.0,
             b = H - M,
             c = x0 + W - 10.0,
             d = 24.0,
@@ -432,13 +433,33 @@ pub fn svg(report: &SimulationReport) -> String {
                 line(&sec.target_percent)
             );
         }
-        for c in &sec.cuts {
+        // Conditional SEM (mean over forms) on a right-hand scale: 0 to 2 across the panel's height.
+        if !sec.csem_mean.is_empty() {
+            let sem_y = |v: f64| py((v / 2.0).min(1.0) * 100.0);
+            let pts: Vec<String> = sec
+                .csem_mean
+                .iter()
+                .zip(&sec.grid)
+                .map(|(v, t)| format!("{:.1},{:.1}", px(*t), sem_y(*v)))
+                .collect();
+            let _ = write!(
+                out,
+                r##"<polyline points="{}" fill="none" stroke="#228833" stroke-width="1.5" stroke-dasharray="6 2"/><text x="{}" y="{}" text-anchor="end" fill="#228833">SEM (right: 0–2)</text>"##,
+                pts.join(" "),
+                x0 + W - 12.0,
+                H - M - 6.0
+            );
+        }
+        for (k, c) in sec.cuts.iter().enumerate() {
             if c.theta >= gx0 && c.theta <= gx1 {
+                let x = px(c.theta);
+                // Labels stack downwards and open towards the panel's middle, so they never overlap.
+                let anchor = if x > x0 + W / 2.0 { "end" } else { "start" };
                 let _ = write!(
                     out,
-                    r##"<line x1="{x}" y1="24" x2="{x}" y2="{b}" stroke="#cc3311" stroke-dasharray="4 3"/><text x="{x}" y="34" fill="#cc3311"> cut {p} %: θ={t:.2}, worst ±{w:.2}</text>"##,
-                    x = px(c.theta),
+                    r##"<line x1="{x}" y1="24" x2="{x}" y2="{b}" stroke="#cc3311" stroke-dasharray="4 3"/><text x="{x}" y="{y}" fill="#cc3311" text-anchor="{anchor}"> cut {p} %: θ={t:.2}, worst ±{w:.2} </text>"##,
                     b = H - M,
+                    y = 36.0 + 13.0 * k as f64,
                     p = c.percent,
                     t = c.theta,
                     w = c.worst_deviation

@@ -351,8 +351,8 @@ pub fn simulate<'a>(
 }
 
 /// An SVG picture of a report: per section, the target TCC (thick) over the first 200 forms' TCCs with
-/// the cut θ marked and the conditional SEM, and the exposure histogram with the cap. Written by hand (no font or system
-/// library needed), so it is a pure function of the report.
+/// the cut θ marked and the conditional SEM, and the exposure histogram with the cap. Written by hand
+/// (no font or system library needed), so it is a pure function of the report.
 pub fn svg(report: &SimulationReport) -> String {
     const W: f64 = 420.0;
     const H: f64 = 300.0;

@@ -20,8 +20,11 @@ pub struct Settings {
     pub content_dir: PathBuf,
     /// The `iss` of tokens and certificates.
     pub issuer: String,
-    /// How long an access token lives.
+    /// How long a staff or service access token lives.
     pub token_ttl_seconds: i64,
+    /// How long a candidate's token lives: bound to one registration, and long enough that a sitting is
+    /// not interrupted by signing in again.
+    pub candidate_token_ttl_seconds: i64,
     /// Extra time after a section's deadline during which saves already in flight are still accepted.
     pub grace_seconds: i64,
     /// How often the sweeper closes sections whose time ran out.
@@ -45,6 +48,7 @@ impl Default for Settings {
             content_dir: PathBuf::from("item-bank/content"),
             issuer: "synaq".into(),
             token_ttl_seconds: 900,
+            candidate_token_ttl_seconds: 5400,
             grace_seconds: 10,
             sweep_interval_seconds: 5,
             certificate_validity_days: 730,
@@ -69,8 +73,9 @@ impl std::fmt::Debug for Settings {
     }
 }
 
-/// A database URL without its password, for logs.
+/// A database URL without its password (in the user info or a `password=` parameter), for logs.
 pub fn redact_url(url: &str) -> String {
+    let url = &redact_query_password(url);
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             let userinfo = &url[scheme + 3..at];
@@ -141,6 +146,10 @@ impl Settings {
         layer!("SYNAQ_CONTENT_DIR", content_dir);
         layer!("SYNAQ_ISSUER", issuer);
         layer!("SYNAQ_TOKEN_TTL_SECONDS", token_ttl_seconds);
+        layer!(
+            "SYNAQ_CANDIDATE_TOKEN_TTL_SECONDS",
+            candidate_token_ttl_seconds
+        );
         layer!("SYNAQ_GRACE_SECONDS", grace_seconds);
         layer!("SYNAQ_SWEEP_INTERVAL_SECONDS", sweep_interval_seconds);
         layer!("SYNAQ_CERTIFICATE_VALIDITY_DAYS", certificate_validity_days);
@@ -173,6 +182,20 @@ impl Settings {
             self.database_url.clone()
         }
     }
+}
+
+fn redact_query_password(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else {
+        return url.to_owned();
+    };
+    let params: Vec<String> = query
+        .split('&')
+        .map(|p| match p.split_once('=') {
+            Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+            _ => p.to_owned(),
+        })
+        .collect();
+    format!("{base}?{}", params.join("&"))
 }
 
 #[cfg(test)]
@@ -212,6 +235,10 @@ mod tests {
         assert_eq!(
             redact_url("postgres://synaq:s3cret@db:5432/synaq"),
             "postgres://synaq:***@db:5432/synaq"
+        );
+        assert_eq!(
+            redact_url("postgres://db/synaq?user=u&password=pw"),
+            "postgres://db/synaq?user=u&password=***"
         );
         let s = Settings {
             database_url: "postgres://u:pw@h/d".into(),

@@ -5,8 +5,10 @@ use chrono::{DateTime, Utc};
 
 use crate::error::ApiError;
 
-/// A passport or identity document number: 4–32 letters and digits, upper-cased, with spaces and dashes
-/// removed (operators copy them from documents in many styles).
+/// A passport or identity document number: 4–32 Latin letters and digits, upper-cased, with spaces and
+/// dashes removed (operators copy them from documents in many styles). Cyrillic look-alikes typed on a
+/// Russian layout (А В Е К М Н О Р С Т Х) are read as the Latin letters, so one passport cannot be
+/// registered twice under two spellings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentNumber(String);
 
@@ -16,14 +18,30 @@ impl DocumentNumber {
             .chars()
             .filter(|c| !matches!(c, ' ' | '-'))
             .flat_map(char::to_uppercase)
+            .map(|c| match c {
+                'А' => 'A',
+                'В' => 'B',
+                'Е' => 'E',
+                'К' => 'K',
+                'М' => 'M',
+                'Н' => 'H',
+                'О' => 'O',
+                'Р' => 'P',
+                'С' => 'C',
+                'Т' => 'T',
+                'Х' => 'X',
+                c => c,
+            })
             .collect();
-        let ok = (4..=32).contains(&cleaned.chars().count())
-            && cleaned.chars().all(|c| c.is_alphanumeric());
+        let ok = (4..=32).contains(&cleaned.len())
+            && cleaned
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
         if ok {
             Ok(DocumentNumber(cleaned))
         } else {
             Err(ApiError::Validation(
-                "document_number must have 4 to 32 letters and digits".into(),
+                "document_number must have 4 to 32 Latin letters and digits".into(),
             ))
         }
     }
@@ -107,6 +125,12 @@ mod tests {
             "N12345678"
         );
         assert!(DocumentNumber::parse("12").is_err());
+        // The same passport typed with a Cyrillic Н is the same number; other scripts are refused.
+        assert_eq!(
+            DocumentNumber::parse("Н1234567").unwrap(),
+            DocumentNumber::parse("H1234567").unwrap()
+        );
+        assert!(DocumentNumber::parse("N１２３４５").is_err());
         assert!(DocumentNumber::parse("N1234;DROP").is_err());
     }
 

@@ -26,6 +26,8 @@ pub enum ApiError {
     OutsideWindow(String),
     #[error("the request body is too large")]
     PayloadTooLarge,
+    #[error("the server is busy; try again in a few seconds")]
+    Busy,
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -56,6 +58,7 @@ impl ApiError {
             ApiError::DeadlinePassed => "deadline_passed",
             ApiError::OutsideWindow(_) => "outside_sitting_window",
             ApiError::PayloadTooLarge => "payload_too_large",
+            ApiError::Busy => "busy",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -77,6 +80,7 @@ impl ResponseError for ApiError {
                 StatusCode::CONFLICT
             }
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -93,15 +97,27 @@ impl ResponseError for ApiError {
             detail: self.to_string(),
             code: self.code().to_owned(),
         };
-        HttpResponse::build(status)
+        let mut response = HttpResponse::build(status);
+        if matches!(self, ApiError::Busy) {
+            response.insert_header(("Retry-After", "5"));
+        }
+        response
             .content_type("application/problem+json")
             .json(problem)
     }
 }
 
 impl From<sea_orm::DbErr> for ApiError {
+    /// A unique-key violation is a concurrent request that made the same change first: a conflict, not a
+    /// server fault.
     fn from(e: sea_orm::DbErr) -> Self {
-        ApiError::Internal(e.into())
+        match e.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => ApiError::conflict(
+                "conflict",
+                "a concurrent request made the same change first",
+            ),
+            _ => ApiError::Internal(e.into()),
+        }
     }
 }
 

@@ -47,6 +47,9 @@ impl Application {
             saves: store::save_queue::SaveQueue::new(pools.write.clone()),
             writer: pools.write,
             items: Default::default(),
+            hashing: Arc::new(tokio::sync::Semaphore::new(
+                crate::services::accounts::MAX_CONCURRENT_HASHES,
+            )),
             settings: Arc::new(settings),
             keys,
         };
@@ -59,6 +62,7 @@ impl Application {
                 .app_data(error::query_config())
                 .app_data(error::path_config())
                 .configure(routes::configure)
+                .default_service(web::to(routes::not_found))
         })
         .listen(listener)?
         .run();

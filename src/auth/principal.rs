@@ -68,15 +68,6 @@ impl Principal {
     }
 }
 
-impl FromRequest for Principal {
-    type Error = ApiError;
-    type Future = Ready<Result<Principal, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authenticate(req))
-    }
-}
-
 /// A set of roles a route is for.
 pub trait RoleSet {
     const ROLES: &'static [Role];

@@ -81,17 +81,41 @@ async fn save(
         .json(delivery::save(&state, &auth.principal, id, position, key, answer).await?))
 }
 
-/// Closes the current section and opens the next.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitSection {
+    /// The section the page means to close; a retried submit of a closed section is then a no-op.
+    section: Option<String>,
+}
+
+/// Closes the open section and opens the next. The body is optional: `{"section": "<id>"}`.
 #[utoipa::path(post, path = "/api/v1/sessions/{id}/sections/current/submit", tag = "candidate",
-    security(("bearer" = [])), responses((status = 200, body = SessionView), (status = 409, body = Problem)))]
+    security(("bearer" = [])), request_body(content = Option<SubmitSection>),
+    responses((status = 200, body = SessionView), (status = 409, body = Problem)))]
 #[post("/api/v1/sessions/{id}/sections/current/submit")]
 async fn submit_section(
     state: web::Data<AppState>,
     auth: Authorized<Candidates>,
     path: web::Path<Uuid>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok()
-        .json(delivery::submit_section(&state, &auth.principal, path.into_inner()).await?))
+    let section = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        serde_json::from_slice::<SubmitSection>(&body)
+            .map_err(|e| {
+                ApiError::Validation(format!("the body is {{\"section\": …}} or empty: {e}"))
+            })?
+            .section
+    };
+    let session = delivery::submit_section(
+        &state,
+        &auth.principal,
+        path.into_inner(),
+        section.as_deref(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(session))
 }
 
 /// Finishes the session; it is graded and certified at once.

@@ -10,6 +10,11 @@ pub mod results;
 
 use actix_web::web;
 
+/// The answer to a path no route serves, as problem+json like every other error.
+pub async fn not_found() -> Result<actix_web::HttpResponse, crate::error::ApiError> {
+    Err(crate::error::ApiError::NotFound("route"))
+}
+
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     public::configure(cfg);

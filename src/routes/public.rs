@@ -10,7 +10,7 @@ use crate::services::AppState;
 use crate::services::accounts::{self, Grant};
 use crate::services::certification::{self, CertificateStatus};
 
-/// Credentials longer than this are refused unread (argon2 would hash whatever it is given).
+/// Credentials longer than this are refused before any hashing (argon2 would hash whatever it is given).
 const MAX_CREDENTIAL_BYTES: usize = 1024;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -49,13 +49,33 @@ pub struct IssuedToken {
 }
 
 /// Compared against when the account does not exist, so that a missing account costs the same time as a
-/// wrong password and does not reveal which usernames exist.
-static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| secrets::hash_secret("synaq-dummy-secret"));
+/// wrong secret and does not reveal which accounts exist: one per hashing cost.
+static DUMMY_STRONG: LazyLock<String> =
+    LazyLock::new(|| secrets::hash_secret("synaq-dummy-secret"));
+static DUMMY_LIGHT: LazyLock<String> =
+    LazyLock::new(|| secrets::hash_access_code("2222-2222-2222"));
 
-async fn verify_blocking(secret: String, hash: Option<String>) -> Result<bool, ApiError> {
+/// Argon2 checks running at once, at most. Each takes up to 19 MiB and a core's worth of work: a flood of
+/// sign-ins waits here (and, past a few seconds, gets `busy`) instead of exhausting memory.
+pub const MAX_CONCURRENT_HASHES: usize = 8;
+
+/// How long a sign-in waits for a hashing slot before it is told to retry.
+const HASH_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+async fn verify_blocking(
+    state: &AppState,
+    secret: String,
+    hash: Option<String>,
+    dummy: &'static LazyLock<String>,
+) -> Result<bool, ApiError> {
+    let permit = tokio::time::timeout(HASH_WAIT, state.hashing.clone().acquire_owned())
+        .await
+        .map_err(|_| ApiError::Busy)?
+        .map_err(|e| ApiError::Internal(e.into()))?;
     web::block(move || {
+        let _permit = permit;
         let known = hash.is_some();
-        let ok = secrets::verify(&secret, hash.as_deref().unwrap_or(&DUMMY_HASH));
+        let ok = secrets::verify(&secret, hash.as_deref().unwrap_or(dummy));
         known && ok
     })
     .await
@@ -68,7 +88,7 @@ pub async fn sign_in(state: &AppState, grant: Grant) -> Result<IssuedToken, ApiE
         Grant::Password { username, password } => {
             let user = accounts::find_user(&state.db, &username).await?;
             let hash = user.as_ref().map(|u| u.password_hash.clone());
-            if !verify_blocking(password, hash).await? {
+            if !verify_blocking(state, password, hash, &DUMMY_STRONG).await? {
                 return Err(ApiError::InvalidCredentials);
             }
             let user = user.ok_or(ApiError::InvalidCredentials)?;
@@ -83,7 +103,7 @@ pub async fn sign_in(state: &AppState, grant: Grant) -> Result<IssuedToken, ApiE
         } => {
             let client = accounts::find_client(&state.db, &client_id).await?;
             let hash = client.as_ref().map(|c| c.0.clone());
-            if !verify_blocking(client_secret, hash).await? {
+            if !verify_blocking(state, client_secret, hash, &DUMMY_STRONG).await? {
                 return Err(ApiError::InvalidCredentials);
             }
             let (_, role) = client.ok_or(ApiError::InvalidCredentials)?;
@@ -100,13 +120,17 @@ pub async fn sign_in(state: &AppState, grant: Grant) -> Result<IssuedToken, ApiE
                 secrets::parse_access_code(&access_code).ok_or(ApiError::InvalidCredentials)?;
             let reg = registration::registration(&state.db, registration_id).await?;
             let hash = reg.as_ref().map(|r| r.access_code_hash.clone());
-            if !verify_blocking(code, hash).await? {
+            if !verify_blocking(state, code, hash, &DUMMY_LIGHT).await? {
                 return Err(ApiError::InvalidCredentials);
             }
             (registration_id.to_string(), Role::Candidate)
         }
     };
-    let ttl = state.settings.token_ttl_seconds;
+    let ttl = if role == Role::Candidate {
+        state.settings.candidate_token_ttl_seconds
+    } else {
+        state.settings.token_ttl_seconds
+    };
     let access_token = tokens::issue(&state.keys, &state.settings.issuer, &subject, role, ttl)?;
     Ok(IssuedToken {
         access_token,

@@ -6,7 +6,8 @@
 //! replay runs without exposure feedback (rates change between requests and would change the path; the
 //! `randomesque` pick spreads exposure instead) and excludes only items seen in *other* sessions. Should
 //! a replay ever disagree with the items already given (the bank changed under a running section), the
-//! section stops choosing and the candidate submits it as it stands.
+//! section stops choosing and the candidate submits it as it stands; a failure to choose is logged and
+//! never keeps the candidate from their session.
 
 use std::collections::{HashMap, HashSet};
 
@@ -63,16 +64,22 @@ pub async fn fill_next(state: &AppState, session: &Session) -> Result<(), ApiErr
         .items
         .active(&state.db, std::slice::from_ref(&spec.id))
         .await?;
-    let by_key: HashMap<(String, i32), &item_bank::bank::Item> = bank
+    // The items already given are read by version (never changed), whatever the active bank is now.
+    let keys: Vec<(String, i32)> = given
         .iter()
-        .map(|i| ((i.id.clone(), i.version as i32), i.as_ref()))
+        .map(|g| (g.item_id.clone(), g.item_version))
         .collect();
+    let given_items = state.items.get_many(&state.db, &keys).await?;
     let mut responses = Vec::with_capacity(given.len());
     for g in &given {
-        let item = by_key
+        let item = given_items
             .get(&(g.item_id.clone(), g.item_version))
             .ok_or_else(|| {
-                ApiError::Internal(anyhow::anyhow!("item {} is no longer active", g.item_id))
+                ApiError::Internal(anyhow::anyhow!(
+                    "item {} v{} is missing",
+                    g.item_id,
+                    g.item_version
+                ))
             })?;
         let order: Vec<String> = serde_json::from_value(g.option_order.clone()).unwrap_or_default();
         let answer = answers

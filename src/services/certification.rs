@@ -201,8 +201,9 @@ pub struct FeedEventView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FeedPage {
     pub events: Vec<FeedEventView>,
-    /// Pass as `after` to read on; equal to `after` when there was nothing new.
-    pub next_cursor: Option<String>,
+    /// Pass as `after` to read on; equal to `after` when there was nothing new (the zero cursor on an
+    /// empty feed).
+    pub next_cursor: String,
 }
 
 /// The most events one page returns.
@@ -236,11 +237,7 @@ pub async fn feed(
         )));
     }
     let events = store::feed(&state.db, after_seq, limit).await?;
-    let next = events
-        .last()
-        .map(|e| e.seq)
-        .or(after.map(|_| after_seq))
-        .map(cursor);
+    let next = cursor(events.last().map_or(after_seq, |e| e.seq));
     Ok(FeedPage {
         events: events
             .into_iter()
@@ -310,12 +307,7 @@ pub async fn own_result(
     principal: &crate::auth::Principal,
     session_id: Uuid,
 ) -> Result<OwnResult, ApiError> {
-    principal.require(&[crate::auth::Role::Candidate])?;
-    let registration_id: Uuid = principal.subject.parse().map_err(|_| ApiError::Forbidden)?;
-    let session = crate::store::delivery::session(&state.db, session_id)
-        .await?
-        .filter(|s| s.registration_id == registration_id)
-        .ok_or(ApiError::NotFound("session"))?;
+    let session = super::delivery::own_session(state, principal, session_id).await?;
     let result = store::result(&state.db, session.id)
         .await?
         .ok_or_else(|| ApiError::conflict("result_not_ready", "the session is not finished"))?;

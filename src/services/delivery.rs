@@ -93,7 +93,7 @@ fn registration_of(principal: &Principal) -> Result<Uuid, ApiError> {
 
 /// The session if it belongs to the calling candidate. Another candidate's session is `not_found`, so
 /// its existence is not revealed.
-async fn own_session(
+pub(crate) async fn own_session(
     state: &AppState,
     principal: &Principal,
     session_id: Uuid,
@@ -237,7 +237,10 @@ pub async fn view(
     let session = own_session(state, principal, session_id).await?;
     if session.status == store::IN_PROGRESS {
         catch_up(state, &session).await?;
-        super::adaptive::fill_next(state, &session).await?;
+        // Choosing the next adaptive item must never keep a candidate from their session.
+        if let Err(e) = super::adaptive::fill_next(state, &session).await {
+            tracing::warn!(session = %session.id, error = %e, "choosing the next adaptive item failed");
+        }
     }
     let session = store::session(&state.db, session_id)
         .await?
@@ -269,7 +272,8 @@ pub async fn view(
                 .section(&s.section_id)
                 .map(|b| b.title.clone())
                 .unwrap_or_default();
-            let item_views = if s.status == store::PENDING {
+            // A section never opened (pending, or closed unopened by an early finish) shows nothing.
+            let item_views = if s.opened_at.is_none() {
                 Vec::new()
             } else {
                 placed
@@ -335,9 +339,9 @@ fn item_view(
         item_type: item.item_type.as_str().to_owned(),
         stem: item.stem.clone(),
         stimulus: item.stimulus.clone(),
-        media: item.audio.as_ref().map(|_| MediaView {
+        media: item.audio.as_ref().map(|audio| MediaView {
             url: format!("/api/v1/sessions/{session_id}/media/{position}"),
-            content_type: "audio/ogg".to_owned(),
+            content_type: crate::store::bank::content_type(audio).to_owned(),
         }),
         options,
         response,
@@ -358,7 +362,7 @@ pub async fn media(
     let section = store::section(&state.db, session_id, placed.section_idx)
         .await?
         .ok_or(ApiError::NotFound("section"))?;
-    if section.status == store::PENDING {
+    if section.opened_at.is_none() {
         return Err(ApiError::NotFound("item"));
     }
     let items = state
@@ -386,16 +390,30 @@ pub async fn save(
     answer: Answer,
 ) -> Result<SavedView, ApiError> {
     let session = own_session(state, principal, session_id).await?;
-    if session.status != store::IN_PROGRESS {
-        return Err(ApiError::conflict(
-            "session_finished",
-            "the session is finished",
-        ));
-    }
     let placed = store::item_at(&state.db, session_id, position)
         .await?
         .ok_or(ApiError::NotFound("item"))?;
-    super::adaptive::check_answer_open(state, session_id, &placed).await?;
+    let refusal = if session.status != store::IN_PROGRESS {
+        Some(closed_refusal(state, session_id, &placed).await?)
+    } else {
+        super::adaptive::check_answer_open(state, session_id, &placed)
+            .await
+            .err()
+    };
+    if let Some(refusal) = refusal {
+        // A retry of a save that was acknowledged before the refusal still gets its acknowledgement.
+        let answer_json =
+            serde_json::to_value(&answer).map_err(|e| ApiError::Internal(e.into()))?;
+        return match store::event_by_key(&state.db, session_id, &idempotency_key).await? {
+            Some(e) if e.position == position && e.answer == answer_json => Ok(SavedView {
+                position,
+                answer: e.answer,
+                saved_at: e.received_at,
+                replayed: true,
+            }),
+            _ => Err(refusal),
+        };
+    }
     let item_type: ItemType =
         serde_json::from_value(serde_json::Value::String(placed.item_type.clone()))
             .map_err(|e| ApiError::Internal(e.into()))?;
@@ -421,7 +439,7 @@ pub async fn save(
         now,
         cutoff,
     };
-    let outcome = store::save_response(&state.saves, &state.writer, new).await?;
+    let outcome = store::save_response(&state.saves, &state.db, new).await?;
     match outcome {
         SaveOutcome::Saved(e) => Ok(SavedView {
             position,
@@ -451,15 +469,35 @@ pub async fn save(
     }
 }
 
+/// Why a finished session refuses a save: its section's time is over (`deadline_passed`), or the candidate
+/// finished early (`session_finished`).
+async fn closed_refusal(
+    state: &AppState,
+    session_id: Uuid,
+    placed: &store::SessionItem,
+) -> Result<ApiError, ApiError> {
+    let section = store::section(&state.db, session_id, placed.section_idx).await?;
+    let cutoff = crate::store::now() - Duration::seconds(state.settings.grace_seconds);
+    Ok(match section.and_then(|s| s.deadline) {
+        Some(deadline) if deadline < cutoff => ApiError::DeadlinePassed,
+        _ => ApiError::conflict("session_finished", "the session is finished"),
+    })
+}
+
 fn not_open() -> ApiError {
     ApiError::conflict("section_not_open", "this item's section has not opened yet")
 }
 
-/// Closes the candidate's current section and opens the next, or finishes the session after the last.
+/// Closes the candidate's open section and opens the next, or finishes the session after the last.
+///
+/// `section`, when the page names the section it means to close, makes a retried or late submit safe: a
+/// section already closed is a no-op, and a section that is not the open one is refused
+/// (`section_mismatch`) rather than closing whichever section happens to be open.
 pub async fn submit_section(
     state: &AppState,
     principal: &Principal,
     session_id: Uuid,
+    section: Option<&str>,
 ) -> Result<SessionView, ApiError> {
     let session = own_session(state, principal, session_id).await?;
     if session.status != store::IN_PROGRESS {
@@ -468,13 +506,34 @@ pub async fn submit_section(
             "the session is finished",
         ));
     }
-    advance(
-        state,
-        session_id,
-        session.current_section,
-        crate::store::now(),
-    )
-    .await?;
+    let sections = store::sections(&state.db, session_id).await?;
+    let target = match section {
+        Some(name) => {
+            let named = sections
+                .iter()
+                .find(|s| s.section_id == name)
+                .ok_or_else(|| {
+                    ApiError::Validation(format!("this session has no section {name:?}"))
+                })?;
+            match named.status.as_str() {
+                store::CLOSED => None,
+                store::OPEN => Some(named.idx),
+                _ => {
+                    return Err(ApiError::conflict(
+                        "section_mismatch",
+                        format!("section {name} is not open"),
+                    ));
+                }
+            }
+        }
+        None => sections
+            .iter()
+            .find(|s| s.status == store::OPEN)
+            .map(|s| s.idx),
+    };
+    if let Some(idx) = target {
+        advance(state, session_id, idx, crate::store::now()).await?;
+    }
     view(state, principal, session_id).await
 }
 
@@ -489,6 +548,7 @@ pub async fn finish(
     if session.status == store::IN_PROGRESS {
         let now = crate::store::now();
         let txn = state.writer.begin().await?;
+        store::lock_session(&txn, session_id).await?;
         if store::mark_finished(&txn, session_id, now).await? {
             store::close_pending_sections(&txn, session_id, now).await?;
             scoring::score_and_certify(state, &txn, session_id, now).await?;
@@ -508,6 +568,7 @@ pub async fn advance(
     now: DateTime<Utc>,
 ) -> Result<bool, ApiError> {
     let txn = state.writer.begin().await?;
+    store::lock_session(&txn, session_id).await?;
     if !store::close_section(&txn, session_id, idx, now).await? {
         txn.rollback().await?;
         return Ok(false);

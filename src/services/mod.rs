@@ -28,6 +28,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Where answer saves are committed.
     pub saves: crate::store::save_queue::SaveQueue,
+    /// Slots for argon2 checks (see `accounts::MAX_CONCURRENT_HASHES`).
+    pub hashing: Arc<tokio::sync::Semaphore>,
     /// Parsed item versions.
     pub items: Arc<items::ItemCache>,
     pub keys: Arc<KeyRing>,

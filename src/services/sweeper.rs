@@ -35,10 +35,21 @@ pub async fn sweep_once(state: &AppState) -> anyhow::Result<usize> {
         let now = crate::store::now();
         let cutoff = now - chrono::Duration::seconds(state.settings.grace_seconds);
         let expired = store::delivery::expired_sections(&state.db, cutoff, BATCH).await?;
+        let mut failed = 0;
         for &(session_id, idx) in &expired {
-            if delivery::advance(state, session_id, idx, now).await? {
-                closed += 1;
+            // One session that cannot be closed must not stop the others: log it and go on.
+            match delivery::advance(state, session_id, idx, now).await {
+                Ok(true) => closed += 1,
+                Ok(false) => {}
+                Err(e) => {
+                    failed += 1;
+                    tracing::error!(session = %session_id, error = %e, "closing an expired section failed");
+                }
             }
+        }
+        // A batch of nothing but failures would be fetched again at once: wait for the next tick.
+        if failed == expired.len() && failed > 0 {
+            return Ok(closed);
         }
         if (expired.len() as u64) < BATCH {
             return Ok(closed);

@@ -52,7 +52,8 @@ pub async fn import(db: &Db, content: &Content) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn content_type(path: &str) -> &'static str {
+/// The media type of a content file, from its extension.
+pub fn content_type(path: &str) -> &'static str {
     match path.rsplit('.').next() {
         Some("ogg" | "opus" | "oga") => "audio/ogg",
         Some("mp3") => "audio/mpeg",
@@ -63,7 +64,7 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// Every active item of `section`, highest version of each id.
+/// Every active item version of these sections (the assembler keeps the highest version of each id).
 pub async fn active_items(db: &Db, sections: &[String]) -> anyhow::Result<Vec<Item>> {
     let rows = item::Entity::find()
         .filter(item::Column::Status.eq("active"))

@@ -148,7 +148,8 @@ pub async fn create_session(
         let items = new.items.into_iter().map(|p| p.into_row(row.id));
         session_item::Entity::insert_many(items).exec(&txn).await?;
     }
-    super::exposure::record(&txn, &new.blueprint_id, &item_ids).await?;
+    super::exposure::record_form(&txn, &new.blueprint_id).await?;
+    super::exposure::record_items(&txn, &new.blueprint_id, &item_ids).await?;
     txn.commit().await?;
     Ok(Some(row))
 }
@@ -195,7 +196,7 @@ pub async fn place_adaptive_item(
         .await?;
     let placed = !matches!(inserted, sea_orm::TryInsertResult::Conflicted);
     if placed {
-        super::exposure::record(&txn, blueprint_id, &[item_id]).await?;
+        super::exposure::record_items(&txn, blueprint_id, &[item_id]).await?;
     }
     txn.commit().await?;
     Ok(placed)
@@ -338,12 +339,21 @@ pub async fn save_response(
             received_at: now,
         }));
     }
-    let earlier = response_event::Entity::find()
+    let earlier = event_by_key(db, session_id, idempotency_key).await?;
+    Ok(earlier.map_or(SaveOutcome::Refused, SaveOutcome::Replayed))
+}
+
+/// The save made with this idempotency key in the session, if any.
+pub async fn event_by_key(
+    db: &Db,
+    session_id: Uuid,
+    idempotency_key: &str,
+) -> Result<Option<ResponseEvent>, sea_orm::DbErr> {
+    response_event::Entity::find()
         .filter(response_event::Column::SessionId.eq(session_id))
         .filter(response_event::Column::IdempotencyKey.eq(idempotency_key))
         .one(db)
-        .await?;
-    Ok(earlier.map_or(SaveOutcome::Refused, SaveOutcome::Replayed))
+        .await
 }
 
 /// Closes section `idx` if it is still open; `true` for the one caller that closed it.
@@ -389,6 +399,24 @@ pub async fn open_section(
         .filter(session::Column::Id.eq(session_id))
         .exec(db)
         .await?;
+    Ok(())
+}
+
+/// Takes the session's row lock, first thing in a transaction that changes its sections or status, so that
+/// every such transaction locks in one order (session, then sections) and none deadlocks another. On SQLite,
+/// with one writer at a time, there is nothing to take.
+pub async fn lock_session(
+    txn: &impl ConnectionTrait,
+    session_id: Uuid,
+) -> Result<(), sea_orm::DbErr> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT id FROM sessions WHERE id = $1 FOR UPDATE",
+            [session_id.into()],
+        ))
+        .await?;
+    }
     Ok(())
 }
 

@@ -46,11 +46,10 @@ pub async fn counts(
     Ok((counts, forms.max(0) as u64))
 }
 
-/// Counts one more form of `blueprint_id` holding `item_ids`, inside the caller's transaction.
-pub async fn record(
+/// Counts one more form of `blueprint_id`, inside the caller's transaction (once per session).
+pub async fn record_form(
     db: &impl ConnectionTrait,
     blueprint_id: &str,
-    item_ids: &[String],
 ) -> Result<(), sea_orm::DbErr> {
     let backend = db.get_database_backend();
     let p = placeholder(backend);
@@ -64,6 +63,18 @@ pub async fn record(
         [blueprint_id.into()],
     ))
     .await?;
+    Ok(())
+}
+
+/// Counts one more appearance of each of `item_ids` on a form of `blueprint_id`, inside the caller's
+/// transaction.
+pub async fn record_items(
+    db: &impl ConnectionTrait,
+    blueprint_id: &str,
+    item_ids: &[String],
+) -> Result<(), sea_orm::DbErr> {
+    let backend = db.get_database_backend();
+    let p = placeholder(backend);
     let sql = format!(
         "INSERT INTO item_exposure (blueprint_id, item_id, forms) VALUES ({}, {}, 1) \
          ON CONFLICT (blueprint_id, item_id) DO UPDATE SET forms = item_exposure.forms + 1",

@@ -69,7 +69,8 @@ async fn commit_loop(writer: Db, mut rx: mpsc::Receiver<Queued>) {
                 }
             }
             // One bad statement must not fail the others: commit each on its own.
-            Err(_) => {
+            Err(e) => {
+                tracing::warn!(error = %e, saves = batch.len(), "a batch of saves failed; committing one by one");
                 for q in batch.drain(..) {
                     let one = commit(&writer, std::slice::from_ref(&q))
                         .await

@@ -150,6 +150,36 @@ async fn every_route_refuses_the_roles_it_is_not_for() {
             vec!["results-reader", "admin"],
         ),
         (
+            "PUT",
+            format!("/api/v1/sessions/{some_id}/responses/1"),
+            vec!["candidate"],
+        ),
+        (
+            "POST",
+            format!("/api/v1/sessions/{some_id}/sections/current/submit"),
+            vec!["candidate"],
+        ),
+        (
+            "GET",
+            format!("/api/v1/sessions/{some_id}/media/1"),
+            vec!["candidate"],
+        ),
+        (
+            "POST",
+            "/api/v1/calibration-runs".into(),
+            vec!["admin", "author"],
+        ),
+        (
+            "GET",
+            format!("/api/v1/calibration-runs/{some_id}"),
+            vec!["admin", "author"],
+        ),
+        (
+            "POST",
+            format!("/api/v1/calibration-runs/{some_id}/apply"),
+            vec!["admin", "author"],
+        ),
+        (
             "POST",
             format!("/api/v1/certificates/{some_id}/revoke"),
             vec!["admin"],
@@ -167,6 +197,11 @@ async fn every_route_refuses_the_roles_it_is_not_for() {
         for (role, token) in &tokens {
             let req = match *method {
                 "GET" => app.client.get(app.url(path)),
+                "PUT" => app
+                    .client
+                    .put(app.url(path))
+                    .header("Idempotency-Key", "k")
+                    .json(&json!({"answer": {"choice": "a"}})),
                 _ => app.client.post(app.url(path)).json(&json!({})),
             };
             let r = req.bearer_auth(token).send().await.unwrap();
@@ -185,4 +220,16 @@ async fn every_route_refuses_the_roles_it_is_not_for() {
             }
         }
     }
+}
+
+#[tokio::test]
+async fn an_unknown_route_is_a_problem_too() {
+    let app = spawn_app().await;
+    let r = app
+        .client
+        .get(app.url("/api/v1/nothing-here"))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(r, StatusCode::NOT_FOUND, "not_found").await;
 }

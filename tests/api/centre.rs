@@ -74,6 +74,23 @@ async fn bad_input_gets_a_clear_error_and_nothing_is_lost() {
         )
         .await;
     assert_problem(again, StatusCode::CONFLICT, "duplicate_document").await;
+    // The same passport typed with Cyrillic look-alike letters is the same document.
+    let lookalike = app
+        .post(
+            "/api/v1/candidates",
+            &admin,
+            json!({"full_name": "Арман", "document_number": "Р7654321"}),
+        )
+        .await;
+    assert_eq!(lookalike.status(), StatusCode::CREATED);
+    let again = app
+        .post(
+            "/api/v1/candidates",
+            &admin,
+            json!({"full_name": "Арман", "document_number": "p7654321"}),
+        )
+        .await;
+    assert_problem(again, StatusCode::CONFLICT, "duplicate_document").await;
 
     let r = app
         .post(

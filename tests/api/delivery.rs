@@ -272,7 +272,8 @@ async fn set_deadline(app: &crate::helpers::TestApp, session_id: &str, idx: i32,
 
 #[tokio::test]
 async fn the_sweeper_moves_an_abandoned_session_on_and_finishes_it() {
-    let app = spawn_app().await;
+    // The background sweeper is held off so that this test drives every sweep itself.
+    let app = crate::helpers::spawn_app_with(|s| s.sweep_interval_seconds = 3600).await;
     let (token, s) = app.started_session().await;
     let id = s["id"].as_str().unwrap();
     let past = (chrono::Utc::now() - chrono::Duration::minutes(5)).to_rfc3339();
@@ -299,21 +300,21 @@ async fn the_sweeper_moves_an_abandoned_session_on_and_finishes_it() {
     assert_eq!(view["current_section"], "reading");
 
     set_deadline(&app, id, 1, &past).await;
-    // The background sweeper (every second in tests) finishes it without any request.
-    let mut finished = false;
-    for _ in 0..50 {
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-        let row = session::Entity::find_by_id(uuid::Uuid::parse_str(id).unwrap())
-            .one(&app.state.db)
+    assert_eq!(
+        synaq::services::sweeper::sweep_once(&app.state)
             .await
-            .unwrap()
-            .unwrap();
-        if row.status == "finished" {
-            finished = true;
-            break;
-        }
-    }
-    assert!(finished, "the sweeper finished the session");
+            .unwrap(),
+        1
+    );
+    let row = session::Entity::find_by_id(uuid::Uuid::parse_str(id).unwrap())
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        row.status, "finished",
+        "the sweeper finished the session without any request"
+    );
     let result: Value = app
         .get(&format!("/api/v1/sessions/{id}/result"), &token)
         .await
@@ -321,6 +322,71 @@ async fn the_sweeper_moves_an_abandoned_session_on_and_finishes_it() {
         .await
         .unwrap();
     assert_eq!(result["decision"], "fail");
+    // A save after the time is over is told so, even once the session is finished.
+    let late = app
+        .put_answer(id, 30, &token, "late", json!({"choice": "a"}))
+        .await;
+    assert_problem(late, StatusCode::CONFLICT, "deadline_passed").await;
+}
+
+#[tokio::test]
+async fn a_submit_that_names_its_section_is_safe_to_retry() {
+    let app = spawn_app().await;
+    let (token, s) = app.started_session().await;
+    let id = s["id"].as_str().unwrap();
+    let submit = |body: Value| {
+        app.client
+            .post(app.url(&format!("/api/v1/sessions/{id}/sections/current/submit")))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+    };
+    let first: Value = submit(json!({"section": "listening"}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(section(&first, "reading")["status"], "open");
+    // The retry closes nothing more: reading stays open.
+    let retry = submit(json!({"section": "listening"})).await.unwrap();
+    assert_eq!(retry.status(), StatusCode::OK);
+    let retry: Value = retry.json().await.unwrap();
+    assert_eq!(section(&retry, "reading")["status"], "open");
+    assert_eq!(retry["status"], "in_progress");
+    assert_problem(
+        submit(json!({"section": "writing"})).await.unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn finishing_early_reveals_nothing_of_sections_never_opened() {
+    let app = spawn_app().await;
+    let (token, s) = app.started_session().await;
+    let id = s["id"].as_str().unwrap();
+    let done: Value = app
+        .post(&format!("/api/v1/sessions/{id}/finish"), &token, json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(section(&done, "reading")["status"], "closed");
+    assert!(
+        section(&done, "reading")["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        section(&done, "listening")["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        20
+    );
 }
 
 #[tokio::test]

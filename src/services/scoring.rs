@@ -2,6 +2,7 @@
 //! EAP with its standard error from the items' IRT parameters), and the blueprint's rules applied.
 
 use chrono::{DateTime, Utc};
+use item_bank::assembly::SectionTarget;
 use item_bank::grading::{Answer, grade};
 use item_bank::irt::{AbilityMethod, ItemParams, estimate_ability};
 use sea_orm::DatabaseTransaction;
@@ -22,7 +23,8 @@ pub struct SectionScore {
     pub raw: f64,
     /// Items that count toward the score.
     pub max: u32,
-    /// `raw / max × 100`, rounded to two decimals.
+    /// `raw / max × 100`, rounded to two decimals; for an adaptive section, the expected percent correct on
+    /// the section's target form at `theta`.
     pub percent: f64,
     /// Ability on the bank's logistic scale (EAP, N(0, 1) prior).
     pub theta: f64,
@@ -102,7 +104,20 @@ pub async fn score_and_certify(
         .sections
         .iter()
         .zip(&per_section)
-        .map(|(spec, graded)| score_section(&spec.id, graded, blueprint.rules.pass_min_percent))
+        .map(|(spec, graded)| {
+            // An adaptive section reports the expected percent on its target form at the candidate's θ.
+            let converted = spec
+                .adaptive
+                .as_ref()
+                .and(blueprint.target.as_ref())
+                .and_then(|t| t.section(&spec.id));
+            score_section(
+                &spec.id,
+                graded,
+                converted,
+                blueprint.rules.pass_min_percent,
+            )
+        })
         .collect();
     let percents: Vec<f64> = sections.iter().map(|s| s.percent).collect();
     let (level, decision) = blueprint.judge(&percents);
@@ -135,25 +150,33 @@ pub async fn score_and_certify(
     Ok(())
 }
 
-/// Scores one section from its scored items: (current parameters, credit, fully correct).
+/// Scores one section from its scored items: (current parameters, credit, fully correct). With
+/// `converted` (an adaptive section's target), the percent is the target form's expected percent correct
+/// at the candidate's θ, not the share of the chosen items answered right (those are chosen to be about
+/// 50 % likely, so their share says little).
 fn score_section(
     id: &str,
     graded: &[(ItemParams, f64, bool)],
+    converted: Option<&SectionTarget>,
     pass_min_percent: f64,
 ) -> SectionScore {
     let raw: f64 = graded.iter().map(|(_, credit, _)| credit).sum();
     let max = graded.len() as u32;
-    let percent = if max == 0 {
-        0.0
-    } else {
-        (raw / f64::from(max) * 10000.0).round() / 100.0
-    };
     let params: Vec<ItemParams> = graded.iter().map(|(p, ..)| p.clone()).collect();
     let responses: Vec<Option<u8>> = graded
         .iter()
         .map(|(_, _, correct)| Some(u8::from(*correct)))
         .collect();
     let ability = estimate_ability(&params, &responses, AbilityMethod::Eap);
+    let share = if max == 0 {
+        0.0
+    } else {
+        raw / f64::from(max) * 100.0
+    };
+    let percent = converted
+        .and_then(|t| t.expected_percent_at(ability.theta))
+        .unwrap_or(share);
+    let percent = (percent * 100.0).round() / 100.0;
     SectionScore {
         id: id.to_owned(),
         raw,

@@ -89,6 +89,26 @@ impl Target {
     }
 }
 
+impl SectionTarget {
+    /// The target form's expected percent correct at `theta`, interpolated linearly on the grid and held
+    /// at the grid's ends; `None` without a grid. This is the score an adaptive section reports: its own
+    /// percent correct depends on which items were chosen (they are chosen to be about 50 % likely), the
+    /// expected percent on the target form does not.
+    pub fn expected_percent_at(&self, theta: f64) -> Option<f64> {
+        let (first, last) = (self.grid.first()?, self.grid.last()?);
+        if theta.is_nan() || theta <= first.theta {
+            return Some(first.expected_percent);
+        }
+        if theta >= last.theta {
+            return Some(last.expected_percent);
+        }
+        let k = self.grid.partition_point(|g| g.theta <= theta);
+        let (a, b) = (&self.grid[k - 1], &self.grid[k]);
+        let w = (theta - a.theta) / (b.theta - a.theta);
+        Some(a.expected_percent + w * (b.expected_percent - a.expected_percent))
+    }
+}
+
 /// The distinct decision percents of a blueprint, increasing: the pass percent and every level's.
 pub fn decision_percents(blueprint: &Blueprint) -> Vec<f64> {
     let mut p: Vec<f64> = std::iter::once(blueprint.rules.pass_min_percent)
@@ -159,5 +179,34 @@ pub(crate) fn section_target(
         items,
         cuts,
         grid,
+    }
+}
+
+#[cfg(test)]
+mod interpolation_tests {
+    use super::*;
+
+    #[test]
+    fn expected_percent_is_interpolated_and_held_at_the_ends() {
+        let point = |theta: f64, p: f64| GridPoint {
+            theta,
+            expected_percent: p,
+            information: 1.0,
+        };
+        let t = SectionTarget {
+            section_id: "s".into(),
+            items: 10,
+            cuts: vec![],
+            grid: vec![point(-1.0, 20.0), point(0.0, 50.0), point(1.0, 80.0)],
+        };
+        assert_eq!(t.expected_percent_at(-0.5), Some(35.0));
+        assert_eq!(t.expected_percent_at(0.0), Some(50.0));
+        assert_eq!(t.expected_percent_at(-7.0), Some(20.0));
+        assert_eq!(t.expected_percent_at(9.0), Some(80.0));
+        assert_eq!(t.expected_percent_at(f64::NAN), Some(20.0));
+        assert_eq!(
+            SectionTarget { grid: vec![], ..t }.expected_percent_at(0.0),
+            None
+        );
     }
 }

@@ -249,6 +249,18 @@ fn stats(lat: &[Duration], errors: usize) -> CallStats {
     }
 }
 
+/// Sends one request expecting 200, timed as `kind`.
+async fn call(
+    rec: &Shared,
+    kind: &'static str,
+    request: reqwest::RequestBuilder,
+) -> anyhow::Result<Value> {
+    timed(rec, kind, async {
+        json_ok(request.send().await?, &[StatusCode::OK]).await
+    })
+    .await
+}
+
 /// One candidate's whole sitting.
 async fn candidate(
     client: &Client,
@@ -333,45 +345,18 @@ async fn candidate(
                 .acknowledged
                 .push((session_id, key));
         }
-        view = timed(rec, "submit_section", async {
-            json_ok(
-                client
-                    .post(format!(
-                        "{base}/api/v1/sessions/{session_id}/sections/current/submit"
-                    ))
-                    .bearer_auth(&token)
-                    .send()
-                    .await?,
-                &[StatusCode::OK],
-            )
-            .await
-        })
+        let submit = format!("{base}/api/v1/sessions/{session_id}/sections/current/submit");
+        view = call(
+            rec,
+            "submit_section",
+            client.post(submit).bearer_auth(&token),
+        )
         .await?;
     }
-    timed(rec, "finish", async {
-        json_ok(
-            client
-                .post(format!("{base}/api/v1/sessions/{session_id}/finish"))
-                .bearer_auth(&token)
-                .send()
-                .await?,
-            &[StatusCode::OK],
-        )
-        .await
-    })
-    .await?;
-    timed(rec, "result", async {
-        json_ok(
-            client
-                .get(format!("{base}/api/v1/sessions/{session_id}/result"))
-                .bearer_auth(&token)
-                .send()
-                .await?,
-            &[StatusCode::OK],
-        )
-        .await
-    })
-    .await?;
+    let finish = format!("{base}/api/v1/sessions/{session_id}/finish");
+    call(rec, "finish", client.post(finish).bearer_auth(&token)).await?;
+    let result = format!("{base}/api/v1/sessions/{session_id}/result");
+    call(rec, "result", client.get(result).bearer_auth(&token)).await?;
     Ok(())
 }
 

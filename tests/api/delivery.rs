@@ -617,5 +617,8 @@ async fn an_adaptive_section_chooses_each_item_after_the_last_answer() {
     // high θ — above the A2 cut, short of 100.
     let percent = result["sections"][0]["percent"].as_f64().unwrap();
     assert!(percent > 70.0 && percent < 100.0, "{percent}");
-    assert_eq!(result["sections"][0]["raw"].as_f64().unwrap(), answered as f64);
+    assert_eq!(
+        result["sections"][0]["raw"].as_f64().unwrap(),
+        answered as f64
+    );
 }

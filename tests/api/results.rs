@@ -228,31 +228,23 @@ async fn a_full_sitting_is_certified_and_the_feed_carries_it_and_its_revocation(
 #[tokio::test]
 async fn the_pass_rule_needs_thirty_percent_in_every_section() {
     let app = spawn_app().await;
-    let (token, id) = sit(&app, 0.35).await;
-    let result: Value = app
-        .get(&format!("/api/v1/sessions/{id}/result"), &token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let result_of = |share: f64| {
+        let app = &app;
+        async move {
+            let (token, id) = sit(app, share).await;
+            let r = app
+                .get(&format!("/api/v1/sessions/{id}/result"), &token)
+                .await;
+            r.json::<Value>().await.unwrap()
+        }
+    };
+    let result = result_of(0.35).await;
     assert_eq!(result["decision"], "pass", "{result}");
     assert_eq!(result["level"], "A1");
-    let (token, id) = sit(&app, 0.25).await;
-    let result: Value = app
-        .get(&format!("/api/v1/sessions/{id}/result"), &token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let result = result_of(0.25).await;
     assert_eq!(result["decision"], "fail", "{result}");
     assert_eq!(result["level"], "below_A1");
-    let (token, id) = sit(&app, 0.0).await;
-    let result: Value = app
-        .get(&format!("/api/v1/sessions/{id}/result"), &token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let result = result_of(0.0).await;
     assert_eq!(result["sections"][0]["raw"], 0.0);
     assert!(result["sections"][0]["theta"].as_f64().unwrap() < -1.0);
 }

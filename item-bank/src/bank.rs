@@ -344,6 +344,15 @@ pub struct Blueprint {
     /// absent the assembler derives it from the bank it is given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<crate::assembly::Target>,
+    /// Whether a finished session is certified and published to the results feed. A placement or
+    /// diagnostic blueprint sets `certify = false`: its results are scored and shown to the candidate but
+    /// never reach the pre-selection system.
+    #[serde(default = "certified_by_default")]
+    pub certify: bool,
+}
+
+fn certified_by_default() -> bool {
+    true
 }
 
 /// The level awarded when no level rule is met.

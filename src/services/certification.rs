@@ -291,13 +291,14 @@ pub async fn status(state: &AppState, certificate_id: Uuid) -> Result<Certificat
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OwnResult {
     pub session_id: Uuid,
-    pub certificate_id: Uuid,
+    /// Absent for a blueprint that is not certified (a placement test).
+    pub certificate_id: Option<Uuid>,
     pub level: String,
     pub decision: String,
     pub sections: Vec<SectionScore>,
-    pub issued_at: DateTime<Utc>,
-    pub valid_until: DateTime<Utc>,
-    /// `valid`, `revoked` or `expired`.
+    pub issued_at: Option<DateTime<Utc>>,
+    pub valid_until: Option<DateTime<Utc>>,
+    /// `valid`, `revoked` or `expired`; `not_certified` for a blueprint that is not certified.
     pub status: String,
 }
 
@@ -311,21 +312,22 @@ pub async fn own_result(
     let result = store::result(&state.db, session.id)
         .await?
         .ok_or_else(|| ApiError::conflict("result_not_ready", "the session is not finished"))?;
-    let cert = store::certificate_for_session(&state.db, session.id)
-        .await?
-        .ok_or_else(|| {
-            ApiError::conflict("result_not_ready", "the certificate is not issued yet")
-        })?;
-    let public = status(state, cert.id).await?;
+    // The result and its certificate are written in one transaction: a result without one is a blueprint
+    // that is not certified.
+    let cert = store::certificate_for_session(&state.db, session.id).await?;
+    let status = match &cert {
+        Some(c) => status(state, c.id).await?.status,
+        None => "not_certified".to_owned(),
+    };
     Ok(OwnResult {
         session_id,
-        certificate_id: cert.id,
+        certificate_id: cert.as_ref().map(|c| c.id),
         level: result.level,
         decision: result.decision,
         sections: serde_json::from_value(result.sections)
             .map_err(|e| ApiError::Internal(e.into()))?,
-        issued_at: cert.issued_at,
-        valid_until: cert.valid_until,
-        status: public.status,
+        issued_at: cert.as_ref().map(|c| c.issued_at),
+        valid_until: cert.as_ref().map(|c| c.valid_until),
+        status,
     })
 }

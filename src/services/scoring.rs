@@ -146,7 +146,9 @@ pub async fn score_and_certify(
         level,
         decision: decision.as_str().to_owned(),
     };
-    certification::certify(state, txn, input, now).await?;
+    if blueprint.certify {
+        certification::certify(state, txn, input, now).await?;
+    }
     Ok(())
 }
 

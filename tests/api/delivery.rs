@@ -615,6 +615,19 @@ async fn an_adaptive_section_chooses_each_item_after_the_last_answer() {
     assert_eq!(result["sections"][0]["max"], answered as i64);
     // Every chosen item answered right: the reported percent is the target form's expected percent at a
     // high θ — above the A2 cut, short of 100.
+    assert_eq!(
+        result["status"], "not_certified",
+        "a placement test never reaches the results feed"
+    );
+    assert!(result["certificate_id"].is_null());
+    let reader = app.reader_token().await;
+    let feed: Value = app
+        .get("/api/v1/results/feed", &reader)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(feed["events"].as_array().unwrap().is_empty());
     let percent = result["sections"][0]["percent"].as_f64().unwrap();
     assert!(percent > 70.0 && percent < 100.0, "{percent}");
     assert_eq!(

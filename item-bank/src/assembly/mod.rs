@@ -499,6 +499,7 @@ mod tests {
             enemies: Vec::new(),
             max_exposure: None,
             target: None,
+            certify: true,
         }
     }
 

@@ -224,6 +224,22 @@ mod tests {
     }
 
     #[test]
+    fn a_file_layers_between_defaults_and_variables() {
+        let path = std::env::temp_dir().join(format!("synaq-config-{}.toml", uuid::Uuid::now_v7()));
+        std::fs::write(&path, "grace_seconds = 3\nbind = \"127.0.0.1:9999\"\n").unwrap();
+        let env = |k: &str| (k == "SYNAQ_BIND").then(|| "127.0.0.1:9001".to_string());
+        let s = Settings::load(Some(&path), &env, &Overrides::default()).unwrap();
+        assert_eq!(s.grace_seconds, 3);
+        assert_eq!(s.bind.port(), 9001, "a variable wins over the file");
+        std::fs::write(&path, "grace = 3\n").unwrap();
+        assert!(
+            Settings::load(Some(&path), &|_| None, &Overrides::default()).is_err(),
+            "unknown keys are refused"
+        );
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
     fn a_bad_variable_is_named() {
         let env = |k: &str| (k == "SYNAQ_GRACE_SECONDS").then(|| "soon".to_string());
         let err = Settings::load(None, &env, &Overrides::default()).unwrap_err();

@@ -1,8 +1,9 @@
 //! Item versions as the delivery path reads them, parsed once per process.
 //!
 //! An item version never changes once stored (an edit is a new version), so a cached entry never goes
-//! stale and instances sharing a database need no invalidation. Which versions are *active* is not cached:
-//! it is read from the database at every draw.
+//! stale and instances sharing a database need no invalidation. Which versions are *active*, and their
+//! current IRT parameters (which a calibration run can change), are not cached: they are read from the
+//! database at every draw.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -10,7 +11,7 @@ use std::sync::{Arc, RwLock};
 use item_bank::bank::Item;
 use sea_orm::ConnectionTrait;
 
-use crate::store::bank;
+use crate::store::{bank, calibration};
 
 /// (item id, version)
 pub type ItemKey = (String, i32);
@@ -55,13 +56,27 @@ impl ItemCache {
     }
 
     /// Every active item of these sections (the highest active version of each id is the assembler's
-    /// choice).
+    /// choice), carrying its *current* parameters: a calibration run applied to the bank changes how forms
+    /// are assembled and adaptive items chosen from then on.
     pub async fn active(
         &self,
         db: &impl ConnectionTrait,
         sections: &[String],
     ) -> anyhow::Result<Vec<Arc<Item>>> {
         let keys = bank::active_item_keys(db, sections).await?;
-        Ok(self.get_many(db, &keys).await?.into_values().collect())
+        let params = calibration::active_params(db, sections).await?;
+        Ok(self
+            .get_many(db, &keys)
+            .await?
+            .into_iter()
+            .map(|(key, item)| match params.get(&key) {
+                Some(current) if *current != item.irt => {
+                    let mut updated = (*item).clone();
+                    updated.irt = current.clone();
+                    Arc::new(updated)
+                }
+                _ => item,
+            })
+            .collect())
     }
 }

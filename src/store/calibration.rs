@@ -75,6 +75,50 @@ pub async fn current_params(
         .collect()
 }
 
+/// The current parameters of every active item version of these sections.
+pub async fn active_params(
+    db: &impl ConnectionTrait,
+    sections: &[String],
+) -> anyhow::Result<HashMap<(String, i32), ItemIrt>> {
+    if sections.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let backend = db.get_database_backend();
+    let pg = backend == sea_orm::DbBackend::Postgres;
+    let marks: Vec<String> = (1..=sections.len())
+        .map(|n| if pg { format!("${n}") } else { "?".into() })
+        .collect();
+    let sql = format!(
+        "SELECT p.item_id, p.item_version, p.params, p.status FROM item_params p \
+         JOIN items i ON i.id = p.item_id AND i.version = p.item_version \
+         WHERE i.status = 'active' AND i.section IN ({})",
+        marks.join(", ")
+    );
+    let values: Vec<sea_orm::Value> = sections.iter().map(|s| s.as_str().into()).collect();
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_sql_and_values(
+            backend, sql, values,
+        ))
+        .await?;
+    rows.into_iter()
+        .map(|row| {
+            let params: serde_json::Value = row.try_get("", "params")?;
+            let status: String = row.try_get("", "status")?;
+            let irt = ItemIrt {
+                params: serde_json::from_value(params)?,
+                status: serde_json::from_value(serde_json::Value::String(status))?,
+            };
+            Ok((
+                (
+                    row.try_get("", "item_id")?,
+                    row.try_get("", "item_version")?,
+                ),
+                irt,
+            ))
+        })
+        .collect()
+}
+
 /// One scored response of a finished session: (session, item id, item version, credit).
 pub type ResponseRow = (Uuid, String, i32, f64);
 

@@ -486,6 +486,22 @@ async fn responses_are_calibrated_from_the_database_and_an_applied_run_is_the_it
         id,
         "the run is the parameters' provenance"
     );
+    // Forms drawn from now on are assembled with the calibrated parameters.
+    let active = app
+        .state
+        .items
+        .active(&app.state.db, &["listening".into(), "reading".into()])
+        .await
+        .unwrap();
+    let drawn = active
+        .iter()
+        .find(|i| i.id == item && i.version as i32 == version)
+        .unwrap();
+    assert_eq!(drawn.irt.status, item_bank::bank::ParamStatus::Calibrated);
+    assert_eq!(
+        serde_json::to_value(&drawn.irt.params).unwrap(),
+        estimated["params"]
+    );
     let operator = app.user_with_role("operator").await;
     let r = app
         .post("/api/v1/calibration-runs", &operator, json!({}))

@@ -107,16 +107,17 @@ impl ResponseError for ApiError {
     }
 }
 
-impl From<sea_orm::DbErr> for ApiError {
+impl From<crate::store::StoreError> for ApiError {
     /// A unique-key violation is a concurrent request that made the same change first: a conflict, not a
     /// server fault.
-    fn from(e: sea_orm::DbErr) -> Self {
-        match e.sql_err() {
-            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => ApiError::conflict(
+    fn from(e: crate::store::StoreError) -> Self {
+        if crate::store::is_unique_violation(&e) {
+            ApiError::conflict(
                 "conflict",
                 "a concurrent request made the same change first",
-            ),
-            _ => ApiError::Internal(e.into()),
+            )
+        } else {
+            ApiError::Internal(e.into())
         }
     }
 }

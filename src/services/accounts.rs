@@ -150,7 +150,7 @@ pub enum AccountError {
     #[error("role {0} cannot be given to a {1}")]
     BadRole(String, &'static str),
     #[error(transparent)]
-    Store(#[from] sea_orm::DbErr),
+    Store(#[from] crate::store::StoreError),
 }
 
 fn check_username(username: &str) -> Result<(), AccountError> {

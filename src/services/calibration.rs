@@ -12,7 +12,6 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 use item_bank::bank::ParamStatus;
 use item_bank::irt::{self, CalibrationModel, CalibrationOptions, ResponseMatrix};
-use sea_orm::TransactionTrait;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -175,7 +174,7 @@ pub async fn apply(state: &AppState, id: Uuid) -> Result<RunView, ApiError> {
         ));
     }
     let now = crate::store::now();
-    let txn = state.writer.begin().await?;
+    let txn = crate::store::begin(&state.writer).await?;
     if !store::mark_applied(&txn, id, now).await? {
         txn.rollback().await?;
         return Err(ApiError::conflict(

@@ -1,9 +1,9 @@
 //! Certificates: the signed result (a compact JWS, EdDSA, `kid` in the header), the results feed that the
 //! pre-selection system pulls, revocation, and the public status check.
 
+use crate::store::Connection;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use jsonwebtoken::{Algorithm, Header};
-use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -80,7 +80,7 @@ fn sign(state: &AppState, claims: &CertificateClaims) -> Result<String, ApiError
 /// Issues the certificate of a graded session and appends it to the feed, inside `txn`.
 pub async fn certify(
     state: &AppState,
-    txn: &impl ConnectionTrait,
+    txn: &impl Connection,
     input: CertificateInput,
     now: DateTime<Utc>,
 ) -> Result<Uuid, ApiError> {
@@ -158,7 +158,7 @@ pub async fn revoke(
         ));
     }
     let now = crate::store::now();
-    let txn = state.writer.begin().await?;
+    let txn = crate::store::begin(&state.writer).await?;
     if !store::mark_revoked(&txn, certificate_id, reason, now).await? {
         txn.rollback().await?;
         return match store::certificate(&state.db, certificate_id).await? {

@@ -8,7 +8,6 @@ use item_bank::assembly::{AssemblyContext, assemble, exposure_rates};
 use item_bank::bank::{Item, ItemType};
 use item_bank::grading::{Answer, check_answer, option_label};
 use rand::Rng;
-use sea_orm::TransactionTrait;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -547,7 +546,7 @@ pub async fn finish(
     let session = own_session(state, principal, session_id).await?;
     if session.status == store::IN_PROGRESS {
         let now = crate::store::now();
-        let txn = state.writer.begin().await?;
+        let txn = crate::store::begin(&state.writer).await?;
         store::lock_session(&txn, session_id).await?;
         if store::mark_finished(&txn, session_id, now).await? {
             store::close_pending_sections(&txn, session_id, now).await?;
@@ -567,7 +566,7 @@ pub async fn advance(
     idx: i32,
     now: DateTime<Utc>,
 ) -> Result<bool, ApiError> {
-    let txn = state.writer.begin().await?;
+    let txn = crate::store::begin(&state.writer).await?;
     store::lock_session(&txn, session_id).await?;
     if !store::close_section(&txn, session_id, idx, now).await? {
         txn.rollback().await?;

@@ -8,8 +8,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
+use crate::store::Connection;
 use item_bank::bank::Item;
-use sea_orm::ConnectionTrait;
 
 use crate::store::{bank, calibration};
 
@@ -27,7 +27,7 @@ impl ItemCache {
     /// hold is absent from the answer.
     pub async fn get_many(
         &self,
-        db: &impl ConnectionTrait,
+        db: &impl Connection,
         keys: &[ItemKey],
     ) -> anyhow::Result<HashMap<ItemKey, Arc<Item>>> {
         let mut found = HashMap::with_capacity(keys.len());
@@ -60,7 +60,7 @@ impl ItemCache {
     /// are assembled and adaptive items chosen from then on.
     pub async fn active(
         &self,
-        db: &impl ConnectionTrait,
+        db: &impl Connection,
         sections: &[String],
     ) -> anyhow::Result<Vec<Arc<Item>>> {
         let keys = bank::active_item_keys(db, sections).await?;

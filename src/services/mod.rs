@@ -37,7 +37,7 @@ pub struct AppState {
 
 /// The blueprint version a sitting was created with.
 pub(crate) async fn pinned_blueprint(
-    db: &impl sea_orm::ConnectionTrait,
+    db: &impl crate::store::Connection,
     sitting: &crate::store::registration::Sitting,
 ) -> Result<item_bank::bank::Blueprint, crate::error::ApiError> {
     crate::store::bank::blueprint(db, &sitting.blueprint_id, Some(sitting.blueprint_version))

@@ -1,11 +1,11 @@
 //! Grading a finished session: every response graded, each section scored (raw, max, percent, and θ by
 //! EAP with its standard error from the items' IRT parameters), and the blueprint's rules applied.
 
+use crate::store::Transaction;
 use chrono::{DateTime, Utc};
 use item_bank::assembly::SectionTarget;
 use item_bank::grading::{Answer, grade};
 use item_bank::irt::{AbilityMethod, ItemParams, estimate_ability};
-use sea_orm::DatabaseTransaction;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -37,7 +37,7 @@ pub struct SectionScore {
 /// Grades and scores `session_id` inside `txn`, stores grades and result, and issues its certificate.
 pub async fn score_and_certify(
     state: &AppState,
-    txn: &DatabaseTransaction,
+    txn: &Transaction,
     session_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {

@@ -20,6 +20,25 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
 /// A pool of connections to the database; cheap to clone.
 pub type Db = DatabaseConnection;
 
+/// What the services may name of the database layer: a connection or transaction to pass to the query
+/// functions here, a transaction, and the error. Everything else of sea-orm stays inside `store`.
+pub use sea_orm::{
+    ConnectionTrait as Connection, DatabaseTransaction as Transaction, DbErr as StoreError,
+};
+
+/// Whether `e` is a unique-key violation: a concurrent request made the same change first.
+pub fn is_unique_violation(e: &StoreError) -> bool {
+    matches!(
+        e.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
+/// Begins a transaction on `db`.
+pub async fn begin(db: &Db) -> Result<Transaction, StoreError> {
+    sea_orm::TransactionTrait::begin(db).await
+}
+
 /// The connections to the database: `read` for queries, `write` for every statement that changes data.
 ///
 /// On SQLite `write` is a pool of one connection. SQLite admits one writer at a time anyway; queueing

@@ -147,6 +147,14 @@ pub struct Item {
     pub pretest: bool,
 }
 
+/// Whether `id` has the form item and blueprint ids take: 1–64 characters of `a-z`, `0-9` and `-`.
+fn is_valid_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
 /// A problem that makes an item unusable; each names the item.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum BankError {
@@ -168,13 +176,7 @@ impl Item {
             id: self.id.clone(),
             message: message.to_owned(),
         };
-        let id_ok = !self.id.is_empty()
-            && self.id.len() <= 64
-            && self
-                .id
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if !id_ok {
+        if !is_valid_id(&self.id) {
             return Err(invalid("id must be 1–64 characters of a-z, 0-9 and '-'"));
         }
         if self.version == 0 {
@@ -374,13 +376,7 @@ impl Blueprint {
 
     /// Checks the blueprint on its own (its feasibility against a bank is the assembler's to judge).
     pub fn validate(&self) -> Result<(), String> {
-        let id_ok = !self.id.is_empty()
-            && self.id.len() <= 64
-            && self
-                .id
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if !id_ok {
+        if !is_valid_id(&self.id) {
             return Err("blueprint id must be 1–64 characters of a-z, 0-9 and '-'".into());
         }
         if self.version == 0 {

@@ -85,6 +85,26 @@ pub struct SavedView {
     pub replayed: bool,
 }
 
+impl SavedView {
+    fn of(e: store::ResponseEvent, replayed: bool) -> SavedView {
+        SavedView {
+            position: e.position,
+            answer: e.answer,
+            saved_at: e.received_at,
+            replayed,
+        }
+    }
+
+    /// The acknowledgement of an earlier save with the same key, if it saved this very answer here.
+    fn replay_of(
+        e: store::ResponseEvent,
+        position: i32,
+        answer: &serde_json::Value,
+    ) -> Option<SavedView> {
+        (e.position == position && e.answer == *answer).then(|| SavedView::of(e, true))
+    }
+}
+
 fn registration_of(principal: &Principal) -> Result<Uuid, ApiError> {
     principal.require(&[Role::Candidate])?;
     principal.subject.parse().map_err(|_| ApiError::Forbidden)
@@ -404,13 +424,8 @@ pub async fn save(
         let answer_json =
             serde_json::to_value(&answer).map_err(|e| ApiError::Internal(e.into()))?;
         return match store::event_by_key(&state.db, session_id, &idempotency_key).await? {
-            Some(e) if e.position == position && e.answer == answer_json => Ok(SavedView {
-                position,
-                answer: e.answer,
-                saved_at: e.received_at,
-                replayed: true,
-            }),
-            _ => Err(refusal),
+            Some(e) => SavedView::replay_of(e, position, &answer_json).ok_or(refusal),
+            None => Err(refusal),
         };
     }
     let item_type: ItemType =
@@ -440,24 +455,15 @@ pub async fn save(
     };
     let outcome = store::save_response(&state.saves, &state.db, new).await?;
     match outcome {
-        SaveOutcome::Saved(e) => Ok(SavedView {
-            position,
-            answer: e.answer,
-            saved_at: e.received_at,
-            replayed: false,
-        }),
-        SaveOutcome::Replayed(e) if e.position == position && e.answer == answer_json => {
-            Ok(SavedView {
-                position,
-                answer: e.answer,
-                saved_at: e.received_at,
-                replayed: true,
+        SaveOutcome::Saved(e) => Ok(SavedView::of(e, false)),
+        SaveOutcome::Replayed(e) => {
+            SavedView::replay_of(e, position, &answer_json).ok_or_else(|| {
+                ApiError::conflict(
+                    "idempotency_key_reused",
+                    "this Idempotency-Key was used for a different answer",
+                )
             })
         }
-        SaveOutcome::Replayed(_) => Err(ApiError::conflict(
-            "idempotency_key_reused",
-            "this Idempotency-Key was used for a different answer",
-        )),
         SaveOutcome::Refused => {
             let section = store::section(&state.db, session_id, placed.section_idx).await?;
             match section {

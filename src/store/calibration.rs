@@ -84,10 +84,8 @@ pub async fn active_params(
         return Ok(HashMap::new());
     }
     let backend = db.get_database_backend();
-    let pg = backend == sea_orm::DbBackend::Postgres;
-    let marks: Vec<String> = (1..=sections.len())
-        .map(|n| if pg { format!("${n}") } else { "?".into() })
-        .collect();
+    let p = super::bind(backend);
+    let marks: Vec<String> = (1..=sections.len()).map(p).collect();
     let sql = format!(
         "SELECT p.item_id, p.item_version, p.params, p.status FROM item_params p \
          JOIN items i ON i.id = p.item_id AND i.version = p.item_version \

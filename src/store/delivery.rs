@@ -12,9 +12,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::Db;
 use super::entity::{response_event, session, session_item, session_section};
 use super::save_queue::SaveQueue;
-use super::{Db, is_postgres};
 
 pub use response_event::Model as ResponseEvent;
 pub use session::Model as Session;
@@ -277,6 +277,42 @@ pub struct NewResponse<'a> {
     pub cutoff: DateTime<Utc>,
 }
 
+/// The conditional insert of a save, written once per backend (built once, not per save).
+fn save_sql(backend: DbBackend) -> &'static str {
+    fn build(backend: DbBackend) -> String {
+        let p = super::bind(backend);
+        let share_lock = if backend == DbBackend::Postgres {
+            " FOR SHARE"
+        } else {
+            ""
+        };
+        format!(
+            "INSERT INTO response_events (id, session_id, position, idempotency_key, answer, received_at) \
+             SELECT {}, {}, {}, {}, {}, {} WHERE EXISTS (SELECT 1 FROM session_sections \
+             WHERE session_id = {} AND idx = {} AND status = 'open' AND deadline >= {}{share_lock}) \
+             ON CONFLICT (session_id, idempotency_key) DO NOTHING",
+            p(1),
+            p(2),
+            p(3),
+            p(4),
+            p(5),
+            p(6),
+            p(7),
+            p(8),
+            p(9)
+        )
+    }
+    static POSTGRES: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| build(DbBackend::Postgres));
+    static SQLITE: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| build(DbBackend::Sqlite));
+    if backend == DbBackend::Postgres {
+        &POSTGRES
+    } else {
+        &SQLITE
+    }
+}
+
 /// Appends an answer, in one statement that also checks that the section is open and that its deadline
 /// is not before `cutoff` (now less the grace). On PostgreSQL the check takes a share lock on the section
 /// row, so a concurrent close waits for the save or the save sees the close: an acknowledged answer is
@@ -297,23 +333,8 @@ pub async fn save_response(
         cutoff,
     } = new;
     let id = Uuid::now_v7();
-    let (backend, sql) = if is_postgres(db) {
-        (
-            DbBackend::Postgres,
-            "INSERT INTO response_events (id, session_id, position, idempotency_key, answer, received_at) \
-             SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM session_sections \
-             WHERE session_id = $7 AND idx = $8 AND status = 'open' AND deadline >= $9 FOR SHARE) \
-             ON CONFLICT (session_id, idempotency_key) DO NOTHING",
-        )
-    } else {
-        (
-            DbBackend::Sqlite,
-            "INSERT INTO response_events (id, session_id, position, idempotency_key, answer, received_at) \
-             SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM session_sections \
-             WHERE session_id = ? AND idx = ? AND status = 'open' AND deadline >= ?) \
-             ON CONFLICT (session_id, idempotency_key) DO NOTHING",
-        )
-    };
+    let backend = db.get_database_backend();
+    let sql = save_sql(backend);
     let stmt = Statement::from_sql_and_values(
         backend,
         sql,

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, Statement};
 
 use super::Db;
 
@@ -12,7 +12,7 @@ pub async fn counts(
     blueprint_id: &str,
 ) -> Result<(HashMap<String, u64>, u64), sea_orm::DbErr> {
     let backend = db.get_database_backend();
-    let p = placeholder(backend);
+    let p = super::bind(backend);
     let forms = db
         .query_one_raw(Statement::from_sql_and_values(
             backend,
@@ -52,7 +52,7 @@ pub async fn record_form(
     blueprint_id: &str,
 ) -> Result<(), sea_orm::DbErr> {
     let backend = db.get_database_backend();
-    let p = placeholder(backend);
+    let p = super::bind(backend);
     db.execute_raw(Statement::from_sql_and_values(
         backend,
         format!(
@@ -74,7 +74,7 @@ pub async fn record_items(
     item_ids: &[String],
 ) -> Result<(), sea_orm::DbErr> {
     let backend = db.get_database_backend();
-    let p = placeholder(backend);
+    let p = super::bind(backend);
     let sql = format!(
         "INSERT INTO item_exposure (blueprint_id, item_id, forms) VALUES ({}, {}, 1) \
          ON CONFLICT (blueprint_id, item_id) DO UPDATE SET forms = item_exposure.forms + 1",
@@ -90,15 +90,4 @@ pub async fn record_items(
         .await?;
     }
     Ok(())
-}
-
-/// The `n`th bind placeholder of the backend.
-fn placeholder(backend: DbBackend) -> impl Fn(usize) -> String {
-    move |n| {
-        if backend == DbBackend::Postgres {
-            format!("${n}")
-        } else {
-            "?".to_owned()
-        }
-    }
 }

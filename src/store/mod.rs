@@ -89,6 +89,18 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Pools> {
     Ok(Pools { read, write })
 }
 
+/// The `n`th (1-based) bind placeholder of a backend's raw SQL: `$n` on PostgreSQL, `?` on SQLite. Every
+/// raw statement in `store/` is written once with it.
+pub(crate) fn bind(backend: DbBackend) -> impl Fn(usize) -> String {
+    move |n| {
+        if backend == DbBackend::Postgres {
+            format!("${n}")
+        } else {
+            "?".to_owned()
+        }
+    }
+}
+
 /// Whether `db` is PostgreSQL (some statements differ).
 pub fn is_postgres(db: &Db) -> bool {
     db.get_database_backend() == DbBackend::Postgres

@@ -470,28 +470,14 @@ async fn every_form_is_counted_for_exposure_control_and_held_to_the_stored_targe
     );
 }
 
-/// The right answer to the item at `position` of a session, as only the server could know it.
+/// The right answer to the item at `position` of a session.
 async fn right_answer(app: &crate::helpers::TestApp, session: &str, position: i64) -> Value {
-    let id = uuid::Uuid::parse_str(session).unwrap();
-    let placed = session_item::Entity::find_by_id((id, position as i32))
-        .one(&app.state.db)
+    crate::helpers::right_answers(app, session)
         .await
+        .into_iter()
+        .find(|(p, _)| i64::from(*p) == position)
+        .map(|(_, answer)| answer)
         .unwrap()
-        .unwrap();
-    let items = synaq::store::bank::item_versions(
-        &app.state.db,
-        &[(placed.item_id.clone(), placed.item_version)],
-    )
-    .await
-    .unwrap();
-    let item = items.values().next().unwrap();
-    match &item.key {
-        Some(key) => {
-            let order: Vec<String> = serde_json::from_value(placed.option_order).unwrap();
-            json!({"choice": item_bank::grading::option_label(order.iter().position(|o| o == key).unwrap())})
-        }
-        None => json!({"text": item.text_key.as_ref().unwrap().accept[0]}),
-    }
 }
 
 #[tokio::test]

@@ -4,10 +4,11 @@ use std::path::PathBuf;
 
 use chrono::{Duration, Utc};
 use reqwest::{Client, Response, StatusCode};
-use sea_orm::{ConnectionTrait, Database, Statement};
+use sea_orm::{ColumnTrait, ConnectionTrait, Database, EntityTrait, QueryFilter, Statement};
 use serde_json::{Value, json};
 use synaq::config::Settings;
 use synaq::startup::{AppState, Application};
+use synaq::store::entity::session_item;
 use uuid::Uuid;
 
 pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
@@ -258,4 +259,37 @@ pub async fn assert_problem(r: Response, status: StatusCode, code: &str) -> Valu
     assert_eq!(body["status"], status.as_u16());
     assert!(body["title"].is_string() && body["detail"].is_string() && body["type"].is_string());
     body
+}
+
+/// The right answer at every position of a session, worked out from the store as only the server could.
+pub async fn right_answers(app: &TestApp, session_id: &str) -> Vec<(i32, Value)> {
+    let id = uuid::Uuid::parse_str(session_id).unwrap();
+    let placed = session_item::Entity::find()
+        .filter(session_item::Column::SessionId.eq(id))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    let keys: Vec<(String, i32)> = placed
+        .iter()
+        .map(|p| (p.item_id.clone(), p.item_version))
+        .collect();
+    let items = synaq::store::bank::item_versions(&app.state.db, &keys)
+        .await
+        .unwrap();
+    placed
+        .iter()
+        .map(|p| {
+            let item = &items[&(p.item_id.clone(), p.item_version)];
+            let answer = match &item.key {
+                Some(key) => {
+                    let order: Vec<String> =
+                        serde_json::from_value(p.option_order.clone()).unwrap();
+                    let idx = order.iter().position(|o| o == key).unwrap();
+                    json!({"choice": item_bank::grading::option_label(idx)})
+                }
+                None => json!({"text": item.text_key.as_ref().unwrap().accept[0]}),
+            };
+            (p.position, answer)
+        })
+        .collect()
 }

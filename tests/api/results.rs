@@ -4,42 +4,8 @@ use jsonwebtoken::{DecodingKey, Validation, jwk::JwkSet};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
-use synaq::store::entity::session_item;
 
-use crate::helpers::{TestApp, assert_problem, spawn_app};
-
-/// The right answer at every position of a session, worked out from the store as only the server could.
-async fn right_answers(app: &TestApp, session_id: &str) -> Vec<(i32, Value)> {
-    let id = uuid::Uuid::parse_str(session_id).unwrap();
-    let placed = session_item::Entity::find()
-        .filter(session_item::Column::SessionId.eq(id))
-        .all(&app.state.db)
-        .await
-        .unwrap();
-    let keys: Vec<(String, i32)> = placed
-        .iter()
-        .map(|p| (p.item_id.clone(), p.item_version))
-        .collect();
-    let items = synaq::store::bank::item_versions(&app.state.db, &keys)
-        .await
-        .unwrap();
-    placed
-        .iter()
-        .map(|p| {
-            let item = &items[&(p.item_id.clone(), p.item_version)];
-            let answer = match &item.key {
-                Some(key) => {
-                    let order: Vec<String> =
-                        serde_json::from_value(p.option_order.clone()).unwrap();
-                    let idx = order.iter().position(|o| o == key).unwrap();
-                    json!({"choice": item_bank::grading::option_label(idx)})
-                }
-                None => json!({"text": item.text_key.as_ref().unwrap().accept[0]}),
-            };
-            (p.position, answer)
-        })
-        .collect()
-}
+use crate::helpers::{TestApp, assert_problem, right_answers, spawn_app};
 
 /// Sits a whole session answering `share` of each section right; returns (candidate token, session id).
 async fn sit(app: &TestApp, share: f64) -> (String, String) {

@@ -16,6 +16,8 @@ use crate::irt::ItemParams;
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 /// The largest audio file the loader reads, in bytes.
 pub const MAX_MEDIA_BYTES: u64 = 8 * 1024 * 1024;
+/// The largest picture the loader reads, in bytes.
+pub const MAX_IMAGE_BYTES: u64 = 256 * 1024;
 
 /// A CEFR level of the national test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -123,6 +125,10 @@ pub struct Item {
     /// A listening item's audio, relative to the content directory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio: Option<String>,
+    /// A picture the candidate reads (a clock face, a price tag, a sign), relative to the content directory:
+    /// `images/<id>.svg`. Sanitized SVG only (see [`check_svg`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
     /// The options of a choice item, in the author's order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<ChoiceOption>,
@@ -489,18 +495,14 @@ pub fn load_dir(dir: &Path) -> Result<Content, BankError> {
                 return Err(BankError::Duplicate(item.id));
             }
             if let Some(audio) = &item.audio {
-                if audio.contains("..") || Path::new(audio).is_absolute() {
-                    return Err(BankError::Invalid {
-                        id: item.id.clone(),
-                        message: "audio path leaves the content directory".into(),
-                    });
-                }
-                if !content.media.contains_key(audio) {
-                    content.media.insert(
-                        audio.clone(),
-                        read_bounded(&dir.join(audio), MAX_MEDIA_BYTES)?,
-                    );
-                }
+                load_media(dir, &item.id, audio, MAX_MEDIA_BYTES, &mut content.media)?;
+            }
+            if let Some(image) = &item.image {
+                load_media(dir, &item.id, image, MAX_IMAGE_BYTES, &mut content.media)?;
+                check_svg(&content.media[image]).map_err(|message| BankError::Invalid {
+                    id: item.id.clone(),
+                    message: format!("{image}: {message}"),
+                })?;
             }
             content.items.push(item);
         }
@@ -513,6 +515,60 @@ pub fn load_dir(dir: &Path) -> Result<Content, BankError> {
         )?);
     }
     Ok(content)
+}
+
+/// Reads the media file `rel` that item `id` names into `media`, once per path, refusing paths that leave
+/// the content directory.
+fn load_media(
+    dir: &Path,
+    id: &str,
+    rel: &str,
+    limit: u64,
+    media: &mut BTreeMap<String, Vec<u8>>,
+) -> Result<(), BankError> {
+    if rel.contains("..") || Path::new(rel).is_absolute() {
+        return Err(BankError::Invalid {
+            id: id.to_owned(),
+            message: format!("{rel}: the path leaves the content directory"),
+        });
+    }
+    if !media.contains_key(rel) {
+        media.insert(rel.to_owned(), read_bounded(&dir.join(rel), limit)?);
+    }
+    Ok(())
+}
+
+/// Whether `bytes` is a picture safe to show inside a candidate's page: UTF-8 SVG whose root is `<svg`,
+/// with no script, event handler, external reference, embedded document or entity declaration. The
+/// server also serves pictures with a sandboxing Content-Security-Policy; this check keeps unsafe files
+/// out of the bank in the first place.
+pub fn check_svg(bytes: &[u8]) -> Result<(), String> {
+    let text = std::str::from_utf8(bytes).map_err(|_| "a picture must be UTF-8 SVG".to_owned())?;
+    let lower = text.to_ascii_lowercase();
+    let body = lower.trim_start_matches('\u{feff}').trim_start();
+    let body = match body.strip_prefix("<?xml") {
+        Some(rest) => rest.split_once("?>").map_or("", |(_, r)| r).trim_start(),
+        None => body,
+    };
+    if !body.starts_with("<svg") {
+        return Err("a picture must be an SVG document (root element <svg>)".into());
+    }
+    const FORBIDDEN: [&str; 8] = [
+        "<script", "<!entity", "<!doctype", "<foreignobject", "javascript:", "<iframe", "<use", "@import",
+    ];
+    if let Some(bad) = FORBIDDEN.iter().find(|f| lower.contains(*f)) {
+        return Err(format!("a picture may not contain {bad}"));
+    }
+    let handler = lower
+        .split(|c: char| c.is_whitespace())
+        .any(|word| word.starts_with("on") && word.contains('='));
+    if handler {
+        return Err("a picture may not carry event handlers (on…=)".into());
+    }
+    if lower.contains("href=\"http") || lower.contains("href='http") || lower.contains("url(http") {
+        return Err("a picture may not load anything from elsewhere".into());
+    }
+    Ok(())
 }
 
 fn io_error(path: &Path, e: impl std::fmt::Display) -> BankError {
@@ -576,6 +632,39 @@ irt = { model = "2pl", a = 1.0, b = -1.2, status = "provisional" }
         assert_eq!(items[0].key.as_deref(), Some("b"));
         assert_eq!(items[0].level, Level::A1);
         assert_eq!(items[0].irt.status, ParamStatus::Provisional);
+    }
+
+    #[test]
+    fn pictures_are_plain_svg() {
+        let clock = br#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle r="4"/></svg>"#;
+        assert!(check_svg(clock).is_ok());
+        for bad in [
+            &br#"<svg><script>alert(1)</script></svg>"#[..],
+            br#"<svg><rect onclick="x()"/></svg>"#,
+            br#"<svg><image href="http://evil.example/x.png"/></svg>"#,
+            br#"<!DOCTYPE svg [<!ENTITY a "b">]><svg/>"#,
+            b"\x89PNG\r\n",
+            br#"<html><svg/></html>"#,
+        ] {
+            assert!(check_svg(bad).is_err(), "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn loads_the_picture_an_item_names() {
+        let dir = std::env::temp_dir().join(format!("synaq-bank-image-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("items/reading")).unwrap();
+        std::fs::create_dir_all(dir.join("images")).unwrap();
+        std::fs::create_dir_all(dir.join("blueprints")).unwrap();
+        let item = CHOICE.replace("key = \"b\"", "key = \"b\"\nimage = \"images/clock.svg\"");
+        std::fs::write(dir.join("items/reading/family.toml"), item).unwrap();
+        std::fs::write(dir.join("images/clock.svg"), "<svg><circle r=\"1\"/></svg>").unwrap();
+        let content = load_dir(&dir).unwrap();
+        assert_eq!(content.items[0].image.as_deref(), Some("images/clock.svg"));
+        assert!(content.media.contains_key("images/clock.svg"));
+        std::fs::write(dir.join("images/clock.svg"), "<svg><script/></svg>").unwrap();
+        assert!(load_dir(&dir).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -17,7 +17,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(submit_section)
         .service(finish)
         .service(result)
-        .service(media);
+        .service(media)
+        .service(image);
 }
 
 /// Starts the caller's session (201), or returns the one already started (200).
@@ -160,5 +161,26 @@ async fn media(
     Ok(HttpResponse::Ok()
         .content_type(content_type)
         .insert_header(("Cache-Control", "private, max-age=3600"))
+        .body(bytes))
+}
+
+/// The picture of a reading item in the caller's session (SVG, served sandboxed: no script runs).
+#[utoipa::path(get, path = "/api/v1/sessions/{id}/images/{position}", tag = "candidate", security(("bearer" = [])),
+    responses((status = 200, description = "image/svg+xml"), (status = 404, body = Problem)))]
+#[get("/api/v1/sessions/{id}/images/{position}")]
+async fn image(
+    state: web::Data<AppState>,
+    auth: Authorized<Candidates>,
+    path: web::Path<(Uuid, i32)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, position) = path.into_inner();
+    let (content_type, bytes) = delivery::image(&state, &auth.principal, id, position).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(("Cache-Control", "private, max-age=3600"))
+        .insert_header((
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+        ))
         .body(bytes))
 }

@@ -33,7 +33,7 @@ impl Modify for BearerAuth {
         authoring::list, authoring::get_one, authoring::save,
         authoring::start_run, authoring::get_run, authoring::apply_run,
         candidate::start, candidate::view, candidate::save, candidate::submit_section, candidate::finish,
-        candidate::result, candidate::media,
+        candidate::result, candidate::media, candidate::image,
         results::feed, results::revoke,
     ),
     modifiers(&BearerAuth)

@@ -51,8 +51,12 @@ pub struct ItemView {
     pub stem: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stimulus: Option<String>,
+    /// A listening item's audio.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<MediaView>,
+    /// A picture to read (a clock, a price tag, a sign): SVG.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<MediaView>,
     /// Relabelled `a`, `b`, … in this candidate's shuffled order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<OptionView>,
@@ -362,6 +366,10 @@ fn item_view(
             url: format!("/api/v1/sessions/{session_id}/media/{position}"),
             content_type: crate::store::bank::content_type(audio).to_owned(),
         }),
+        image: item.image.as_ref().map(|image| MediaView {
+            url: format!("/api/v1/sessions/{session_id}/images/{position}"),
+            content_type: crate::store::bank::content_type(image).to_owned(),
+        }),
         options,
         response,
     }
@@ -373,6 +381,28 @@ pub async fn media(
     principal: &Principal,
     session_id: Uuid,
     position: i32,
+) -> Result<(String, Vec<u8>), ApiError> {
+    item_file(state, principal, session_id, position, |i| i.audio.as_ref()).await
+}
+
+/// The picture of the item at `position` in the candidate's own session: its content type and bytes.
+pub async fn image(
+    state: &AppState,
+    principal: &Principal,
+    session_id: Uuid,
+    position: i32,
+) -> Result<(String, Vec<u8>), ApiError> {
+    item_file(state, principal, session_id, position, |i| i.image.as_ref()).await
+}
+
+/// The file that `pick` names on the item at `position` of the caller's own session, once its section
+/// has opened; `not_found` for anything else, so that nothing reveals an unopened section's items.
+async fn item_file(
+    state: &AppState,
+    principal: &Principal,
+    session_id: Uuid,
+    position: i32,
+    pick: impl Fn(&Item) -> Option<&String>,
 ) -> Result<(String, Vec<u8>), ApiError> {
     own_session(state, principal, session_id).await?;
     let placed = store::item_at(&state.db, session_id, position)
@@ -388,12 +418,12 @@ pub async fn media(
         .items
         .get_many(&state.db, &[(placed.item_id.clone(), placed.item_version)])
         .await?;
-    let audio = items
+    let path = items
         .values()
         .next()
-        .and_then(|i| i.audio.clone())
+        .and_then(|i| pick(i).cloned())
         .ok_or(ApiError::NotFound("media"))?;
-    bank::media(&state.db, &audio)
+    bank::media(&state.db, &path)
         .await?
         .ok_or(ApiError::NotFound("media"))
 }

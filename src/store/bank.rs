@@ -58,6 +58,7 @@ pub fn content_type(path: &str) -> &'static str {
         Some("ogg" | "opus" | "oga") => "audio/ogg",
         Some("mp3") => "audio/mpeg",
         Some("wav") => "audio/wav",
+        Some("svg") => "image/svg+xml",
         Some("png") => "image/png",
         Some("jpg" | "jpeg") => "image/jpeg",
         _ => "application/octet-stream",

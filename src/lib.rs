@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod lang;
 pub mod loadtest;
 pub mod routes;
 pub mod services;

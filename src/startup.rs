@@ -8,7 +8,7 @@ use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use tracing_actix_web::TracingLogger;
 
-use crate::auth::KeyRing;
+use crate::auth::{KeyRing, TokenVerifier};
 use crate::config::Settings;
 pub use crate::services::AppState;
 use crate::services::{bootstrap, sweeper};
@@ -54,10 +54,15 @@ impl Application {
             keys,
         };
         let data = web::Data::new(state.clone());
+        let verifier = web::Data::new(TokenVerifier {
+            keys: state.keys.clone(),
+            issuer: state.settings.issuer.clone(),
+        });
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(TracingLogger::default())
                 .app_data(data.clone())
+                .app_data(verifier.clone())
                 .app_data(error::json_config())
                 .app_data(error::query_config())
                 .app_data(error::path_config())

@@ -554,7 +554,14 @@ pub fn check_svg(bytes: &[u8]) -> Result<(), String> {
         return Err("a picture must be an SVG document (root element <svg>)".into());
     }
     const FORBIDDEN: [&str; 8] = [
-        "<script", "<!entity", "<!doctype", "<foreignobject", "javascript:", "<iframe", "<use", "@import",
+        "<script",
+        "<!entity",
+        "<!doctype",
+        "<foreignobject",
+        "javascript:",
+        "<iframe",
+        "<use",
+        "@import",
     ];
     if let Some(bad) = FORBIDDEN.iter().find(|f| lower.contains(*f)) {
         return Err(format!("a picture may not contain {bad}"));

@@ -16,7 +16,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{DecodingKey, EncodingKey};
 use serde::Serialize;
 
-use crate::store::{Db, signing_keys};
+use crate::store::{WriteDb, signing_keys};
 
 /// The file the private key is kept in, below the data directory.
 pub const KEY_FILE: &str = "signing-key.p8";
@@ -56,7 +56,7 @@ pub struct Jwks {
 impl KeyRing {
     /// Loads the private key from the data directory, creating it on the first start, records its public
     /// half in the database and loads every public key recorded there.
-    pub async fn open(data_dir: &Path, db: &Db) -> anyhow::Result<KeyRing> {
+    pub async fn open(data_dir: &Path, db: &WriteDb) -> anyhow::Result<KeyRing> {
         let pkcs8 = load_or_create(&data_dir.join(KEY_FILE))?;
         let pair = Ed25519KeyPair::from_pkcs8(&pkcs8)
             .map_err(|e| anyhow::anyhow!("the signing key is unusable: {e}"))?;
@@ -93,7 +93,7 @@ impl KeyRing {
     }
 
     /// Reloads the public keys from the database (another instance may have added one).
-    pub async fn refresh(&self, db: &Db) -> anyhow::Result<()> {
+    pub async fn refresh(&self, db: &impl crate::store::Connection) -> anyhow::Result<()> {
         let rows = signing_keys::all(db).await?;
         let mut keys = Vec::with_capacity(rows.len());
         for (kid, public) in rows {

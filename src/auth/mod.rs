@@ -9,4 +9,5 @@ pub mod tokens;
 pub use keys::KeyRing;
 pub use principal::{
     Admins, Authorized, Authors, Candidates, CentreStaff, Principal, ResultsReaders, Role,
+    TokenVerifier,
 };

@@ -6,8 +6,8 @@ use std::marker::PhantomData;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use serde::{Deserialize, Serialize};
 
+use super::KeyRing;
 use crate::error::ApiError;
-use crate::startup::AppState;
 
 /// A role of the contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -126,10 +126,18 @@ impl<R: RoleSet> FromRequest for Authorized<R> {
     }
 }
 
+/// What the extractor needs to check a bearer token: the public keys and the issuer. Registered as app
+/// data beside the application state, so that the extractor depends on nothing else.
+#[derive(Clone)]
+pub struct TokenVerifier {
+    pub keys: std::sync::Arc<KeyRing>,
+    pub issuer: String,
+}
+
 fn authenticate(req: &HttpRequest) -> Result<Principal, ApiError> {
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .expect("AppState is registered");
+    let verifier = req
+        .app_data::<web::Data<TokenVerifier>>()
+        .expect("TokenVerifier is registered");
     let header = req
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)
@@ -144,7 +152,7 @@ fn authenticate(req: &HttpRequest) -> Result<Principal, ApiError> {
         .ok_or(ApiError::Unauthorized(
             "the Authorization header is not a bearer token",
         ))?;
-    match super::tokens::verify(&state.keys, &state.settings.issuer, token.trim()) {
+    match super::tokens::verify(&verifier.keys, &verifier.issuer, token.trim()) {
         Ok(claims) => Ok(Principal {
             subject: claims.sub,
             role: claims.role,

@@ -143,7 +143,7 @@ fn settings(
     Ok(Settings::load(file.as_deref(), &env, &flags)?)
 }
 
-async fn open_store(settings: &Settings) -> anyhow::Result<crate::store::Db> {
+async fn open_store(settings: &Settings) -> anyhow::Result<crate::store::WriteDb> {
     std::fs::create_dir_all(&settings.data_dir).with_context(|| {
         format!(
             "creating the data directory {}",

@@ -4,7 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use uuid::Uuid;
 
 use crate::auth::{Authorized, Candidates};
-use crate::domain::parse_idempotency_key;
+use crate::domain::IdempotencyKey;
 use crate::error::{ApiError, Problem};
 use crate::services::delivery::{self, SavedView, SessionView};
 use crate::services::{AppState, certification};
@@ -64,7 +64,7 @@ async fn save(
     body: web::Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, position) = path.into_inner();
-    let key = parse_idempotency_key(
+    let key = IdempotencyKey::parse(
         req.headers()
             .get("Idempotency-Key")
             .and_then(|v| v.to_str().ok()),

@@ -7,9 +7,10 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::auth::{Authorized, CentreStaff};
-use crate::domain::{DocumentNumber, FullName, parse_citizenship};
+use crate::domain::{Citizenship, DocumentNumber, FullName, SittingWindow};
 use crate::error::{ApiError, Problem};
 use crate::services::{AppState, registration};
+use crate::store::status::SittingMode;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(create_candidate)
@@ -53,7 +54,7 @@ async fn create_candidate(
     let citizenship = body
         .citizenship
         .as_deref()
-        .map(parse_citizenship)
+        .map(Citizenship::parse)
         .transpose()?;
     let c = registration::create_candidate(
         &state,
@@ -78,7 +79,7 @@ async fn create_candidate(
 pub struct NewSitting {
     blueprint: String,
     /// `centre` or `online`.
-    mode: String,
+    mode: SittingMode,
     opens_at: DateTime<Utc>,
     closes_at: DateTime<Utc>,
 }
@@ -88,7 +89,7 @@ pub struct SittingView {
     id: Uuid,
     blueprint: String,
     blueprint_version: i32,
-    mode: String,
+    mode: SittingMode,
     opens_at: DateTime<Utc>,
     closes_at: DateTime<Utc>,
 }
@@ -105,9 +106,8 @@ async fn create_sitting(
     let s = registration::create_sitting(
         &state,
         &body.blueprint,
-        &body.mode,
-        body.opens_at,
-        body.closes_at,
+        body.mode,
+        SittingWindow::parse(body.opens_at, body.closes_at)?,
     )
     .await?;
     Ok(HttpResponse::Created().json(SittingView {

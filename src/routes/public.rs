@@ -8,7 +8,7 @@ use crate::auth::keys::Jwks;
 use crate::error::{ApiError, Problem};
 use crate::services::AppState;
 use crate::services::accounts::{self, Grant};
-use crate::services::certification::{self, CertificateStatus};
+use crate::services::certification::{self, CertificateView};
 
 /// Credentials longer than this are refused before any hashing (argon2 would hash whatever it is given).
 const MAX_CREDENTIAL_BYTES: usize = 1024;
@@ -68,7 +68,7 @@ async fn token(
 
 /// A certificate's status, for anyone holding its id (the QR code on a printed certificate).
 #[utoipa::path(get, path = "/api/v1/certificates/{certificate_id}", tag = "public",
-    responses((status = 200, body = CertificateStatus), (status = 404, body = Problem)))]
+    responses((status = 200, body = CertificateView), (status = 404, body = Problem)))]
 #[get("/api/v1/certificates/{certificate_id}")]
 async fn certificate_status(
     state: web::Data<AppState>,

@@ -44,7 +44,7 @@ pub struct RevokeRequest {
 /// Revokes a certificate; the feed carries the revocation.
 #[utoipa::path(post, path = "/api/v1/certificates/{certificate_id}/revoke", tag = "results",
     request_body = RevokeRequest, security(("bearer" = [])),
-    responses((status = 200, body = certification::CertificateStatus), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = certification::CertificateView), (status = 404, body = Problem), (status = 409, body = Problem)))]
 #[post("/api/v1/certificates/{certificate_id}/revoke")]
 async fn revoke(
     state: web::Data<AppState>,

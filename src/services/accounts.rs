@@ -167,7 +167,7 @@ fn check_username(username: &str) -> Result<(), AccountError> {
 
 /// Creates a staff user (admin, operator, proctor or author).
 pub async fn create_user(
-    db: &crate::store::Db,
+    db: &crate::store::WriteDb,
     username: &str,
     password: &str,
     role: &str,
@@ -194,7 +194,7 @@ pub async fn create_user(
 
 /// Creates a service client; returns its id and its secret, which is stored only as a hash.
 pub async fn create_client(
-    db: &crate::store::Db,
+    db: &crate::store::WriteDb,
     name: &str,
     role: &str,
 ) -> Result<(String, String), AccountError> {

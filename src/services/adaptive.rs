@@ -19,7 +19,9 @@ use rand_chacha::ChaCha20Rng;
 use uuid::Uuid;
 
 use super::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
+use crate::store::ItemKey;
+use crate::store::context::SessionContext;
 use crate::store::delivery::{self as store, Session};
 use crate::store::registration;
 
@@ -34,7 +36,7 @@ pub async fn fill_next(state: &AppState, session: &Session) -> Result<(), ApiErr
     let sections = store::sections(&state.db, session.id).await?;
     let Some(section) = sections
         .iter()
-        .find(|s| s.status == store::OPEN && s.adaptive)
+        .find(|s| s.status == store::SectionStatus::Open && s.adaptive)
     else {
         return Ok(());
     };
@@ -50,13 +52,13 @@ pub async fn fill_next(state: &AppState, session: &Session) -> Result<(), ApiErr
     {
         return Ok(());
     }
-    let reg = registration::registration(&state.db, session.registration_id)
+    let SessionContext {
+        registration: reg,
+        blueprint,
+        ..
+    } = SessionContext::load(&state.db, session.registration_id)
         .await?
         .ok_or(ApiError::NotFound("registration"))?;
-    let sitting = registration::sitting(&state.db, reg.sitting_id)
-        .await?
-        .ok_or(ApiError::NotFound("sitting"))?;
-    let blueprint = super::pinned_blueprint(&state.db, &sitting).await?;
     let spec = blueprint
         .section(&section.section_id)
         .ok_or(ApiError::NotFound("section"))?;
@@ -65,23 +67,18 @@ pub async fn fill_next(state: &AppState, session: &Session) -> Result<(), ApiErr
         .active(&state.db, std::slice::from_ref(&spec.id))
         .await?;
     // The items already given are read by version (never changed), whatever the active bank is now.
-    let keys: Vec<(String, i32)> = given
-        .iter()
-        .map(|g| (g.item_id.clone(), g.item_version))
-        .collect();
+    let keys: Vec<ItemKey> = given.iter().map(|g| g.key()).collect();
     let given_items = state.items.get_many(&state.db, &keys).await?;
     let mut responses = Vec::with_capacity(given.len());
     for g in &given {
-        let item = given_items
-            .get(&(g.item_id.clone(), g.item_version))
-            .ok_or_else(|| {
-                ApiError::Internal(anyhow::anyhow!(
-                    "item {} v{} is missing",
-                    g.item_id,
-                    g.item_version
-                ))
-            })?;
-        let order: Vec<String> = serde_json::from_value(g.option_order.clone()).unwrap_or_default();
+        let item = given_items.get(&g.key()).ok_or_else(|| {
+            ApiError::Internal(anyhow::anyhow!(
+                "item {} v{} is missing",
+                g.item_id,
+                g.item_version
+            ))
+        })?;
+        let order: Vec<String> = g.option_order();
         let answer = answers
             .get(&g.position)
             .and_then(|e| serde_json::from_value(e.answer.clone()).ok());
@@ -107,7 +104,7 @@ pub async fn fill_next(state: &AppState, session: &Session) -> Result<(), ApiErr
         seed,
         &responses,
     )
-    .map_err(|e| ApiError::conflict("form_unavailable", e.to_string()))?;
+    .map_err(|e| ApiError::conflict(ErrorCode::FormUnavailable, e.to_string()))?;
     let replayed: Vec<&str> = adaptive.administered().map(|i| i.id.as_str()).collect();
     let stored: Vec<&str> = given.iter().map(|g| g.item_id.as_str()).collect();
     if replayed[..stored.len().min(replayed.len())] != stored[..] {
@@ -142,7 +139,7 @@ pub async fn check_answer_open(
         && store::has_later_item(&state.db, session_id, item.section_idx, item.position).await?
     {
         return Err(ApiError::conflict(
-            "answer_final",
+            ErrorCode::AnswerFinal,
             "in an adaptive section an answer is final once the next item is shown",
         ));
     }

@@ -5,7 +5,7 @@ use item_bank::assembly::{derive_target, feasibility_problems};
 use item_bank::bank::Blueprint;
 
 use super::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::store::bank;
 
 pub async fn list(state: &AppState) -> Result<Vec<Blueprint>, ApiError> {
@@ -28,7 +28,7 @@ pub async fn save(state: &AppState, mut bp: Blueprint) -> Result<Blueprint, ApiE
         .map_or(0, |b| b.version);
     if bp.version != latest + 1 {
         return Err(ApiError::conflict(
-            "version_conflict",
+            ErrorCode::VersionConflict,
             format!("the next version of {} is {}", bp.id, latest + 1),
         ));
     }
@@ -37,7 +37,7 @@ pub async fn save(state: &AppState, mut bp: Blueprint) -> Result<Blueprint, ApiE
     let problems = feasibility_problems(&bp, &items);
     if !problems.is_empty() {
         return Err(ApiError::conflict(
-            "blueprint_infeasible",
+            ErrorCode::BlueprintInfeasible,
             problems.join("; "),
         ));
     }
@@ -46,7 +46,7 @@ pub async fn save(state: &AppState, mut bp: Blueprint) -> Result<Blueprint, ApiE
     }
     if !bank::insert_blueprint(&state.writer, &bp).await? {
         return Err(ApiError::conflict(
-            "version_conflict",
+            ErrorCode::VersionConflict,
             "that version was saved meanwhile",
         ));
     }

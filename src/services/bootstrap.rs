@@ -6,10 +6,10 @@ use std::path::Path;
 use anyhow::Context;
 use item_bank::assembly::{derive_target, exposure_problems, feasibility_problems};
 
-use crate::store::{self, Db, accounts};
+use crate::store::{self, WriteDb, accounts};
 
 /// Imports `content_dir` into an empty bank and checks every blueprint against the bank.
-pub async fn ensure_bank(db: &Db, content_dir: &Path) -> anyhow::Result<()> {
+pub async fn ensure_bank(db: &WriteDb, content_dir: &Path) -> anyhow::Result<()> {
     if store::bank::is_empty(db).await? {
         let mut content = item_bank::bank::load_dir(content_dir).with_context(|| {
             format!("importing the starter bank from {}", content_dir.display())
@@ -51,7 +51,7 @@ pub async fn ensure_bank(db: &Db, content_dir: &Path) -> anyhow::Result<()> {
 
 /// Creates `admin` when there is no user at all. The password is `admin_password`, or a random one that
 /// is printed once to the terminal (never to the log).
-pub async fn ensure_admin(db: &Db, admin_password: Option<String>) -> anyhow::Result<()> {
+pub async fn ensure_admin(db: &WriteDb, admin_password: Option<String>) -> anyhow::Result<()> {
     if accounts::count_users(db).await? > 0 {
         return Ok(());
     }

@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::store::calibration::{self as store, CalibrationRun};
 
 /// A calibration run as authors see it.
@@ -83,7 +83,7 @@ pub async fn start_run(
     keys.sort();
     if keys.len() < 2 {
         return Err(ApiError::conflict(
-            "not_enough_responses",
+            ErrorCode::NotEnoughResponses,
             format!(
                 "only {} item versions have {min_responses} or more responses with both outcomes",
                 keys.len()
@@ -123,7 +123,7 @@ pub async fn start_run(
     })
     .await
     .map_err(|e| ApiError::Internal(e.into()))?
-    .map_err(|e| ApiError::conflict("calibration_failed", e.to_string()))?;
+    .map_err(|e| ApiError::conflict(ErrorCode::CalibrationFailed, e.to_string()))?;
     let estimates: Vec<serde_json::Value> = keys
         .iter()
         .zip(&calibration.items)
@@ -169,7 +169,7 @@ pub async fn apply(state: &AppState, id: Uuid) -> Result<RunView, ApiError> {
         .ok_or(ApiError::NotFound("calibration run"))?;
     if !run.converged {
         return Err(ApiError::conflict(
-            "not_converged",
+            ErrorCode::NotConverged,
             "a run that did not converge cannot be applied",
         ));
     }
@@ -178,7 +178,7 @@ pub async fn apply(state: &AppState, id: Uuid) -> Result<RunView, ApiError> {
     if !store::mark_applied(&txn, id, now).await? {
         txn.rollback().await?;
         return Err(ApiError::conflict(
-            "already_applied",
+            ErrorCode::AlreadyApplied,
             "this run was applied already",
         ));
     }

@@ -1,7 +1,6 @@
 //! Certificates: the signed result (a compact JWS, EdDSA, `kid` in the header), the results feed that the
 //! pre-selection system pulls, revocation, and the public status check.
 
-use crate::store::Connection;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use jsonwebtoken::{Algorithm, Header};
 use serde::{Deserialize, Serialize};
@@ -10,8 +9,9 @@ use uuid::Uuid;
 
 use super::AppState;
 use super::scoring::SectionScore;
-use crate::error::ApiError;
-use crate::store::results::{self as store, CERTIFIED, Certificate, REVOKED, VALID};
+use crate::error::{ApiError, ErrorCode};
+use crate::store::results::{self as store, Certificate, CertificateStatus, FeedEventType};
+use crate::store::status::{Decision, LevelReached};
 
 /// What a certificate's JWS payload holds.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -23,13 +23,11 @@ pub struct CertificateClaims {
     pub candidate: CandidateClaim,
     pub test: TestClaim,
     pub sections: Vec<SectionScore>,
-    pub level: String,
-    /// `pass` or `fail`.
-    pub decision: String,
+    pub level: LevelReached,
+    pub decision: Decision,
     /// RFC 3339.
     pub valid_until: String,
-    /// `valid` or `revoked`.
-    pub status: String,
+    pub status: CertificateStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -62,8 +60,8 @@ pub struct CertificateInput {
     pub full_name: String,
     pub document_number: String,
     pub sections: Vec<SectionScore>,
-    pub level: String,
-    pub decision: String,
+    pub level: LevelReached,
+    pub decision: Decision,
 }
 
 fn rfc3339(t: DateTime<Utc>) -> String {
@@ -80,7 +78,7 @@ fn sign(state: &AppState, claims: &CertificateClaims) -> Result<String, ApiError
 /// Issues the certificate of a graded session and appends it to the feed, inside `txn`.
 pub async fn certify(
     state: &AppState,
-    txn: &impl Connection,
+    txn: &impl crate::store::Writer,
     input: CertificateInput,
     now: DateTime<Utc>,
 ) -> Result<Uuid, ApiError> {
@@ -102,10 +100,10 @@ pub async fn certify(
             taken_at: rfc3339(input.taken_at),
         },
         sections: input.sections,
-        level: input.level.clone(),
-        decision: input.decision.clone(),
+        level: input.level,
+        decision: input.decision,
         valid_until: rfc3339(valid_until),
-        status: VALID.to_owned(),
+        status: CertificateStatus::Valid,
         revoked_at: None,
         revocation_reason: None,
     };
@@ -120,13 +118,13 @@ pub async fn certify(
             jws: jws.clone(),
             issued_at: now,
             valid_until,
-            status: VALID.to_owned(),
+            status: CertificateStatus::Valid,
             revoked_at: None,
             revocation_reason: None,
         },
     )
     .await?;
-    store::append_feed(txn, id, CERTIFIED, now, &jws).await?;
+    store::append_feed(txn, id, FeedEventType::Certified, now, &jws).await?;
     tracing::info!(certificate = %id, "certificate issued");
     Ok(id)
 }
@@ -163,7 +161,7 @@ pub async fn revoke(
         txn.rollback().await?;
         return match store::certificate(&state.db, certificate_id).await? {
             Some(_) => Err(ApiError::conflict(
-                "already_revoked",
+                ErrorCode::AlreadyRevoked,
                 "the certificate is revoked already",
             )),
             None => Err(ApiError::NotFound("certificate")),
@@ -174,11 +172,11 @@ pub async fn revoke(
         .ok_or(ApiError::NotFound("certificate"))?;
     let mut claims = stored_claims(&cert.jws)?;
     claims.iat = now.timestamp();
-    claims.status = REVOKED.to_owned();
+    claims.status = CertificateStatus::Revoked;
     claims.revoked_at = Some(rfc3339(now));
     claims.revocation_reason = Some(reason.to_owned());
     let jws = sign(state, &claims)?;
-    store::append_feed(&txn, certificate_id, REVOKED, now, &jws).await?;
+    store::append_feed(&txn, certificate_id, FeedEventType::Revoked, now, &jws).await?;
     txn.commit().await?;
     tracing::info!(certificate = %certificate_id, "certificate revoked");
     Ok(cert)
@@ -188,9 +186,8 @@ pub async fn revoke(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FeedEventView {
     pub cursor: String,
-    /// `certified` or `revoked`.
     #[serde(rename = "type")]
-    pub event_type: String,
+    pub event_type: FeedEventType,
     pub certificate_id: Uuid,
     pub issued_at: DateTime<Utc>,
     /// A compact JWS; verify it with `/.well-known/jwks.json`.
@@ -253,33 +250,42 @@ pub async fn feed(
     })
 }
 
+/// A certificate's standing as anyone may check it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PublicStatus {
+    Valid,
+    Revoked,
+    /// Past `valid_until`.
+    Expired,
+}
+
 /// What anyone may learn of a certificate: no more than a printed certificate shows.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct CertificateStatus {
+pub struct CertificateView {
     pub certificate_id: Uuid,
-    /// `valid`, `revoked` or `expired`.
-    pub status: String,
-    pub level: String,
-    pub decision: String,
+    pub status: PublicStatus,
+    pub level: LevelReached,
+    pub decision: Decision,
     pub issued_at: DateTime<Utc>,
     pub valid_until: DateTime<Utc>,
 }
 
 /// The public status of a certificate.
-pub async fn status(state: &AppState, certificate_id: Uuid) -> Result<CertificateStatus, ApiError> {
+pub async fn status(state: &AppState, certificate_id: Uuid) -> Result<CertificateView, ApiError> {
     let cert = store::certificate(&state.db, certificate_id)
         .await?
         .ok_or(ApiError::NotFound("certificate"))?;
-    let status = if cert.status == REVOKED {
-        REVOKED
+    let status = if cert.status == CertificateStatus::Revoked {
+        PublicStatus::Revoked
     } else if cert.valid_until < crate::store::now() {
-        "expired"
+        PublicStatus::Expired
     } else {
-        VALID
+        PublicStatus::Valid
     };
-    Ok(CertificateStatus {
+    Ok(CertificateView {
         certificate_id: cert.id,
-        status: status.to_owned(),
+        status,
         level: cert.level,
         decision: cert.decision,
         issued_at: cert.issued_at,
@@ -293,13 +299,33 @@ pub struct OwnResult {
     pub session_id: Uuid,
     /// Absent for a blueprint that is not certified (a placement test).
     pub certificate_id: Option<Uuid>,
-    pub level: String,
-    pub decision: String,
+    pub level: LevelReached,
+    pub decision: Decision,
     pub sections: Vec<SectionScore>,
     pub issued_at: Option<DateTime<Utc>>,
     pub valid_until: Option<DateTime<Utc>>,
-    /// `valid`, `revoked` or `expired`; `not_certified` for a blueprint that is not certified.
-    pub status: String,
+    pub status: OwnResultStatus,
+}
+
+/// Where the candidate's own result stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OwnResultStatus {
+    Valid,
+    Revoked,
+    Expired,
+    /// A blueprint that is not certified (a placement test): scored and shown, never published.
+    NotCertified,
+}
+
+impl From<PublicStatus> for OwnResultStatus {
+    fn from(s: PublicStatus) -> Self {
+        match s {
+            PublicStatus::Valid => OwnResultStatus::Valid,
+            PublicStatus::Revoked => OwnResultStatus::Revoked,
+            PublicStatus::Expired => OwnResultStatus::Expired,
+        }
+    }
 }
 
 /// The result of the caller's own finished session.
@@ -308,16 +334,16 @@ pub async fn own_result(
     principal: &crate::auth::Principal,
     session_id: Uuid,
 ) -> Result<OwnResult, ApiError> {
-    let session = super::delivery::own_session(state, principal, session_id).await?;
-    let result = store::result(&state.db, session.id)
-        .await?
-        .ok_or_else(|| ApiError::conflict("result_not_ready", "the session is not finished"))?;
+    let session = super::access::own_session(state, principal, session_id).await?;
+    let result = store::result(&state.db, session.id).await?.ok_or_else(|| {
+        ApiError::conflict(ErrorCode::ResultNotReady, "the session is not finished")
+    })?;
     // The result and its certificate are written in one transaction: a result without one is a blueprint
     // that is not certified.
     let cert = store::certificate_for_session(&state.db, session.id).await?;
     let status = match &cert {
-        Some(c) => status(state, c.id).await?.status,
-        None => "not_certified".to_owned(),
+        Some(c) => status(state, c.id).await?.status.into(),
+        None => OwnResultStatus::NotCertified,
     };
     Ok(OwnResult {
         session_id,

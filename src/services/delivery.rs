@@ -12,18 +12,21 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{AppState, scoring};
-use crate::auth::{Principal, Role};
-use crate::error::ApiError;
-use crate::store::delivery::{self as store, NewSession, SaveOutcome, Session};
-use crate::store::{bank, registration};
+use super::{AppState, access, scoring};
+use crate::auth::Principal;
+use crate::domain::IdempotencyKey;
+use crate::error::{ApiError, ErrorCode};
+use crate::store::context::SessionContext;
+use crate::store::delivery::{
+    self as store, NewSession, SaveOutcome, SectionStatus, Session, SessionStatus,
+};
+use crate::store::{ItemKey, bank, registration};
 
 /// The candidate's view of a session. Carries no key, accepted answer or item parameter.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SessionView {
     pub id: Uuid,
-    /// `in_progress` or `finished`.
-    pub status: String,
+    pub status: SessionStatus,
     /// The id of the open section, if one is open.
     pub current_section: Option<String>,
     pub sections: Vec<SectionView>,
@@ -33,8 +36,7 @@ pub struct SessionView {
 pub struct SectionView {
     pub id: String,
     pub title: String,
-    /// `pending`, `open` or `closed`.
-    pub status: String,
+    pub status: SectionStatus,
     pub time_limit_seconds: i32,
     pub deadline: Option<DateTime<Utc>>,
     pub remaining_seconds: Option<i64>,
@@ -109,51 +111,32 @@ impl SavedView {
     }
 }
 
-fn registration_of(principal: &Principal) -> Result<Uuid, ApiError> {
-    principal.require(&[Role::Candidate])?;
-    principal.subject.parse().map_err(|_| ApiError::Forbidden)
-}
-
-/// The session if it belongs to the calling candidate. Another candidate's session is `not_found`, so
-/// its existence is not revealed.
-pub(crate) async fn own_session(
-    state: &AppState,
-    principal: &Principal,
-    session_id: Uuid,
-) -> Result<Session, ApiError> {
-    let registration_id = registration_of(principal)?;
-    match store::session(&state.db, session_id).await? {
-        Some(s) if s.registration_id == registration_id => Ok(s),
-        _ => Err(ApiError::NotFound("session")),
-    }
-}
-
 /// Starts the candidate's session, drawing its form, or returns the one already started (`false`).
 pub async fn start(state: &AppState, principal: &Principal) -> Result<(Uuid, bool), ApiError> {
-    let registration_id = registration_of(principal)?;
+    let registration_id = access::registration_of(principal)?;
     if let Some(existing) = store::session_for_registration(&state.db, registration_id).await? {
         return Ok((existing.id, false));
     }
-    let reg = registration::registration(&state.db, registration_id)
+    let SessionContext {
+        registration: reg,
+        sitting,
+        blueprint,
+    } = SessionContext::load(&state.db, registration_id)
         .await?
         .ok_or(ApiError::Forbidden)?;
-    let sitting = registration::sitting(&state.db, reg.sitting_id)
-        .await?
-        .ok_or(ApiError::NotFound("sitting"))?;
     let now = crate::store::now();
     if now < sitting.opens_at {
-        return Err(ApiError::OutsideWindow(format!(
-            "the sitting opens at {}",
-            sitting.opens_at.to_rfc3339()
-        )));
+        return Err(ApiError::conflict(
+            ErrorCode::OutsideSittingWindow,
+            format!("the sitting opens at {}", sitting.opens_at.to_rfc3339()),
+        ));
     }
     if now > sitting.closes_at {
-        return Err(ApiError::OutsideWindow(format!(
-            "the sitting closed at {}",
-            sitting.closes_at.to_rfc3339()
-        )));
+        return Err(ApiError::conflict(
+            ErrorCode::OutsideSittingWindow,
+            format!("the sitting closed at {}", sitting.closes_at.to_rfc3339()),
+        ));
     }
-    let blueprint = super::pinned_blueprint(&state.db, &sitting).await?;
     let sections: Vec<String> = blueprint.sections.iter().map(|s| s.id.clone()).collect();
     let items = state.items.active(&state.db, &sections).await?;
     let seen: HashSet<String> = registration::items_seen(&state.db, reg.candidate_id)
@@ -170,7 +153,10 @@ pub async fn start(state: &AppState, principal: &Principal) -> Result<(Uuid, boo
     };
     let assembled =
         assemble(&blueprint, items.iter().map(|i| i.as_ref()), &ctx, seed).map_err(|e| {
-            ApiError::conflict("form_unavailable", format!("no form can be drawn: {e}"))
+            ApiError::conflict(
+                ErrorCode::FormUnavailable,
+                format!("no form can be drawn: {e}"),
+            )
         })?;
     if !assembled.exposure_relaxed.is_empty() {
         tracing::warn!(sections = ?assembled.exposure_relaxed, "a form was drawn over the exposure cap");
@@ -244,7 +230,7 @@ async fn catch_up(state: &AppState, session: &Session) -> Result<(), ApiError> {
     let cutoff = now - Duration::seconds(state.settings.grace_seconds);
     let sections = store::sections(&state.db, session.id).await?;
     for s in sections {
-        if s.status == store::OPEN && s.deadline.is_some_and(|d| d < cutoff) {
+        if s.status == SectionStatus::Open && s.deadline.is_some_and(|d| d < cutoff) {
             advance(state, session.id, s.idx, now).await?;
         }
     }
@@ -257,8 +243,8 @@ pub async fn view(
     principal: &Principal,
     session_id: Uuid,
 ) -> Result<SessionView, ApiError> {
-    let session = own_session(state, principal, session_id).await?;
-    if session.status == store::IN_PROGRESS {
+    let session = access::own_session(state, principal, session_id).await?;
+    if session.status == SessionStatus::InProgress {
         catch_up(state, &session).await?;
         // Choosing the next adaptive item must never keep a candidate from their session.
         if let Err(e) = super::adaptive::fill_next(state, &session).await {
@@ -271,24 +257,18 @@ pub async fn view(
     let sections = store::sections(&state.db, session_id).await?;
     let placed = store::items(&state.db, session_id).await?;
     let answers = store::latest_answers(&state.db, session_id).await?;
-    let keys: Vec<(String, i32)> = placed
-        .iter()
-        .map(|p| (p.item_id.clone(), p.item_version))
-        .collect();
+    let keys: Vec<ItemKey> = placed.iter().map(|p| p.key()).collect();
     let items = state.items.get_many(&state.db, &keys).await?;
-    let reg = registration::registration(&state.db, session.registration_id)
+    let blueprint = SessionContext::load(&state.db, session.registration_id)
         .await?
-        .ok_or(ApiError::NotFound("registration"))?;
-    let sitting = registration::sitting(&state.db, reg.sitting_id)
-        .await?
-        .ok_or(ApiError::NotFound("sitting"))?;
-    let blueprint = super::pinned_blueprint(&state.db, &sitting).await?;
+        .ok_or(ApiError::NotFound("registration"))?
+        .blueprint;
     let now = crate::store::now();
     let mut current = None;
     let section_views = sections
         .iter()
         .map(|s| {
-            if s.status == store::OPEN {
+            if s.status == SectionStatus::Open {
                 current = Some(s.section_id.clone());
             }
             let title = blueprint
@@ -303,9 +283,8 @@ pub async fn view(
                     .iter()
                     .filter(|p| p.section_idx == s.idx)
                     .filter_map(|p| {
-                        let item = items.get(&(p.item_id.clone(), p.item_version))?;
-                        let order: Vec<String> =
-                            serde_json::from_value(p.option_order.clone()).unwrap_or_default();
+                        let item = items.get(&p.key())?;
+                        let order: Vec<String> = p.option_order();
                         Some(item_view(
                             session_id,
                             p.position,
@@ -319,10 +298,10 @@ pub async fn view(
             SectionView {
                 id: s.section_id.clone(),
                 title,
-                status: s.status.clone(),
+                status: s.status,
                 time_limit_seconds: s.time_limit_seconds,
                 deadline: s.deadline,
-                remaining_seconds: (s.status == store::OPEN)
+                remaining_seconds: (s.status == SectionStatus::Open)
                     .then(|| s.deadline.map(|d| (d - now).num_seconds().max(0)))
                     .flatten(),
                 items: item_views,
@@ -404,7 +383,7 @@ async fn item_file(
     position: i32,
     pick: impl Fn(&Item) -> Option<&String>,
 ) -> Result<(String, Vec<u8>), ApiError> {
-    own_session(state, principal, session_id).await?;
+    access::own_session(state, principal, session_id).await?;
     let placed = store::item_at(&state.db, session_id, position)
         .await?
         .ok_or(ApiError::NotFound("item"))?;
@@ -414,10 +393,7 @@ async fn item_file(
     if section.opened_at.is_none() {
         return Err(ApiError::NotFound("item"));
     }
-    let items = state
-        .items
-        .get_many(&state.db, &[(placed.item_id.clone(), placed.item_version)])
-        .await?;
+    let items = state.items.get_many(&state.db, &[placed.key()]).await?;
     let path = items
         .values()
         .next()
@@ -435,14 +411,14 @@ pub async fn save(
     principal: &Principal,
     session_id: Uuid,
     position: i32,
-    idempotency_key: String,
+    idempotency_key: IdempotencyKey,
     answer: Answer,
 ) -> Result<SavedView, ApiError> {
-    let session = own_session(state, principal, session_id).await?;
+    let session = access::own_session(state, principal, session_id).await?;
     let placed = store::item_at(&state.db, session_id, position)
         .await?
         .ok_or(ApiError::NotFound("item"))?;
-    let refusal = if session.status != store::IN_PROGRESS {
+    let refusal = if session.status != SessionStatus::InProgress {
         Some(closed_refusal(state, session_id, &placed).await?)
     } else {
         super::adaptive::check_answer_open(state, session_id, &placed)
@@ -453,7 +429,7 @@ pub async fn save(
         // A retry of a save that was acknowledged before the refusal still gets its acknowledgement.
         let answer_json =
             serde_json::to_value(&answer).map_err(|e| ApiError::Internal(e.into()))?;
-        return match store::event_by_key(&state.db, session_id, &idempotency_key).await? {
+        return match store::event_by_key(&state.db, session_id, idempotency_key.as_str()).await? {
             Some(e) => SavedView::replay_of(e, position, &answer_json).ok_or(refusal),
             None => Err(refusal),
         };
@@ -466,7 +442,7 @@ pub async fn save(
         // An item of a section not yet open reveals nothing, not even what shape of answer it takes.
         return Err(
             match store::section(&state.db, session_id, placed.section_idx).await? {
-                Some(s) if s.status == store::PENDING => not_open(),
+                Some(s) if s.status == SectionStatus::Pending => not_open(),
                 _ => ApiError::Validation(e.to_string()),
             },
         );
@@ -478,7 +454,7 @@ pub async fn save(
         session_id,
         section_idx: placed.section_idx,
         position,
-        idempotency_key: &idempotency_key,
+        idempotency_key: idempotency_key.as_str(),
         answer: answer_json.clone(),
         now,
         cutoff,
@@ -489,7 +465,7 @@ pub async fn save(
         SaveOutcome::Replayed(e) => {
             SavedView::replay_of(e, position, &answer_json).ok_or_else(|| {
                 ApiError::conflict(
-                    "idempotency_key_reused",
+                    ErrorCode::IdempotencyKeyReused,
                     "this Idempotency-Key was used for a different answer",
                 )
             })
@@ -497,8 +473,11 @@ pub async fn save(
         SaveOutcome::Refused => {
             let section = store::section(&state.db, session_id, placed.section_idx).await?;
             match section {
-                Some(s) if s.status == store::PENDING => Err(not_open()),
-                _ => Err(ApiError::DeadlinePassed),
+                Some(s) if s.status == SectionStatus::Pending => Err(not_open()),
+                _ => Err(ApiError::conflict(
+                    ErrorCode::DeadlinePassed,
+                    "the section's time is over",
+                )),
             }
         }
     }
@@ -514,13 +493,18 @@ async fn closed_refusal(
     let section = store::section(&state.db, session_id, placed.section_idx).await?;
     let cutoff = crate::store::now() - Duration::seconds(state.settings.grace_seconds);
     Ok(match section.and_then(|s| s.deadline) {
-        Some(deadline) if deadline < cutoff => ApiError::DeadlinePassed,
-        _ => ApiError::conflict("session_finished", "the session is finished"),
+        Some(deadline) if deadline < cutoff => {
+            ApiError::conflict(ErrorCode::DeadlinePassed, "the section's time is over")
+        }
+        _ => ApiError::conflict(ErrorCode::SessionFinished, "the session is finished"),
     })
 }
 
 fn not_open() -> ApiError {
-    ApiError::conflict("section_not_open", "this item's section has not opened yet")
+    ApiError::conflict(
+        ErrorCode::SectionNotOpen,
+        "this item's section has not opened yet",
+    )
 }
 
 /// Closes the candidate's open section and opens the next, or finishes the session after the last.
@@ -534,10 +518,10 @@ pub async fn submit_section(
     session_id: Uuid,
     section: Option<&str>,
 ) -> Result<SessionView, ApiError> {
-    let session = own_session(state, principal, session_id).await?;
-    if session.status != store::IN_PROGRESS {
+    let session = access::own_session(state, principal, session_id).await?;
+    if session.status != SessionStatus::InProgress {
         return Err(ApiError::conflict(
-            "session_finished",
+            ErrorCode::SessionFinished,
             "the session is finished",
         ));
     }
@@ -550,12 +534,12 @@ pub async fn submit_section(
                 .ok_or_else(|| {
                     ApiError::Validation(format!("this session has no section {name:?}"))
                 })?;
-            match named.status.as_str() {
-                store::CLOSED => None,
-                store::OPEN => Some(named.idx),
+            match named.status {
+                SectionStatus::Closed => None,
+                SectionStatus::Open => Some(named.idx),
                 _ => {
                     return Err(ApiError::conflict(
-                        "section_mismatch",
+                        ErrorCode::SectionMismatch,
                         format!("section {name} is not open"),
                     ));
                 }
@@ -563,7 +547,7 @@ pub async fn submit_section(
         }
         None => sections
             .iter()
-            .find(|s| s.status == store::OPEN)
+            .find(|s| s.status == SectionStatus::Open)
             .map(|s| s.idx),
     };
     if let Some(idx) = target {
@@ -579,8 +563,8 @@ pub async fn finish(
     principal: &Principal,
     session_id: Uuid,
 ) -> Result<SessionView, ApiError> {
-    let session = own_session(state, principal, session_id).await?;
-    if session.status == store::IN_PROGRESS {
+    let session = access::own_session(state, principal, session_id).await?;
+    if session.status == SessionStatus::InProgress {
         let now = crate::store::now();
         let txn = crate::store::begin(&state.writer).await?;
         store::lock_session(&txn, session_id).await?;

@@ -13,8 +13,7 @@ use item_bank::bank::Item;
 
 use crate::store::{bank, calibration};
 
-/// (item id, version)
-pub type ItemKey = (String, i32);
+pub use crate::store::ItemKey;
 
 /// Parsed item versions by key.
 #[derive(Default)]

@@ -1,5 +1,6 @@
 //! The flows that span the item bank and the store. Handlers call exactly one function here.
 
+pub mod access;
 pub mod accounts;
 pub mod adaptive;
 pub mod authoring;
@@ -16,15 +17,15 @@ use std::sync::Arc;
 
 use crate::auth::KeyRing;
 use crate::config::Settings;
-use crate::store::Db;
+use crate::store::{ReadDb, WriteDb};
 
 /// What every request and background job shares: the database, the settings and the keys.
 #[derive(Clone)]
 pub struct AppState {
     /// For queries.
-    pub db: Db,
+    pub db: ReadDb,
     /// For every statement that changes data (see [`crate::store::Pools`]).
-    pub writer: Db,
+    pub writer: WriteDb,
     pub settings: Arc<Settings>,
     /// Where answer saves are committed.
     pub saves: crate::store::save_queue::SaveQueue,
@@ -33,14 +34,4 @@ pub struct AppState {
     /// Parsed item versions.
     pub items: Arc<items::ItemCache>,
     pub keys: Arc<KeyRing>,
-}
-
-/// The blueprint version a sitting was created with.
-pub(crate) async fn pinned_blueprint(
-    db: &impl crate::store::Connection,
-    sitting: &crate::store::registration::Sitting,
-) -> Result<item_bank::bank::Blueprint, crate::error::ApiError> {
-    crate::store::bank::blueprint(db, &sitting.blueprint_id, Some(sitting.blueprint_version))
-        .await?
-        .ok_or(crate::error::ApiError::NotFound("blueprint"))
 }

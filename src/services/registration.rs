@@ -1,14 +1,15 @@
 //! Registering candidates, creating sittings and registering candidates to sittings.
 
 use actix_web::web;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::AppState;
 use crate::auth::secrets;
-use crate::domain::{DocumentNumber, FullName};
-use crate::error::ApiError;
+use crate::domain::{Citizenship, DocumentNumber, FullName, SittingWindow};
+use crate::error::{ApiError, ErrorCode};
 use crate::store::registration::{self as reg, Candidate, NewCandidate, Registration, Sitting};
+use crate::store::status::SittingMode;
 
 /// Registers a candidate; a document number already registered is a `duplicate_document` conflict.
 pub async fn create_candidate(
@@ -16,19 +17,19 @@ pub async fn create_candidate(
     full_name: FullName,
     document_number: DocumentNumber,
     birth_date: Option<NaiveDate>,
-    citizenship: Option<String>,
+    citizenship: Option<Citizenship>,
 ) -> Result<Candidate, ApiError> {
     let new = NewCandidate {
         full_name: full_name.into_inner(),
         document_number: document_number.as_str().to_owned(),
         birth_date,
-        citizenship,
+        citizenship: citizenship.map(Citizenship::into_inner),
     };
     reg::create_candidate(&state.writer, new)
         .await?
         .map_err(|existing| {
             ApiError::conflict(
-                "duplicate_document",
+                ErrorCode::DuplicateDocument,
                 format!("this document is registered as candidate {existing}"),
             )
         })
@@ -38,16 +39,9 @@ pub async fn create_candidate(
 pub async fn create_sitting(
     state: &AppState,
     blueprint_id: &str,
-    mode: &str,
-    opens_at: DateTime<Utc>,
-    closes_at: DateTime<Utc>,
+    mode: SittingMode,
+    window: SittingWindow,
 ) -> Result<Sitting, ApiError> {
-    if !matches!(mode, "centre" | "online") {
-        return Err(ApiError::Validation(
-            "mode must be \"centre\" or \"online\"".into(),
-        ));
-    }
-    crate::domain::parse_window(opens_at, closes_at)?;
     let bp = crate::store::bank::blueprint(&state.db, blueprint_id, None)
         .await?
         .ok_or_else(|| ApiError::Validation(format!("there is no blueprint {blueprint_id:?}")))?;
@@ -56,8 +50,8 @@ pub async fn create_sitting(
         &bp.id,
         bp.version as i32,
         mode,
-        opens_at,
-        closes_at,
+        window.opens_at(),
+        window.closes_at(),
     )
     .await?)
 }
@@ -74,7 +68,7 @@ pub async fn register(
         .ok_or(ApiError::NotFound("sitting"))?;
     if sitting.closes_at <= crate::store::now() {
         return Err(ApiError::conflict(
-            "sitting_closed",
+            ErrorCode::SittingClosed,
             "the sitting's window has closed",
         ));
     }
@@ -83,14 +77,14 @@ pub async fn register(
         .ok_or_else(|| ApiError::Validation(format!("there is no candidate {candidate_id}")))?;
     if reg::is_registered(&state.db, sitting_id, candidate_id).await? {
         return Err(ApiError::conflict(
-            "already_registered",
+            ErrorCode::AlreadyRegistered,
             "the candidate is registered to this sitting already",
         ));
     }
     let used = reg::attempts(&state.db, candidate_id, &sitting.blueprint_id).await?;
     if used >= u64::from(state.settings.max_attempts) {
         return Err(ApiError::conflict(
-            "attempts_exhausted",
+            ErrorCode::AttemptsExhausted,
             format!(
                 "the candidate has used all {} attempts at {}",
                 state.settings.max_attempts, sitting.blueprint_id

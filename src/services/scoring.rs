@@ -12,8 +12,10 @@ use uuid::Uuid;
 
 use super::{AppState, certification};
 use crate::error::ApiError;
+use crate::store::context::SessionContext;
 use crate::store::results::{GradedRow, SessionResult, insert_grades, insert_result};
-use crate::store::{delivery, registration};
+use crate::store::status::{Decision, LevelReached};
+use crate::store::{ItemKey, delivery, registration};
 
 /// One section's score, as stored in the result and signed into the certificate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -44,22 +46,19 @@ pub async fn score_and_certify(
     let session = delivery::session(txn, session_id)
         .await?
         .ok_or(ApiError::NotFound("session"))?;
-    let reg = registration::registration(txn, session.registration_id)
+    let SessionContext {
+        registration: reg,
+        sitting,
+        blueprint,
+    } = SessionContext::load(txn, session.registration_id)
         .await?
         .ok_or(ApiError::NotFound("registration"))?;
-    let sitting = registration::sitting(txn, reg.sitting_id)
-        .await?
-        .ok_or(ApiError::NotFound("sitting"))?;
     let candidate = registration::candidate(txn, reg.candidate_id)
         .await?
         .ok_or(ApiError::NotFound("candidate"))?;
-    let blueprint = super::pinned_blueprint(txn, &sitting).await?;
     let placed = delivery::items(txn, session_id).await?;
     let answers = delivery::latest_answers(txn, session_id).await?;
-    let keys: Vec<(String, i32)> = placed
-        .iter()
-        .map(|p| (p.item_id.clone(), p.item_version))
-        .collect();
+    let keys: Vec<ItemKey> = placed.iter().map(|p| p.key()).collect();
     let items = state.items.get_many(txn, &keys).await?;
     // Parameters as they stand now (a calibration may have replaced the author's), not as cached.
     let params = crate::store::calibration::current_params(txn, &keys).await?;
@@ -68,16 +67,14 @@ pub async fn score_and_certify(
     let mut per_section: Vec<Vec<(ItemParams, f64, bool)>> =
         vec![Vec::new(); blueprint.sections.len()];
     for p in &placed {
-        let item = items
-            .get(&(p.item_id.clone(), p.item_version))
-            .ok_or_else(|| {
-                ApiError::Internal(anyhow::anyhow!(
-                    "item {} v{} is missing",
-                    p.item_id,
-                    p.item_version
-                ))
-            })?;
-        let order: Vec<String> = serde_json::from_value(p.option_order.clone()).unwrap_or_default();
+        let item = items.get(&p.key()).ok_or_else(|| {
+            ApiError::Internal(anyhow::anyhow!(
+                "item {} v{} is missing",
+                p.item_id,
+                p.item_version
+            ))
+        })?;
+        let order: Vec<String> = p.option_order();
         let event = answers.get(&p.position);
         let answer: Option<Answer> =
             event.and_then(|e| serde_json::from_value(e.answer.clone()).ok());
@@ -85,7 +82,7 @@ pub async fn score_and_certify(
         // Pretest items are graded (calibration reads them) but count for nothing in the score.
         if let (false, Some(list)) = (p.pretest, per_section.get_mut(p.section_idx as usize)) {
             let current = params
-                .get(&(p.item_id.clone(), p.item_version))
+                .get(&p.key())
                 .map_or_else(|| item.irt.params.clone(), |c| c.params.clone());
             list.push((current, graded.credit, graded.correct));
         }
@@ -120,7 +117,13 @@ pub async fn score_and_certify(
         })
         .collect();
     let percents: Vec<f64> = sections.iter().map(|s| s.percent).collect();
-    let (level, decision) = blueprint.judge(&percents);
+    let (judged, decision) = blueprint.judge(&percents);
+    let level = LevelReached::of_judged(&judged).ok_or_else(|| {
+        ApiError::Internal(anyhow::anyhow!(
+            "the blueprint judged an unknown level {judged}"
+        ))
+    })?;
+    let decision = Decision::from(decision);
 
     insert_grades(txn, session_id, rows).await?;
     insert_result(
@@ -128,8 +131,8 @@ pub async fn score_and_certify(
         SessionResult {
             session_id,
             sections: serde_json::to_value(&sections).map_err(|e| ApiError::Internal(e.into()))?,
-            level: level.clone(),
-            decision: decision.as_str().to_owned(),
+            level,
+            decision,
             graded_at: now,
         },
     )
@@ -144,7 +147,7 @@ pub async fn score_and_certify(
         document_number: candidate.document_number,
         sections,
         level,
-        decision: decision.as_str().to_owned(),
+        decision,
     };
     if blueprint.certify {
         certification::certify(state, txn, input, now).await?;

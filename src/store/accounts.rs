@@ -3,7 +3,6 @@
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use uuid::Uuid;
 
-use super::Db;
 use super::entity::{api_client, user};
 
 /// A staff user as the services see it.
@@ -15,7 +14,7 @@ pub struct StaffUser {
 
 /// Creates a user; `Ok(false)` when the username is taken.
 pub async fn create_user(
-    db: &Db,
+    db: &impl super::Writer,
     username: &str,
     password_hash: &str,
     role: &str,
@@ -35,7 +34,10 @@ pub async fn create_user(
     Ok(true)
 }
 
-pub async fn find_user(db: &Db, username: &str) -> Result<Option<StaffUser>, sea_orm::DbErr> {
+pub async fn find_user(
+    db: &impl super::Connection,
+    username: &str,
+) -> Result<Option<StaffUser>, sea_orm::DbErr> {
     Ok(user::Entity::find()
         .filter(user::Column::Username.eq(username))
         .one(db)
@@ -47,13 +49,13 @@ pub async fn find_user(db: &Db, username: &str) -> Result<Option<StaffUser>, sea
         }))
 }
 
-pub async fn count_users(db: &Db) -> Result<u64, sea_orm::DbErr> {
+pub async fn count_users(db: &impl super::Connection) -> Result<u64, sea_orm::DbErr> {
     user::Entity::find().count(db).await
 }
 
 /// Creates a service client.
 pub async fn create_client(
-    db: &Db,
+    db: &impl super::Writer,
     client_id: &str,
     secret_hash: &str,
     name: &str,
@@ -74,7 +76,7 @@ pub async fn create_client(
 
 /// A client's secret hash and role.
 pub async fn find_client(
-    db: &Db,
+    db: &impl super::Connection,
     client_id: &str,
 ) -> Result<Option<(String, String)>, sea_orm::DbErr> {
     Ok(api_client::Entity::find()

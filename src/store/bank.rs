@@ -5,20 +5,20 @@ use std::collections::HashMap;
 use item_bank::bank::{Blueprint, Content, Item};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
 };
 
-use super::Db;
+use super::WriteDb;
 use super::entity::{blueprint, item, media};
+use super::status::ItemStatus;
 
 /// Whether the bank holds no item yet.
-pub async fn is_empty(db: &Db) -> Result<bool, sea_orm::DbErr> {
+pub async fn is_empty(db: &impl super::Connection) -> Result<bool, sea_orm::DbErr> {
     Ok(item::Entity::find().count(db).await? == 0)
 }
 
 /// Imports a content directory in one transaction: every item, medium and blueprint, or none.
-pub async fn import(db: &Db, content: &Content) -> anyhow::Result<()> {
-    let txn = db.begin().await?;
+pub async fn import(db: &WriteDb, content: &Content) -> anyhow::Result<()> {
+    let txn = super::begin(db).await?;
     let now = super::now();
     for it in &content.items {
         item::Entity::insert(item::ActiveModel {
@@ -28,7 +28,7 @@ pub async fn import(db: &Db, content: &Content) -> anyhow::Result<()> {
             level: Set(it.level.as_str().to_owned()),
             topic: Set(it.topic.clone()),
             item_type: Set(it.item_type.as_str().to_owned()),
-            status: Set("active".to_owned()),
+            status: Set(ItemStatus::Active),
             body: Set(serde_json::to_value(it)?),
             created_at: Set(now),
         })
@@ -66,9 +66,12 @@ pub fn content_type(path: &str) -> &'static str {
 }
 
 /// Every active item version of these sections (the assembler keeps the highest version of each id).
-pub async fn active_items(db: &Db, sections: &[String]) -> anyhow::Result<Vec<Item>> {
+pub async fn active_items(
+    db: &impl super::Connection,
+    sections: &[String],
+) -> anyhow::Result<Vec<Item>> {
     let rows = item::Entity::find()
-        .filter(item::Column::Status.eq("active"))
+        .filter(item::Column::Status.eq(ItemStatus::Active))
         .filter(item::Column::Section.is_in(sections.iter().cloned()))
         .all(db)
         .await?;
@@ -79,14 +82,14 @@ pub async fn active_items(db: &Db, sections: &[String]) -> anyhow::Result<Vec<It
 
 /// The (id, version) of every active item of these sections.
 pub async fn active_item_keys(
-    db: &impl sea_orm::ConnectionTrait,
+    db: &impl super::Connection,
     sections: &[String],
 ) -> Result<Vec<(String, i32)>, sea_orm::DbErr> {
     item::Entity::find()
         .select_only()
         .column(item::Column::Id)
         .column(item::Column::Version)
-        .filter(item::Column::Status.eq("active"))
+        .filter(item::Column::Status.eq(ItemStatus::Active))
         .filter(item::Column::Section.is_in(sections.iter().cloned()))
         .into_tuple()
         .all(db)
@@ -95,7 +98,7 @@ pub async fn active_item_keys(
 
 /// The exact item versions named, keyed by (id, version).
 pub async fn item_versions(
-    db: &impl sea_orm::ConnectionTrait,
+    db: &impl super::Connection,
     keys: &[(String, i32)],
 ) -> anyhow::Result<HashMap<(String, i32), Item>> {
     let mut cond = Condition::any();
@@ -113,17 +116,17 @@ pub async fn item_versions(
 }
 
 /// A medium's content type and bytes.
-pub async fn media(db: &Db, id: &str) -> Result<Option<(String, Vec<u8>)>, sea_orm::DbErr> {
+pub async fn media(
+    db: &impl super::Connection,
+    id: &str,
+) -> Result<Option<(String, Vec<u8>)>, sea_orm::DbErr> {
     Ok(media::Entity::find_by_id(id.to_owned())
         .one(db)
         .await?
         .map(|m| (m.content_type, m.bytes)))
 }
 
-async fn insert_blueprint_in(
-    db: &impl sea_orm::ConnectionTrait,
-    bp: &Blueprint,
-) -> anyhow::Result<()> {
+async fn insert_blueprint_in(db: &impl super::Connection, bp: &Blueprint) -> anyhow::Result<()> {
     blueprint::Entity::insert(blueprint::ActiveModel {
         id: Set(bp.id.clone()),
         version: Set(bp.version as i32),
@@ -136,7 +139,7 @@ async fn insert_blueprint_in(
 }
 
 /// Stores a new blueprint version; `Ok(false)` when that id and version exist already.
-pub async fn insert_blueprint(db: &Db, bp: &Blueprint) -> anyhow::Result<bool> {
+pub async fn insert_blueprint(db: &impl super::Writer, bp: &Blueprint) -> anyhow::Result<bool> {
     if blueprint::Entity::find_by_id((bp.id.clone(), bp.version as i32))
         .one(db)
         .await?
@@ -150,7 +153,7 @@ pub async fn insert_blueprint(db: &Db, bp: &Blueprint) -> anyhow::Result<bool> {
 
 /// The latest version of a blueprint, or a given one.
 pub async fn blueprint(
-    db: &impl sea_orm::ConnectionTrait,
+    db: &impl super::Connection,
     id: &str,
     version: Option<i32>,
 ) -> anyhow::Result<Option<Blueprint>> {
@@ -165,7 +168,7 @@ pub async fn blueprint(
 }
 
 /// The latest version of every blueprint.
-pub async fn latest_blueprints(db: &Db) -> anyhow::Result<Vec<Blueprint>> {
+pub async fn latest_blueprints(db: &impl super::Connection) -> anyhow::Result<Vec<Blueprint>> {
     let rows = blueprint::Entity::find()
         .order_by_asc(blueprint::Column::Id)
         .order_by_desc(blueprint::Column::Version)

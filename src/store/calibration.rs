@@ -11,13 +11,13 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entity::{calibration_run, graded_response, item, item_param, session, session_item};
-use super::{Db, delivery};
+use super::status::{ItemStatus, ParamStatus};
 
 pub use calibration_run::Model as CalibrationRun;
 
 /// Gives every item version without parameters of its own the parameters its author wrote, as
 /// provisional. Run at start-up, after an import.
-pub async fn ensure_params(db: &Db) -> anyhow::Result<usize> {
+pub async fn ensure_params(db: &impl super::Writer) -> anyhow::Result<usize> {
     let known: Vec<(String, i32)> = item_param::Entity::find()
         .select_only()
         .column(item_param::Column::ItemId)
@@ -36,10 +36,7 @@ pub async fn ensure_params(db: &Db) -> anyhow::Result<usize> {
             item_id: Set(row.id),
             item_version: Set(row.version),
             params: Set(serde_json::to_value(&it.irt.params)?),
-            status: Set(serde_json::to_value(it.irt.status)?
-                .as_str()
-                .unwrap_or("provisional")
-                .to_owned()),
+            status: Set(it.irt.status.into()),
             calibration_run_id: Set(None),
             updated_at: Set(super::now()),
         })
@@ -68,7 +65,7 @@ pub async fn current_params(
         .map(|r| {
             let irt = ItemIrt {
                 params: serde_json::from_value(r.params)?,
-                status: serde_json::from_value(serde_json::Value::String(r.status))?,
+                status: r.status.into(),
             };
             Ok(((r.item_id, r.item_version), irt))
         })
@@ -89,7 +86,8 @@ pub async fn active_params(
     let sql = format!(
         "SELECT p.item_id, p.item_version, p.params, p.status FROM item_params p \
          JOIN items i ON i.id = p.item_id AND i.version = p.item_version \
-         WHERE i.status = 'active' AND i.section IN ({})",
+         WHERE i.status = '{}' AND i.section IN ({})",
+        super::status::word(ItemStatus::Active),
         marks.join(", ")
     );
     let values: Vec<sea_orm::Value> = sections.iter().map(|s| s.as_str().into()).collect();
@@ -101,10 +99,10 @@ pub async fn active_params(
     rows.into_iter()
         .map(|row| {
             let params: serde_json::Value = row.try_get("", "params")?;
-            let status: String = row.try_get("", "status")?;
+            let status: ParamStatus = row.try_get("", "status")?;
             let irt = ItemIrt {
                 params: serde_json::from_value(params)?,
-                status: serde_json::from_value(serde_json::Value::String(status))?,
+                status: status.into(),
             };
             Ok((
                 (
@@ -121,7 +119,9 @@ pub async fn active_params(
 pub type ResponseRow = (Uuid, String, i32, f64);
 
 /// The graded responses of every finished session, pretest items included, ordered by session.
-pub async fn finished_responses(db: &Db) -> Result<Vec<ResponseRow>, sea_orm::DbErr> {
+pub async fn finished_responses(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<ResponseRow>, sea_orm::DbErr> {
     graded_response::Entity::find()
         .select_only()
         .column(graded_response::Column::SessionId)
@@ -133,14 +133,17 @@ pub async fn finished_responses(db: &Db) -> Result<Vec<ResponseRow>, sea_orm::Db
             graded_response::Relation::SessionItem.def(),
         )
         .join(JoinType::InnerJoin, session_item::Relation::Session.def())
-        .filter(session::Column::Status.eq(delivery::FINISHED))
+        .filter(session::Column::Status.eq(super::status::SessionStatus::Finished))
         .order_by_asc(graded_response::Column::SessionId)
         .into_tuple()
         .all(db)
         .await
 }
 
-pub async fn insert_run(db: &Db, run: CalibrationRun) -> Result<(), sea_orm::DbErr> {
+pub async fn insert_run(
+    db: &impl super::Writer,
+    run: CalibrationRun,
+) -> Result<(), sea_orm::DbErr> {
     calibration_run::Entity::insert(calibration_run::ActiveModel::from(run))
         .exec(db)
         .await?;
@@ -156,7 +159,7 @@ pub async fn run(
 
 /// Marks a run applied if it was not; `true` for the one caller that did.
 pub async fn mark_applied(
-    db: &impl ConnectionTrait,
+    db: &impl super::Writer,
     id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<bool, sea_orm::DbErr> {
@@ -171,7 +174,7 @@ pub async fn mark_applied(
 
 /// Sets an item version's parameters from a run.
 pub async fn set_params(
-    db: &impl ConnectionTrait,
+    db: &impl super::Writer,
     key: &(String, i32),
     params: serde_json::Value,
     run_id: Uuid,
@@ -179,7 +182,10 @@ pub async fn set_params(
 ) -> Result<(), sea_orm::DbErr> {
     item_param::Entity::update_many()
         .col_expr(item_param::Column::Params, Expr::value(params))
-        .col_expr(item_param::Column::Status, Expr::value("calibrated"))
+        .col_expr(
+            item_param::Column::Status,
+            Expr::value(ParamStatus::Calibrated),
+        )
         .col_expr(item_param::Column::CalibrationRunId, Expr::value(run_id))
         .col_expr(item_param::Column::UpdatedAt, Expr::value(now))
         .filter(item_param::Column::ItemId.eq(key.0.clone()))

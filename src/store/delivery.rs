@@ -12,7 +12,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::Db;
+use super::WriteDb;
 use super::entity::{response_event, session, session_item, session_section};
 use super::save_queue::SaveQueue;
 
@@ -21,13 +21,7 @@ pub use session::Model as Session;
 pub use session_item::Model as SessionItem;
 pub use session_section::Model as SessionSection;
 
-/// Session statuses.
-pub const IN_PROGRESS: &str = "in_progress";
-pub const FINISHED: &str = "finished";
-/// Section statuses.
-pub const PENDING: &str = "pending";
-pub const OPEN: &str = "open";
-pub const CLOSED: &str = "closed";
+pub use super::status::{SectionStatus, SessionStatus};
 
 /// A session about to be stored: its seed, its sections and the items placed up front (an adaptive
 /// section gets its items one at a time later).
@@ -89,7 +83,7 @@ pub async fn session(
 }
 
 pub async fn session_for_registration(
-    db: &Db,
+    db: &impl ConnectionTrait,
     registration_id: Uuid,
 ) -> Result<Option<Session>, sea_orm::DbErr> {
     session::Entity::find()
@@ -101,17 +95,16 @@ pub async fn session_for_registration(
 /// Stores a new session with its first section open from `now`. Returns `None` when the registration has
 /// a session already (a concurrent start won); the caller then resumes that one.
 pub async fn create_session(
-    db: &Db,
+    db: &WriteDb,
     new: NewSession,
     now: DateTime<Utc>,
 ) -> Result<Option<Session>, sea_orm::DbErr> {
-    use sea_orm::TransactionTrait;
-    let txn = db.begin().await?;
+    let txn = super::begin(db).await?;
     let row = session::Model {
         id: Uuid::now_v7(),
         registration_id: new.registration_id,
         seed: new.seed,
-        status: IN_PROGRESS.to_owned(),
+        status: SessionStatus::InProgress,
         current_section: 0,
         started_at: now,
         finished_at: None,
@@ -131,7 +124,11 @@ pub async fn create_session(
             session_id: Set(row.id),
             idx: Set(idx as i32),
             section_id: Set(s.section_id.clone()),
-            status: Set(if first { OPEN } else { PENDING }.to_owned()),
+            status: Set(if first {
+                SectionStatus::Open
+            } else {
+                SectionStatus::Pending
+            }),
             time_limit_seconds: Set(s.time_limit_seconds),
             opened_at: Set(first.then_some(now)),
             deadline: Set(first.then(|| now + Duration::seconds(limit))),
@@ -179,13 +176,12 @@ pub async fn items(
 /// Adds an adaptively chosen item at its position and counts it for exposure; `false` when another
 /// request placed an item there first.
 pub async fn place_adaptive_item(
-    db: &Db,
+    db: &WriteDb,
     session_id: Uuid,
     blueprint_id: &str,
     placement: NewPlacement,
 ) -> Result<bool, sea_orm::DbErr> {
-    use sea_orm::TransactionTrait;
-    let txn = db.begin().await?;
+    let txn = super::begin(db).await?;
     let item_id = placement.item_id.clone();
     let inserted = session_item::Entity::insert(placement.into_row(session_id))
         .on_conflict_do_nothing_on([
@@ -204,7 +200,7 @@ pub async fn place_adaptive_item(
 
 /// Whether an item follows `position` in its section (an adaptive answer is final once one does).
 pub async fn has_later_item(
-    db: &Db,
+    db: &impl ConnectionTrait,
     session_id: Uuid,
     section_idx: i32,
     position: i32,
@@ -220,7 +216,7 @@ pub async fn has_later_item(
 }
 
 pub async fn item_at(
-    db: &Db,
+    db: &impl ConnectionTrait,
     session_id: Uuid,
     position: i32,
 ) -> Result<Option<SessionItem>, sea_orm::DbErr> {
@@ -230,7 +226,7 @@ pub async fn item_at(
 }
 
 pub async fn section(
-    db: &Db,
+    db: &impl ConnectionTrait,
     session_id: Uuid,
     idx: i32,
 ) -> Result<Option<SessionSection>, sea_orm::DbErr> {
@@ -281,6 +277,7 @@ pub struct NewResponse<'a> {
 fn save_sql(backend: DbBackend) -> &'static str {
     fn build(backend: DbBackend) -> String {
         let p = super::bind(backend);
+        let open = super::status::word(SectionStatus::Open);
         let share_lock = if backend == DbBackend::Postgres {
             " FOR SHARE"
         } else {
@@ -289,7 +286,7 @@ fn save_sql(backend: DbBackend) -> &'static str {
         format!(
             "INSERT INTO response_events (id, session_id, position, idempotency_key, answer, received_at) \
              SELECT {}, {}, {}, {}, {}, {} WHERE EXISTS (SELECT 1 FROM session_sections \
-             WHERE session_id = {} AND idx = {} AND status = 'open' AND deadline >= {}{share_lock}) \
+             WHERE session_id = {} AND idx = {} AND status = '{open}' AND deadline >= {}{share_lock}) \
              ON CONFLICT (session_id, idempotency_key) DO NOTHING",
             p(1),
             p(2),
@@ -320,7 +317,7 @@ fn save_sql(backend: DbBackend) -> &'static str {
 /// earlier save with the same key.
 pub async fn save_response(
     saves: &SaveQueue,
-    db: &Db,
+    db: &impl ConnectionTrait,
     new: NewResponse<'_>,
 ) -> Result<SaveOutcome, sea_orm::DbErr> {
     let NewResponse {
@@ -366,7 +363,7 @@ pub async fn save_response(
 
 /// The save made with this idempotency key in the session, if any.
 pub async fn event_by_key(
-    db: &Db,
+    db: &impl ConnectionTrait,
     session_id: Uuid,
     idempotency_key: &str,
 ) -> Result<Option<ResponseEvent>, sea_orm::DbErr> {
@@ -379,17 +376,20 @@ pub async fn event_by_key(
 
 /// Closes section `idx` if it is still open; `true` for the one caller that closed it.
 pub async fn close_section(
-    db: &impl ConnectionTrait,
+    db: &impl super::Writer,
     session_id: Uuid,
     idx: i32,
     now: DateTime<Utc>,
 ) -> Result<bool, sea_orm::DbErr> {
     let res = session_section::Entity::update_many()
-        .col_expr(session_section::Column::Status, Expr::value(CLOSED))
+        .col_expr(
+            session_section::Column::Status,
+            Expr::value(SectionStatus::Closed),
+        )
         .col_expr(session_section::Column::ClosedAt, Expr::value(now))
         .filter(session_section::Column::SessionId.eq(session_id))
         .filter(session_section::Column::Idx.eq(idx))
-        .filter(session_section::Column::Status.eq(OPEN))
+        .filter(session_section::Column::Status.eq(SectionStatus::Open))
         .exec(db)
         .await?;
     Ok(res.rows_affected == 1)
@@ -397,14 +397,17 @@ pub async fn close_section(
 
 /// Opens pending section `idx` from `now` and makes it the session's current section.
 pub async fn open_section(
-    db: &impl ConnectionTrait,
+    db: &impl super::Writer,
     session_id: Uuid,
     idx: i32,
     time_limit_seconds: i32,
     now: DateTime<Utc>,
 ) -> Result<(), sea_orm::DbErr> {
     session_section::Entity::update_many()
-        .col_expr(session_section::Column::Status, Expr::value(OPEN))
+        .col_expr(
+            session_section::Column::Status,
+            Expr::value(SectionStatus::Open),
+        )
         .col_expr(session_section::Column::OpenedAt, Expr::value(now))
         .col_expr(
             session_section::Column::Deadline,
@@ -412,7 +415,7 @@ pub async fn open_section(
         )
         .filter(session_section::Column::SessionId.eq(session_id))
         .filter(session_section::Column::Idx.eq(idx))
-        .filter(session_section::Column::Status.eq(PENDING))
+        .filter(session_section::Column::Status.eq(SectionStatus::Pending))
         .exec(db)
         .await?;
     session::Entity::update_many()
@@ -427,7 +430,7 @@ pub async fn open_section(
 /// every such transaction locks in one order (session, then sections) and none deadlocks another. On SQLite,
 /// with one writer at a time, there is nothing to take.
 pub async fn lock_session(
-    txn: &impl ConnectionTrait,
+    txn: &impl super::Writer,
     session_id: Uuid,
 ) -> Result<(), sea_orm::DbErr> {
     if txn.get_database_backend() == DbBackend::Postgres {
@@ -443,15 +446,18 @@ pub async fn lock_session(
 
 /// Marks the session finished if it was in progress; `true` for the one caller that did.
 pub async fn mark_finished(
-    db: &impl ConnectionTrait,
+    db: &impl super::Writer,
     session_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<bool, sea_orm::DbErr> {
     let res = session::Entity::update_many()
-        .col_expr(session::Column::Status, Expr::value(FINISHED))
+        .col_expr(
+            session::Column::Status,
+            Expr::value(SessionStatus::Finished),
+        )
         .col_expr(session::Column::FinishedAt, Expr::value(now))
         .filter(session::Column::Id.eq(session_id))
-        .filter(session::Column::Status.eq(IN_PROGRESS))
+        .filter(session::Column::Status.eq(SessionStatus::InProgress))
         .exec(db)
         .await?;
     Ok(res.rows_affected == 1)
@@ -459,15 +465,20 @@ pub async fn mark_finished(
 
 /// Closes every still-pending section of a finishing session, so none is left to open.
 pub async fn close_pending_sections(
-    db: &impl ConnectionTrait,
+    db: &impl super::Writer,
     session_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), sea_orm::DbErr> {
     session_section::Entity::update_many()
-        .col_expr(session_section::Column::Status, Expr::value(CLOSED))
+        .col_expr(
+            session_section::Column::Status,
+            Expr::value(SectionStatus::Closed),
+        )
         .col_expr(session_section::Column::ClosedAt, Expr::value(now))
         .filter(session_section::Column::SessionId.eq(session_id))
-        .filter(session_section::Column::Status.is_in([PENDING, OPEN]))
+        .filter(
+            session_section::Column::Status.is_in([SectionStatus::Pending, SectionStatus::Open]),
+        )
         .exec(db)
         .await?;
     Ok(())
@@ -475,7 +486,7 @@ pub async fn close_pending_sections(
 
 /// Up to `limit` open sections whose deadline is before `cutoff`, oldest first.
 pub async fn expired_sections(
-    db: &Db,
+    db: &impl ConnectionTrait,
     cutoff: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<(Uuid, i32)>, sea_orm::DbErr> {
@@ -483,7 +494,7 @@ pub async fn expired_sections(
         .select_only()
         .column(session_section::Column::SessionId)
         .column(session_section::Column::Idx)
-        .filter(session_section::Column::Status.eq(OPEN))
+        .filter(session_section::Column::Status.eq(SectionStatus::Open))
         .filter(session_section::Column::Deadline.lt(cutoff))
         .order_by_asc(session_section::Column::Deadline)
         .limit(limit)

@@ -2,13 +2,11 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ConnectionTrait, Statement};
-
-use super::Db;
+use sea_orm::Statement;
 
 /// The number of forms of `blueprint_id` drawn, and per item id the number that held it.
 pub async fn counts(
-    db: &Db,
+    db: &impl super::Connection,
     blueprint_id: &str,
 ) -> Result<(HashMap<String, u64>, u64), sea_orm::DbErr> {
     let backend = db.get_database_backend();
@@ -48,7 +46,7 @@ pub async fn counts(
 
 /// Counts one more form of `blueprint_id`, inside the caller's transaction (once per session).
 pub async fn record_form(
-    db: &impl ConnectionTrait,
+    db: &impl super::Writer,
     blueprint_id: &str,
 ) -> Result<(), sea_orm::DbErr> {
     let backend = db.get_database_backend();
@@ -69,7 +67,7 @@ pub async fn record_form(
 /// Counts one more appearance of each of `item_ids` on a form of `blueprint_id`, inside the caller's
 /// transaction.
 pub async fn record_items(
-    db: &impl ConnectionTrait,
+    db: &impl super::Writer,
     blueprint_id: &str,
     item_ids: &[String],
 ) -> Result<(), sea_orm::DbErr> {

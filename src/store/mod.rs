@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod bank;
 pub mod calibration;
+pub mod context;
 pub mod delivery;
 pub mod entity;
 pub mod exposure;
@@ -11,14 +12,15 @@ pub mod registration;
 pub mod results;
 pub mod save_queue;
 pub mod signing_keys;
+pub mod status;
 
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
 
-/// A pool of connections to the database; cheap to clone.
-pub type Db = DatabaseConnection;
+/// An item version: (item id, version). A version never changes once stored.
+pub type ItemKey = (String, i32);
 
 /// What the services may name of the database layer: a connection or transaction to pass to the query
 /// functions here, a transaction, and the error. Everything else of sea-orm stays inside `store`.
@@ -34,21 +36,88 @@ pub fn is_unique_violation(e: &StoreError) -> bool {
     )
 }
 
-/// Begins a transaction on `db`.
-pub async fn begin(db: &Db) -> Result<Transaction, StoreError> {
-    sea_orm::TransactionTrait::begin(db).await
+/// Something that may change data: the write pool, or a transaction begun on it. Query functions take
+/// any [`Connection`]; functions that change data take a `Writer`, so that a write on the read pool does
+/// not compile.
+pub trait Writer: Connection {}
+
+impl Writer for WriteDb {}
+impl Writer for Transaction {}
+
+/// Begins a transaction on the write pool.
+pub async fn begin(db: &WriteDb) -> Result<Transaction, StoreError> {
+    sea_orm::TransactionTrait::begin(&db.0).await
 }
+
+/// Defines a pool newtype that runs statements on the connection it wraps.
+macro_rules! pool {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug)]
+        pub struct $name(DatabaseConnection);
+
+        #[async_trait::async_trait]
+        impl Connection for $name {
+            fn get_database_backend(&self) -> DbBackend {
+                self.0.get_database_backend()
+            }
+            async fn execute_raw(
+                &self,
+                stmt: sea_orm::Statement,
+            ) -> Result<sea_orm::ExecResult, StoreError> {
+                self.0.execute_raw(stmt).await
+            }
+            async fn execute_unprepared(&self, sql: &str) -> Result<sea_orm::ExecResult, StoreError> {
+                self.0.execute_unprepared(sql).await
+            }
+            async fn query_one_raw(
+                &self,
+                stmt: sea_orm::Statement,
+            ) -> Result<Option<sea_orm::QueryResult>, StoreError> {
+                self.0.query_one_raw(stmt).await
+            }
+            async fn query_all_raw(
+                &self,
+                stmt: sea_orm::Statement,
+            ) -> Result<Vec<sea_orm::QueryResult>, StoreError> {
+                self.0.query_all_raw(stmt).await
+            }
+        }
+
+        impl $name {
+            /// Whether this is PostgreSQL (some statements differ).
+            pub fn is_postgres(&self) -> bool {
+                self.0.get_database_backend() == DbBackend::Postgres
+            }
+
+            /// Checks that the database answers.
+            pub async fn ping(&self) -> Result<(), StoreError> {
+                self.0.ping().await
+            }
+        }
+    };
+}
+
+pool!(
+    /// Connections for queries. It changes nothing: it is not a [`Writer`].
+    ReadDb
+);
+pool!(
+    /// Connections for every statement that changes data. On SQLite a pool of one connection (see
+    /// [`Pools`]).
+    WriteDb
+);
 
 /// The connections to the database: `read` for queries, `write` for every statement that changes data.
 ///
 /// On SQLite `write` is a pool of one connection. SQLite admits one writer at a time anyway; queueing
 /// writers in the pool (first come, first served, woken at once) instead of letting them collide on
 /// SQLite's lock (where a loser sleeps and retries) keeps write latency flat under load. Reads run on the
-/// `read` pool beside the writer (WAL mode). On PostgreSQL both are the same pool.
+/// `read` pool beside the writer (WAL mode). On PostgreSQL both wrap the same pool.
 #[derive(Clone)]
 pub struct Pools {
-    pub read: Db,
-    pub write: Db,
+    pub read: ReadDb,
+    pub write: WriteDb,
 }
 
 fn options(url: &str, max_connections: u32) -> ConnectOptions {
@@ -86,7 +155,10 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Pools> {
     } else {
         write.clone()
     };
-    Ok(Pools { read, write })
+    Ok(Pools {
+        read: ReadDb(read),
+        write: WriteDb(write),
+    })
 }
 
 /// The `n`th (1-based) bind placeholder of a backend's raw SQL: `$n` on PostgreSQL, `?` on SQLite. Every
@@ -99,11 +171,6 @@ pub(crate) fn bind(backend: DbBackend) -> impl Fn(usize) -> String {
             "?".to_owned()
         }
     }
-}
-
-/// Whether `db` is PostgreSQL (some statements differ).
-pub fn is_postgres(db: &Db) -> bool {
-    db.get_database_backend() == DbBackend::Postgres
 }
 
 /// The current time at the precision both databases keep (microseconds), so a time read back equals the

@@ -6,8 +6,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::Db;
 use super::entity::{candidate, registration, session, session_item, sitting};
+use super::status::SittingMode;
 
 pub use candidate::Model as Candidate;
 pub use registration::Model as Registration;
@@ -23,7 +23,7 @@ pub struct NewCandidate {
 
 /// Creates a candidate; `Err(existing id)` when the document number is already registered.
 pub async fn create_candidate(
-    db: &Db,
+    db: &impl super::Writer,
     c: NewCandidate,
 ) -> Result<Result<Candidate, Uuid>, sea_orm::DbErr> {
     if let Some(existing) = candidate::Entity::find()
@@ -48,7 +48,7 @@ pub async fn create_candidate(
 }
 
 pub async fn candidate(
-    db: &impl sea_orm::ConnectionTrait,
+    db: &impl super::Connection,
     id: Uuid,
 ) -> Result<Option<Candidate>, sea_orm::DbErr> {
     candidate::Entity::find_by_id(id).one(db).await
@@ -56,10 +56,10 @@ pub async fn candidate(
 
 /// Creates a sitting.
 pub async fn create_sitting(
-    db: &Db,
+    db: &impl super::Writer,
     blueprint_id: &str,
     blueprint_version: i32,
-    mode: &str,
+    mode: SittingMode,
     opens_at: DateTime<Utc>,
     closes_at: DateTime<Utc>,
 ) -> Result<Sitting, sea_orm::DbErr> {
@@ -67,7 +67,7 @@ pub async fn create_sitting(
         id: Uuid::now_v7(),
         blueprint_id: blueprint_id.to_owned(),
         blueprint_version,
-        mode: mode.to_owned(),
+        mode,
         opens_at,
         closes_at,
         created_at: super::now(),
@@ -79,14 +79,14 @@ pub async fn create_sitting(
 }
 
 pub async fn sitting(
-    db: &impl sea_orm::ConnectionTrait,
+    db: &impl super::Connection,
     id: Uuid,
 ) -> Result<Option<Sitting>, sea_orm::DbErr> {
     sitting::Entity::find_by_id(id).one(db).await
 }
 
 pub async fn registration(
-    db: &impl sea_orm::ConnectionTrait,
+    db: &impl super::Connection,
     id: Uuid,
 ) -> Result<Option<Registration>, sea_orm::DbErr> {
     registration::Entity::find_by_id(id).one(db).await
@@ -94,7 +94,7 @@ pub async fn registration(
 
 /// Whether the candidate is already registered to the sitting.
 pub async fn is_registered(
-    db: &Db,
+    db: &impl super::Connection,
     sitting_id: Uuid,
     candidate_id: Uuid,
 ) -> Result<bool, sea_orm::DbErr> {
@@ -108,7 +108,7 @@ pub async fn is_registered(
 
 /// How many registrations the candidate has for sittings of `blueprint_id` (each is a paid attempt).
 pub async fn attempts(
-    db: &Db,
+    db: &impl super::Connection,
     candidate_id: Uuid,
     blueprint_id: &str,
 ) -> Result<u64, sea_orm::DbErr> {
@@ -122,7 +122,7 @@ pub async fn attempts(
 
 /// Creates a registration with the hash of its access code.
 pub async fn create_registration(
-    db: &Db,
+    db: &impl super::Writer,
     sitting_id: Uuid,
     candidate_id: Uuid,
     access_code_hash: &str,
@@ -142,7 +142,7 @@ pub async fn create_registration(
 
 /// Every item id the candidate has been shown in any session, for retakes.
 pub async fn items_seen(
-    db: &impl sea_orm::ConnectionTrait,
+    db: &impl super::Connection,
     candidate_id: Uuid,
 ) -> Result<Vec<String>, sea_orm::DbErr> {
     seen_query(candidate_id).into_tuple().all(db).await
@@ -150,7 +150,7 @@ pub async fn items_seen(
 
 /// Every item id the candidate has been shown in sessions other than `session_id`.
 pub async fn items_seen_elsewhere(
-    db: &impl sea_orm::ConnectionTrait,
+    db: &impl super::Connection,
     candidate_id: Uuid,
     session_id: Uuid,
 ) -> Result<Vec<String>, sea_orm::DbErr> {

@@ -7,19 +7,13 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::Db;
 use super::entity::{certificate, feed_event, graded_response, result};
 
 pub use certificate::Model as Certificate;
 pub use feed_event::Model as FeedEvent;
 pub use result::Model as SessionResult;
 
-/// Certificate statuses as stored; `expired` is derived from `valid_until` when read.
-pub const VALID: &str = "valid";
-pub const REVOKED: &str = "revoked";
-
-/// Feed event types.
-pub const CERTIFIED: &str = "certified";
+pub use super::status::{CertificateStatus, FeedEventType};
 
 /// One graded response as stored.
 pub struct GradedRow {
@@ -32,7 +26,7 @@ pub struct GradedRow {
 
 /// Stores the grades of a session's responses.
 pub async fn insert_grades(
-    db: &impl ConnectionTrait,
+    db: &impl super::Writer,
     session_id: Uuid,
     rows: Vec<GradedRow>,
 ) -> Result<(), sea_orm::DbErr> {
@@ -53,7 +47,7 @@ pub async fn insert_grades(
 }
 
 pub async fn insert_result(
-    db: &impl ConnectionTrait,
+    db: &impl super::Writer,
     row: SessionResult,
 ) -> Result<(), sea_orm::DbErr> {
     result::Entity::insert(result::ActiveModel::from(row))
@@ -62,12 +56,15 @@ pub async fn insert_result(
     Ok(())
 }
 
-pub async fn result(db: &Db, session_id: Uuid) -> Result<Option<SessionResult>, sea_orm::DbErr> {
+pub async fn result(
+    db: &impl ConnectionTrait,
+    session_id: Uuid,
+) -> Result<Option<SessionResult>, sea_orm::DbErr> {
     result::Entity::find_by_id(session_id).one(db).await
 }
 
 pub async fn insert_certificate(
-    db: &impl ConnectionTrait,
+    db: &impl super::Writer,
     row: Certificate,
 ) -> Result<(), sea_orm::DbErr> {
     certificate::Entity::insert(certificate::ActiveModel::from(row))
@@ -84,7 +81,7 @@ pub async fn certificate(
 }
 
 pub async fn certificate_for_session(
-    db: &Db,
+    db: &impl ConnectionTrait,
     session_id: Uuid,
 ) -> Result<Option<Certificate>, sea_orm::DbErr> {
     certificate::Entity::find()
@@ -95,17 +92,20 @@ pub async fn certificate_for_session(
 
 /// Marks a valid certificate revoked; `true` for the one caller that did.
 pub async fn mark_revoked(
-    db: &impl ConnectionTrait,
+    db: &impl super::Writer,
     id: Uuid,
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, sea_orm::DbErr> {
     let res = certificate::Entity::update_many()
-        .col_expr(certificate::Column::Status, Expr::value(REVOKED))
+        .col_expr(
+            certificate::Column::Status,
+            Expr::value(CertificateStatus::Revoked),
+        )
         .col_expr(certificate::Column::RevokedAt, Expr::value(now))
         .col_expr(certificate::Column::RevocationReason, Expr::value(reason))
         .filter(certificate::Column::Id.eq(id))
-        .filter(certificate::Column::Status.eq(VALID))
+        .filter(certificate::Column::Status.eq(CertificateStatus::Valid))
         .exec(db)
         .await?;
     Ok(res.rows_affected == 1)
@@ -118,9 +118,9 @@ pub async fn mark_revoked(
 /// (appends are one per finished session or revocation, so the lock costs nothing measurable). SQLite
 /// has one writer at a time already.
 pub async fn append_feed(
-    txn: &impl ConnectionTrait,
+    txn: &impl super::Writer,
     certificate_id: Uuid,
-    event_type: &str,
+    event_type: FeedEventType,
     issued_at: DateTime<Utc>,
     jws: &str,
 ) -> Result<(), sea_orm::DbErr> {
@@ -134,7 +134,7 @@ pub async fn append_feed(
     feed_event::Entity::insert(feed_event::ActiveModel {
         seq: sea_orm::NotSet,
         certificate_id: Set(certificate_id),
-        event_type: Set(event_type.to_owned()),
+        event_type: Set(event_type),
         issued_at: Set(issued_at),
         jws: Set(jws.to_owned()),
     })
@@ -144,7 +144,11 @@ pub async fn append_feed(
 }
 
 /// Up to `limit` feed events after sequence number `after`, oldest first.
-pub async fn feed(db: &Db, after: i64, limit: u64) -> Result<Vec<FeedEvent>, sea_orm::DbErr> {
+pub async fn feed(
+    db: &impl ConnectionTrait,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<FeedEvent>, sea_orm::DbErr> {
     feed_event::Entity::find()
         .filter(feed_event::Column::Seq.gt(after))
         .order_by_asc(feed_event::Column::Seq)

@@ -6,10 +6,10 @@
 //! each is acknowledged only after that commit. On PostgreSQL, which commits concurrent transactions
 //! together by itself, saves go straight to the pool.
 
-use sea_orm::{ConnectionTrait, DbErr, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, DbErr, Statement};
 use tokio::sync::{mpsc, oneshot};
 
-use super::Db;
+use super::WriteDb;
 
 /// The most saves one commit carries.
 const MAX_BATCH: usize = 512;
@@ -28,14 +28,14 @@ pub struct SaveQueue(Route);
 #[derive(Clone)]
 enum Route {
     Batched(mpsc::Sender<Queued>),
-    Direct(Db),
+    Direct(WriteDb),
 }
 
 impl SaveQueue {
     /// A queue for `writer`: batched on SQLite (spawning the committing task on the current runtime),
     /// direct otherwise.
-    pub fn new(writer: Db) -> SaveQueue {
-        if super::is_postgres(&writer) {
+    pub fn new(writer: WriteDb) -> SaveQueue {
+        if writer.is_postgres() {
             return SaveQueue(Route::Direct(writer));
         }
         let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
@@ -59,7 +59,7 @@ impl SaveQueue {
     }
 }
 
-async fn commit_loop(writer: Db, mut rx: mpsc::Receiver<Queued>) {
+async fn commit_loop(writer: WriteDb, mut rx: mpsc::Receiver<Queued>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
         match commit(&writer, &batch).await {
@@ -82,8 +82,8 @@ async fn commit_loop(writer: Db, mut rx: mpsc::Receiver<Queued>) {
     }
 }
 
-async fn commit(writer: &Db, batch: &[Queued]) -> Result<Vec<u64>, DbErr> {
-    let txn = writer.begin().await?;
+async fn commit(writer: &WriteDb, batch: &[Queued]) -> Result<Vec<u64>, DbErr> {
+    let txn = super::begin(writer).await?;
     let mut affected = Vec::with_capacity(batch.len());
     for q in batch {
         affected.push(txn.execute_raw(q.statement.clone()).await?.rows_affected());

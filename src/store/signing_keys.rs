@@ -2,11 +2,14 @@
 
 use sea_orm::{EntityTrait, QueryOrder, Set};
 
-use super::Db;
 use super::entity::signing_key;
 
 /// Records a public key; recording it again changes nothing.
-pub async fn record(db: &Db, kid: &str, public: &[u8]) -> Result<(), sea_orm::DbErr> {
+pub async fn record(
+    db: &impl super::Writer,
+    kid: &str,
+    public: &[u8],
+) -> Result<(), sea_orm::DbErr> {
     let row = signing_key::ActiveModel {
         kid: Set(kid.to_owned()),
         public_key: Set(public.to_vec()),
@@ -20,7 +23,7 @@ pub async fn record(db: &Db, kid: &str, public: &[u8]) -> Result<(), sea_orm::Db
 }
 
 /// Every key id and public key, oldest first.
-pub async fn all(db: &Db) -> Result<Vec<(String, Vec<u8>)>, sea_orm::DbErr> {
+pub async fn all(db: &impl super::Connection) -> Result<Vec<(String, Vec<u8>)>, sea_orm::DbErr> {
     Ok(signing_key::Entity::find()
         .order_by_asc(signing_key::Column::CreatedAt)
         .all(db)

@@ -312,7 +312,8 @@ async fn the_sweeper_moves_an_abandoned_session_on_and_finishes_it() {
         .unwrap()
         .unwrap();
     assert_eq!(
-        row.status, "finished",
+        row.status,
+        synaq::store::status::SessionStatus::Finished,
         "the sweeper finished the session without any request"
     );
     let result: Value = app

@@ -123,7 +123,7 @@ impl TestApp {
     /// A results-reader client's token.
     pub async fn reader_token(&self) -> String {
         let (id, secret) = synaq::services::accounts::create_client(
-            &self.state.db,
+            &self.state.writer,
             "pre-selection",
             "results-reader",
         )

@@ -81,6 +81,7 @@ fn make(
         stimulus: None,
         transcript: None,
         audio: None,
+        image: None,
         options: if text {
             Vec::new()
         } else {

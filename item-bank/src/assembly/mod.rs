@@ -428,6 +428,7 @@ mod tests {
             stimulus: None,
             transcript: None,
             audio: None,
+            image: None,
             options: ["a", "b", "c", "d"]
                 .iter()
                 .map(|o| ChoiceOption {

@@ -9,12 +9,12 @@ pub struct Model {
     pub id: Uuid,
     #[sea_orm(unique)]
     pub session_id: Uuid,
-    pub level: String,
-    pub decision: String,
+    pub level: crate::store::status::LevelReached,
+    pub decision: crate::store::status::Decision,
     pub jws: String,
     pub issued_at: DateTimeUtc,
     pub valid_until: DateTimeUtc,
-    pub status: String,
+    pub status: crate::store::status::CertificateStatus,
     pub revoked_at: Option<DateTimeUtc>,
     pub revocation_reason: Option<String>,
 }

@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub seq: i64,
     pub certificate_id: Uuid,
-    pub event_type: String,
+    pub event_type: crate::store::status::FeedEventType,
     pub issued_at: DateTimeUtc,
     pub jws: String,
 }

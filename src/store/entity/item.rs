@@ -13,7 +13,7 @@ pub struct Model {
     pub level: String,
     pub topic: String,
     pub item_type: String,
-    pub status: String,
+    pub status: crate::store::status::ItemStatus,
     pub body: Json,
     pub created_at: DateTimeUtc,
 }

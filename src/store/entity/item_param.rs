@@ -10,7 +10,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub item_version: i32,
     pub params: Json,
-    pub status: String,
+    pub status: crate::store::status::ParamStatus,
     pub calibration_run_id: Option<Uuid>,
     pub updated_at: DateTimeUtc,
 }

@@ -8,8 +8,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub session_id: Uuid,
     pub sections: Json,
-    pub level: String,
-    pub decision: String,
+    pub level: crate::store::status::LevelReached,
+    pub decision: crate::store::status::Decision,
     pub graded_at: DateTimeUtc,
 }
 

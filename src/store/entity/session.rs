@@ -10,7 +10,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub registration_id: Uuid,
     pub seed: i64,
-    pub status: String,
+    pub status: crate::store::status::SessionStatus,
     pub current_section: i32,
     pub started_at: DateTimeUtc,
     pub finished_at: Option<DateTimeUtc>,

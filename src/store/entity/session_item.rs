@@ -32,6 +32,19 @@ pub enum Relation {
 
 impl ActiveModelBehavior for ActiveModel {}
 
+impl Model {
+    /// The item version placed here.
+    pub fn key(&self) -> crate::store::ItemKey {
+        (self.item_id.clone(), self.item_version)
+    }
+
+    /// The item's option ids in the order this candidate sees them (empty for a text item). A stored
+    /// order that does not parse is a broken row and reads as no options.
+    pub fn option_order(&self) -> Vec<String> {
+        serde_json::from_value(self.option_order.clone()).unwrap_or_default()
+    }
+}
+
 impl Related<super::session::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Session.def()

@@ -10,7 +10,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub idx: i32,
     pub section_id: String,
-    pub status: String,
+    pub status: crate::store::status::SectionStatus,
     pub time_limit_seconds: i32,
     pub opened_at: Option<DateTimeUtc>,
     pub deadline: Option<DateTimeUtc>,

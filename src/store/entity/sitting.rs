@@ -9,7 +9,7 @@ pub struct Model {
     pub id: Uuid,
     pub blueprint_id: String,
     pub blueprint_version: i32,
-    pub mode: String,
+    pub mode: crate::store::status::SittingMode,
     pub opens_at: DateTimeUtc,
     pub closes_at: DateTimeUtc,
     pub created_at: DateTimeUtc,

@@ -5,7 +5,11 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
-/// Everything a request can fail with. The `code` of each is part of the contract.
+mod codes;
+
+pub use codes::ErrorCode;
+
+/// Everything a request can fail with. Each carries an [`ErrorCode`], which decides the status.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("{0}")]
@@ -18,12 +22,9 @@ pub enum ApiError {
     Forbidden,
     #[error("{0} not found")]
     NotFound(&'static str),
-    #[error("{0}")]
-    Conflict(&'static str, String),
-    #[error("the section's time is over")]
-    DeadlinePassed,
-    #[error("{0}")]
-    OutsideWindow(String),
+    /// A state the resource is in forbids the request; the code says which.
+    #[error("{1}")]
+    Conflict(ErrorCode, String),
     #[error("the request body is too large")]
     PayloadTooLarge,
     #[error("the server is busy; try again in a few seconds")]
@@ -40,64 +41,50 @@ pub struct Problem {
     pub title: String,
     pub status: u16,
     pub detail: String,
-    /// Stable, machine-readable: `validation_failed`, `unauthorized`, `forbidden`, `not_found`,
-    /// `deadline_passed`, `conflict`, … .
-    pub code: String,
+    /// Stable and machine-readable; see [`ErrorCode`] for every value.
+    pub code: ErrorCode,
 }
 
 impl ApiError {
     /// The stable machine-readable code.
-    pub fn code(&self) -> &str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ApiError::Validation(_) => "validation_failed",
-            ApiError::Unauthorized(_) => "unauthorized",
-            ApiError::InvalidCredentials => "invalid_credentials",
-            ApiError::Forbidden => "forbidden",
-            ApiError::NotFound(_) => "not_found",
-            ApiError::Conflict(code, _) => code,
-            ApiError::DeadlinePassed => "deadline_passed",
-            ApiError::OutsideWindow(_) => "outside_sitting_window",
-            ApiError::PayloadTooLarge => "payload_too_large",
-            ApiError::Busy => "busy",
-            ApiError::Internal(_) => "internal",
+            ApiError::Validation(_) => ErrorCode::ValidationFailed,
+            ApiError::Unauthorized(_) => ErrorCode::Unauthorized,
+            ApiError::InvalidCredentials => ErrorCode::InvalidCredentials,
+            ApiError::Forbidden => ErrorCode::Forbidden,
+            ApiError::NotFound(_) => ErrorCode::NotFound,
+            ApiError::Conflict(code, _) => *code,
+            ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            ApiError::Busy => ErrorCode::Busy,
+            ApiError::Internal(_) => ErrorCode::Internal,
         }
     }
 
     /// A conflict with a state the resource is in.
-    pub fn conflict(code: &'static str, detail: impl Into<String>) -> ApiError {
+    pub fn conflict(code: ErrorCode, detail: impl Into<String>) -> ApiError {
         ApiError::Conflict(code, detail.into())
     }
 }
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        match self {
-            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Unauthorized(_) | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
-            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::Conflict(..) | ApiError::DeadlinePassed | ApiError::OutsideWindow(_) => {
-                StatusCode::CONFLICT
-            }
-            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        self.code().status()
     }
 
     fn error_response(&self) -> HttpResponse {
-        let status = self.status_code();
+        let code = self.code();
         if let ApiError::Internal(e) = self {
             tracing::error!(error = %format!("{e:#}"), "request failed");
         }
         let problem = Problem {
-            kind: format!("https://synaq.kz/problems/{}", self.code()),
-            title: status.canonical_reason().unwrap_or("Error").to_owned(),
-            status: status.as_u16(),
+            kind: format!("https://synaq.kz/problems/{code}"),
+            title: code.title().to_owned(),
+            status: code.status().as_u16(),
             detail: self.to_string(),
-            code: self.code().to_owned(),
+            code,
         };
-        let mut response = HttpResponse::build(status);
+        let mut response = HttpResponse::build(code.status());
         if matches!(self, ApiError::Busy) {
             response.insert_header(("Retry-After", "5"));
         }
@@ -113,7 +100,7 @@ impl From<crate::store::StoreError> for ApiError {
     fn from(e: crate::store::StoreError) -> Self {
         if crate::store::is_unique_violation(&e) {
             ApiError::conflict(
-                "conflict",
+                ErrorCode::Conflict,
                 "a concurrent request made the same change first",
             )
         } else {

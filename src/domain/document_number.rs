@@ -1,0 +1,70 @@
+//! Identity document numbers.
+
+use super::DomainError;
+
+/// A passport or identity document number: 4–32 Latin letters and digits, upper-cased, with spaces and
+/// dashes removed (operators copy them from documents in many styles). Cyrillic look-alikes typed on a
+/// Russian layout (А В Е К М Н О Р С Т Х) are read as the Latin letters, so one passport cannot be
+/// registered twice under two spellings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentNumber(String);
+
+impl DocumentNumber {
+    pub fn parse(input: &str) -> Result<DocumentNumber, DomainError> {
+        let cleaned: String = input
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-'))
+            .flat_map(char::to_uppercase)
+            .map(|c| match c {
+                'А' => 'A',
+                'В' => 'B',
+                'Е' => 'E',
+                'К' => 'K',
+                'М' => 'M',
+                'Н' => 'H',
+                'О' => 'O',
+                'Р' => 'P',
+                'С' => 'C',
+                'Т' => 'T',
+                'Х' => 'X',
+                c => c,
+            })
+            .collect();
+        let ok = (4..=32).contains(&cleaned.len())
+            && cleaned
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        if ok {
+            Ok(DocumentNumber(cleaned))
+        } else {
+            Err(DomainError::new(
+                "document_number must have 4 to 32 Latin letters and digits",
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn document_numbers_are_canonical() {
+        assert_eq!(
+            DocumentNumber::parse(" n 1234-5678 ").unwrap().as_str(),
+            "N12345678"
+        );
+        assert!(DocumentNumber::parse("12").is_err());
+        // The same passport typed with a Cyrillic Н is the same number; other scripts are refused.
+        assert_eq!(
+            DocumentNumber::parse("Н1234567").unwrap(),
+            DocumentNumber::parse("H1234567").unwrap()
+        );
+        assert!(DocumentNumber::parse("N１２３４５").is_err());
+        assert!(DocumentNumber::parse("N1234;DROP").is_err());
+    }
+}

@@ -1,0 +1,291 @@
+//! The states and decisions the database stores, as enums. Each is kept as its wire string in a text column,
+//! so the stored value, the JSON value and the contract's word are one and the same (`in_progress`).
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Where a session stands.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum SessionStatus {
+    InProgress,
+    Finished,
+}
+
+/// Where a sitting is taken.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum SittingMode {
+    /// At a test centre, on its computers.
+    Centre,
+    /// At home, on the candidate's own computer.
+    Online,
+}
+
+/// Where one section of a session stands.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum SectionStatus {
+    /// Not opened yet: its items are hidden.
+    Pending,
+    /// The candidate's clock runs.
+    Open,
+    Closed,
+}
+
+/// A certificate as stored. `expired` is not stored: it is derived from `valid_until` when read.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum CertificateStatus {
+    Valid,
+    Revoked,
+}
+
+/// What an event of the results feed announces.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum FeedEventType {
+    Certified,
+    Revoked,
+}
+
+/// Whether an item version may be drawn onto forms.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum ItemStatus {
+    Active,
+}
+
+/// Whether an item version's parameters come from real responses (mirrors
+/// [`item_bank::bank::ParamStatus`], the bank's word for it).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum ParamStatus {
+    Provisional,
+    Calibrated,
+}
+
+impl From<item_bank::bank::ParamStatus> for ParamStatus {
+    fn from(s: item_bank::bank::ParamStatus) -> Self {
+        match s {
+            item_bank::bank::ParamStatus::Provisional => ParamStatus::Provisional,
+            item_bank::bank::ParamStatus::Calibrated => ParamStatus::Calibrated,
+        }
+    }
+}
+
+impl From<ParamStatus> for item_bank::bank::ParamStatus {
+    fn from(s: ParamStatus) -> Self {
+        match s {
+            ParamStatus::Provisional => item_bank::bank::ParamStatus::Provisional,
+            ParamStatus::Calibrated => item_bank::bank::ParamStatus::Calibrated,
+        }
+    }
+}
+
+/// The pre-selection decision of a result (mirrors [`item_bank::bank::Decision`]).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Pass,
+    Fail,
+}
+
+impl From<item_bank::bank::Decision> for Decision {
+    fn from(d: item_bank::bank::Decision) -> Self {
+        match d {
+            item_bank::bank::Decision::Pass => Decision::Pass,
+            item_bank::bank::Decision::Fail => Decision::Fail,
+        }
+    }
+}
+
+/// The level a result reaches: a CEFR level of the national test, or below the blueprint's lowest.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum LevelReached {
+    #[sea_orm(string_value = "A1")]
+    A1,
+    #[sea_orm(string_value = "A2")]
+    A2,
+    #[sea_orm(string_value = "B1")]
+    B1,
+    #[sea_orm(string_value = "B2")]
+    B2,
+    #[sea_orm(string_value = "C1")]
+    C1,
+    /// Below the lowest level the blueprint awards ([`item_bank::bank::BELOW_LOWEST_LEVEL`]).
+    #[sea_orm(string_value = "below_A1")]
+    #[serde(rename = "below_A1")]
+    BelowA1,
+}
+
+impl LevelReached {
+    /// The level of a blueprint's judgement (`"A1"`, …, `"below_A1"`).
+    pub fn of_judged(level: &str) -> Option<LevelReached> {
+        <LevelReached as sea_orm::ActiveEnum>::try_from_value(&level.to_owned()).ok()
+    }
+}
+
+/// The stored word of any of these enums, for the few raw statements that spell a state in SQL.
+pub fn word<E: sea_orm::ActiveEnum<Value = String>>(e: E) -> String {
+    e.to_value()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The stored word and the JSON word of every state are the same, so the database, the API and the
+    /// contract agree.
+    fn agree<E>()
+    where
+        E: sea_orm::ActiveEnum<Value = String> + Serialize + sea_orm::Iterable + std::fmt::Debug,
+    {
+        for e in E::iter() {
+            let json = serde_json::to_value(&e).unwrap();
+            assert_eq!(json, serde_json::json!(e.to_value()), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn stored_and_wire_words_agree() {
+        agree::<SessionStatus>();
+        agree::<SittingMode>();
+        agree::<SectionStatus>();
+        agree::<CertificateStatus>();
+        agree::<FeedEventType>();
+        agree::<ItemStatus>();
+        agree::<ParamStatus>();
+        agree::<Decision>();
+        agree::<LevelReached>();
+    }
+
+    #[test]
+    fn judged_levels_parse() {
+        assert_eq!(LevelReached::of_judged("A2"), Some(LevelReached::A2));
+        assert_eq!(
+            LevelReached::of_judged(item_bank::bank::BELOW_LOWEST_LEVEL),
+            Some(LevelReached::BelowA1)
+        );
+        assert_eq!(LevelReached::of_judged("Z9"), None);
+        assert_eq!(word(SessionStatus::InProgress), "in_progress");
+    }
+}

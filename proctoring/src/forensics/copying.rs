@@ -48,6 +48,48 @@ pub struct PairStats {
     pub p_gbt: f64,
 }
 
+/// Which ordered pairs to compute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    /// Every ordered pair: a centre sitting.
+    All,
+    /// The pairs [`screen`] picks, both orders: an online sitting, or several sittings.
+    Screened {
+        /// Partners kept per person.
+        per_person: usize,
+        /// Items both must have been presented.
+        min_common: usize,
+    },
+}
+
+impl Selection {
+    /// The screen of an online sitting: each person's 5 most similar partners among those sharing at
+    /// least 20 items.
+    pub const ONLINE: Selection = Selection::Screened {
+        per_person: 5,
+        min_common: 20,
+    };
+}
+
+/// The statistics of the ordered pairs `selection` picks among the persons of `scores`.
+///
+/// # Errors
+/// As [`Copying::new`].
+pub fn detect(
+    items: &ItemSet,
+    scores: &Scores,
+    selection: Selection,
+) -> Result<Vec<PairStats>, ForensicsError> {
+    let copying = Copying::new(items, scores)?;
+    Ok(match selection {
+        Selection::All => copying.all_pairs(),
+        Selection::Screened {
+            per_person,
+            min_common,
+        } => copying.pairs(&screen(scores, per_person, min_common)),
+    })
+}
+
 /// The abilities and response probabilities of a group of persons, from which the statistics of any
 /// pair of them are computed.
 #[derive(Debug, Clone)]

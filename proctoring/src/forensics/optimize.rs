@@ -119,7 +119,7 @@ mod tests {
             4.0,
             DEFAULT_TOL,
         );
-        assert!(x >= 0.0 && x < 3.0 * DEFAULT_TOL, "{x}");
+        assert!((0.0..3.0 * DEFAULT_TOL).contains(&x), "{x}");
     }
 
     proptest! {

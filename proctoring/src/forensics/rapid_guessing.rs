@@ -8,6 +8,8 @@
 //! * A person's response-time effort (RTE) is the share of their timed responses that are not rapid
 //!   guesses; `NaN` for a person without any time.
 
+use std::cmp::Ordering;
+
 use serde::Serialize;
 
 use super::ForensicsError;
@@ -54,7 +56,8 @@ pub fn nt_thresholds(
             "nt is a percentage in [0, 100], got {nt}"
         )));
     }
-    if !(limits.min_seconds <= limits.max_seconds) {
+    let ordered = limits.min_seconds.partial_cmp(&limits.max_seconds);
+    if !matches!(ordered, Some(Ordering::Less | Ordering::Equal)) {
         return Err(ForensicsError::Params(
             "the threshold limits must be ordered".into(),
         ));

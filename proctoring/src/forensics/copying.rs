@@ -1,0 +1,501 @@
+//! Answer copying for ordered pairs (source, copier): Wollack's (1997) `ω` and the generalized
+//! binomial test (GBT, van der Linden & Sotaridona, 2006), as aberrance's
+//! `detect_ac(method = c("OMG_S", "GBT_S"))` computes them from item scores.
+//!
+//! The copier's ability `θ_c` is estimated from the copier's own scores
+//! ([`super::estimate::theta`]). Over the items presented to both, let `m_i = 1` when the two scores
+//! are equal and `π_i = P(the copier scores what the source scored | θ_c)`, i.e. `P_i(θ_c)` where the
+//! source is right and `1 − P_i(θ_c)` where the source is wrong. Then
+//!
+//! * `ω = (Σ m_i − Σ π_i) / √(Σ π_i (1 − π_i))`, with the upper normal p-value `P(Z ≥ ω)`;
+//! * the GBT statistic is the number of equal scores `M = Σ m_i`, and its p-value is the exact upper
+//!   tail `P(Σ B_i ≥ M)` for independent `B_i ~ Bernoulli(π_i)` (aberrance reports this p-value as the
+//!   statistic).
+//!
+//! Both are one-sided: agreement beyond chance given the copier's ability. The statistics are not
+//! symmetric, so each unordered pair gives two ordered pairs.
+//!
+//! # Which pairs
+//! Within a centre sitting every ordered pair is computed ([`Copying::all_pairs`]). For an online
+//! sitting, or across sittings, [`screen`] first picks, by answer similarity alone and with bit
+//! operations, the few partners most similar to each person, and the statistics are computed for
+//! those pairs only ([`Copying::pairs`]).
+
+use serde::Serialize;
+
+use super::ForensicsError;
+use super::estimate;
+use super::items::ItemSet;
+use super::scores::Scores;
+use super::special::normal_upper;
+
+/// The copying statistics of one ordered pair. Indices are rows of the scores (0-based).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PairStats {
+    /// The row whose answers may have been copied.
+    pub source: usize,
+    /// The row who may have copied.
+    pub copier: usize,
+    /// Items presented to both.
+    pub common: usize,
+    /// `ω`; `NaN` when undefined (no common item, or no variance).
+    pub omega: f64,
+    /// `P(Z ≥ ω)`.
+    pub p_omega: f64,
+    /// The GBT statistic: the number of equal scores.
+    pub matches: usize,
+    /// The GBT p-value `P(Σ B_i ≥ matches)`.
+    pub p_gbt: f64,
+}
+
+/// Which ordered pairs to compute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    /// Every ordered pair: a centre sitting.
+    All,
+    /// The pairs [`screen`] picks, both orders: an online sitting, or several sittings.
+    Screened {
+        /// Partners kept per person.
+        per_person: usize,
+        /// Items both must have been presented.
+        min_common: usize,
+    },
+}
+
+impl Selection {
+    /// The screen of an online sitting: each person's 5 most similar partners among those sharing at
+    /// least 20 items.
+    pub const ONLINE: Selection = Selection::Screened {
+        per_person: 5,
+        min_common: 20,
+    };
+}
+
+/// The statistics of the ordered pairs `selection` picks among the persons of `scores`.
+///
+/// # Errors
+/// As [`Copying::new`].
+pub fn detect(
+    items: &ItemSet,
+    scores: &Scores,
+    selection: Selection,
+) -> Result<Vec<PairStats>, ForensicsError> {
+    let copying = Copying::new(items, scores)?;
+    Ok(match selection {
+        Selection::All => copying.all_pairs(),
+        Selection::Screened {
+            per_person,
+            min_common,
+        } => copying.pairs(&screen(scores, per_person, min_common)),
+    })
+}
+
+/// The abilities and response probabilities of a group of persons, from which the statistics of any
+/// pair of them are computed.
+#[derive(Debug, Clone)]
+pub struct Copying<'a> {
+    scores: &'a Scores,
+    thetas: Vec<f64>,
+    /// `P_i(θ_p)`, row-major persons × items.
+    probs: Vec<f64>,
+}
+
+/// Scratch space of the GBT recursion, reused across pairs.
+#[derive(Default)]
+struct Scratch {
+    matches: Vec<bool>,
+    pi: Vec<f64>,
+    current: Vec<f64>,
+    next: Vec<f64>,
+}
+
+impl<'a> Copying<'a> {
+    /// Estimates every person's ability and prepares the probabilities.
+    ///
+    /// # Errors
+    /// [`ForensicsError::Mismatch`] when the scores and items differ in number of items.
+    pub fn new(items: &ItemSet, scores: &'a Scores) -> Result<Copying<'a>, ForensicsError> {
+        super::check_scores(items, scores)?;
+        let n = items.len();
+        let thetas: Vec<f64> = (0..scores.n_persons())
+            .map(|p| estimate::theta(items, scores.row(p)))
+            .collect();
+        let mut probs = Vec::with_capacity(thetas.len() * n);
+        for &theta in &thetas {
+            probs.extend((0..n).map(|i| items.prob(i, theta)));
+        }
+        Ok(Copying {
+            scores,
+            thetas,
+            probs,
+        })
+    }
+
+    /// The estimated abilities, one per row.
+    pub fn thetas(&self) -> &[f64] {
+        &self.thetas
+    }
+
+    /// The statistics of one ordered pair.
+    ///
+    /// # Panics
+    /// If an index is out of range.
+    pub fn pair(&self, source: usize, copier: usize) -> PairStats {
+        self.pair_with(source, copier, &mut Scratch::default())
+    }
+
+    /// Every ordered pair of distinct rows, by source, then copier.
+    pub fn all_pairs(&self) -> Vec<PairStats> {
+        let n = self.scores.n_persons();
+        let mut scratch = Scratch::default();
+        let mut out = Vec::with_capacity(n * n.saturating_sub(1));
+        for source in 0..n {
+            for copier in (0..n).filter(|&c| c != source) {
+                out.push(self.pair_with(source, copier, &mut scratch));
+            }
+        }
+        out
+    }
+
+    /// Both ordered pairs of each unordered pair `(a, b)` of `pairs` (e.g. from [`screen`]): `(a, b)`
+    /// then `(b, a)`.
+    pub fn pairs(&self, pairs: &[(usize, usize)]) -> Vec<PairStats> {
+        let mut scratch = Scratch::default();
+        pairs
+            .iter()
+            .flat_map(|&(a, b)| [(a, b), (b, a)])
+            .map(|(s, c)| self.pair_with(s, c, &mut scratch))
+            .collect()
+    }
+
+    fn pair_with(&self, source: usize, copier: usize, scratch: &mut Scratch) -> PairStats {
+        let n = self.scores.n_items();
+        let xs = self.scores.row(source);
+        let xc = self.scores.row(copier);
+        let pc = &self.probs[copier * n..(copier + 1) * n];
+        scratch.matches.clear();
+        scratch.pi.clear();
+        let (mut observed, mut expected, mut variance) = (0usize, 0.0, 0.0);
+        for ((s, c), &p) in xs.iter().zip(xc).zip(pc) {
+            let (Some(s), Some(c)) = (*s, *c) else {
+                continue;
+            };
+            let pi = if s == 1 { p } else { 1.0 - p };
+            observed += usize::from(s == c);
+            expected += pi;
+            variance += pi * (1.0 - pi);
+            scratch.pi.push(pi);
+        }
+        let omega = if scratch.pi.is_empty() || variance <= 0.0 {
+            f64::NAN
+        } else {
+            (observed as f64 - expected) / variance.sqrt()
+        };
+        let p_gbt = if scratch.pi.is_empty() {
+            f64::NAN
+        } else {
+            upper_tail(
+                &scratch.pi,
+                observed,
+                &mut scratch.current,
+                &mut scratch.next,
+            )
+        };
+        PairStats {
+            source,
+            copier,
+            common: scratch.pi.len(),
+            omega,
+            p_omega: normal_upper(omega),
+            matches: observed,
+            p_gbt,
+        }
+    }
+}
+
+/// `P(Σ B_i ≥ k)` for independent `B_i ~ Bernoulli(pi[i])`, exactly, by the recursion over items of
+/// the distribution of a count. Only the states that decide the answer are kept: the number of
+/// successes below `k`, or of failures up to `n − k`, whichever range is shorter, so a pair costs
+/// `O(n · min(k, n − k + 1))`.
+fn upper_tail(pi: &[f64], k: usize, current: &mut Vec<f64>, next: &mut Vec<f64>) -> f64 {
+    let n = pi.len();
+    if k == 0 {
+        return 1.0;
+    }
+    if k > n {
+        return 0.0;
+    }
+    // Count failures F = n − S: P(S ≥ k) = P(F ≤ n − k), states 0..=n−k, mass beyond dropped.
+    // Or count successes below k, with state k absorbing "k or more".
+    let count_failures = n - k < k;
+    let top = if count_failures { n - k } else { k };
+    current.clear();
+    current.resize(top + 1, 0.0);
+    next.clear();
+    next.resize(top + 1, 0.0);
+    current[0] = 1.0;
+    for (t, &p) in pi.iter().enumerate() {
+        // The probability that this item moves the count up one.
+        let up = if count_failures { 1.0 - p } else { p };
+        let stay = 1.0 - up;
+        let reach = (t + 1).min(top);
+        next[0] = stay * current[0];
+        for ((out, &here), &below) in next[1..=reach]
+            .iter_mut()
+            .zip(&current[1..=reach])
+            .zip(&current[..reach])
+        {
+            *out = stay * here + up * below;
+        }
+        if !count_failures && reach == top {
+            // "k or more" stays there.
+            next[top] = current[top] + up * current[top - 1];
+        }
+        std::mem::swap(current, next);
+    }
+    if count_failures {
+        current.iter().sum()
+    } else {
+        current[top]
+    }
+}
+
+/// Picks the unordered pairs `(a, b)`, `a < b`, whose copying statistics are worth computing when
+/// computing every pair is too much (an online sitting, or candidates of several sittings).
+///
+/// The rule, by answer similarity alone: for each pair with at least `min_common` items presented to
+/// both, count the equal scores `m` among those `k` items, and compare it with what independent
+/// answering gives when each person is right on the common items at their own rate `r_a`, `r_b`:
+/// `e = r_a r_b + (1 − r_a)(1 − r_b)`, `z = (m − k e) / √(k e (1 − e))`. Each person keeps the
+/// `per_person` partners of highest `z` (ties to the lower row); a pair is screened in when either
+/// member keeps the other. So at most `per_person × persons` pairs come out, sorted, and every
+/// person's most similar partners get the exact statistics.
+///
+/// The expectation treats the items as equally hard, which understates chance agreement on a test of
+/// varied difficulty; that shifts every pair's `z` alike and does not change who is most similar. The
+/// work is bit operations on packed patterns: `O(persons² · items / 64)`.
+pub fn screen(scores: &Scores, per_person: usize, min_common: usize) -> Vec<(usize, usize)> {
+    let n = scores.n_persons();
+    if per_person == 0 || n < 2 {
+        return Vec::new();
+    }
+    let words = scores.n_items().div_ceil(64);
+    let mut presented = vec![0u64; n * words];
+    let mut right = vec![0u64; n * words];
+    for p in 0..n {
+        for (i, x) in scores.row(p).iter().enumerate() {
+            if let Some(x) = *x {
+                presented[p * words + i / 64] |= 1 << (i % 64);
+                if x == 1 {
+                    right[p * words + i / 64] |= 1 << (i % 64);
+                }
+            }
+        }
+    }
+    // best[p]: the kept partners of p, as (z, partner), highest z first.
+    let mut best: Vec<Vec<(f64, usize)>> = vec![Vec::with_capacity(per_person + 1); n];
+    for a in 0..n {
+        let (pa, ra) = (
+            &presented[a * words..][..words],
+            &right[a * words..][..words],
+        );
+        for b in a + 1..n {
+            let (pb, rb) = (
+                &presented[b * words..][..words],
+                &right[b * words..][..words],
+            );
+            let (mut common, mut equal, mut right_a, mut right_b) = (0u32, 0u32, 0u32, 0u32);
+            for w in 0..words {
+                let both = pa[w] & pb[w];
+                common += both.count_ones();
+                equal += (both & !(ra[w] ^ rb[w])).count_ones();
+                right_a += (both & ra[w]).count_ones();
+                right_b += (both & rb[w]).count_ones();
+            }
+            if (common as usize) < min_common.max(1) {
+                continue;
+            }
+            let k = f64::from(common);
+            let (r_a, r_b) = (f64::from(right_a) / k, f64::from(right_b) / k);
+            let e = r_a * r_b + (1.0 - r_a) * (1.0 - r_b);
+            let spread = (k * e * (1.0 - e)).sqrt();
+            let excess = f64::from(equal) - k * e;
+            // No spread (both all right or all wrong): as similar as possible, ranked first.
+            let z = if spread > 0.0 {
+                excess / spread
+            } else {
+                f64::INFINITY
+            };
+            keep(&mut best[a], (z, b), per_person);
+            keep(&mut best[b], (z, a), per_person);
+        }
+    }
+    let mut pairs: Vec<(usize, usize)> = best
+        .iter()
+        .enumerate()
+        .flat_map(|(p, kept)| kept.iter().map(move |&(_, q)| (p.min(q), p.max(q))))
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// Inserts `candidate` into `kept` (sorted by z descending, then partner ascending) and keeps the
+/// first `limit`.
+fn keep(kept: &mut Vec<(f64, usize)>, candidate: (f64, usize), limit: usize) {
+    let before = |x: &(f64, usize), y: &(f64, usize)| x.0 > y.0 || (x.0 == y.0 && x.1 < y.1);
+    if kept.len() == limit && !before(&candidate, &kept[limit - 1]) {
+        return;
+    }
+    let at = kept
+        .iter()
+        .position(|x| before(&candidate, x))
+        .unwrap_or(kept.len());
+    kept.insert(at, candidate);
+    kept.truncate(limit);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use item_bank::irt::ItemParams;
+    use proptest::prelude::*;
+
+    /// The full distribution of a count, as the reference computes it, summed from `k`.
+    fn upper_tail_by_full_distribution(pi: &[f64], k: usize) -> f64 {
+        let mut f = vec![1.0];
+        for &p in pi {
+            let mut g = vec![0.0; f.len() + 1];
+            for (j, &v) in f.iter().enumerate() {
+                g[j] += (1.0 - p) * v;
+                g[j + 1] += p * v;
+            }
+            f = g;
+        }
+        f[k.min(f.len())..].iter().sum()
+    }
+
+    fn tail(pi: &[f64], k: usize) -> f64 {
+        upper_tail(pi, k, &mut Vec::new(), &mut Vec::new())
+    }
+
+    #[test]
+    fn tail_edges() {
+        assert_eq!(tail(&[0.3, 0.4], 0), 1.0);
+        assert_eq!(tail(&[0.3, 0.4], 3), 0.0);
+        assert!((tail(&[0.3, 0.4], 2) - 0.12).abs() < 1e-15);
+        assert!((tail(&[0.3, 0.4], 1) - (1.0 - 0.7 * 0.6)).abs() < 1e-15);
+        assert!((tail(&[0.5; 10], 10) - 0.5f64.powi(10)).abs() < 1e-18);
+    }
+
+    fn group() -> (ItemSet, Scores) {
+        let params: Vec<ItemParams> = (0..12)
+            .map(|i| ItemParams::three_pl(1.0, -1.5 + 0.25 * f64::from(i), 0.2).unwrap())
+            .collect();
+        let rows = vec![
+            vec![
+                Some(1),
+                Some(1),
+                Some(1),
+                Some(0),
+                Some(1),
+                Some(0),
+                Some(1),
+                Some(0),
+                Some(0),
+                Some(1),
+                Some(0),
+                Some(0),
+            ],
+            vec![
+                Some(1),
+                Some(1),
+                Some(1),
+                Some(0),
+                Some(1),
+                Some(0),
+                Some(1),
+                Some(0),
+                Some(0),
+                Some(1),
+                Some(0),
+                None,
+            ],
+            vec![
+                Some(1),
+                Some(0),
+                Some(1),
+                Some(1),
+                Some(0),
+                Some(1),
+                Some(0),
+                Some(1),
+                Some(1),
+                Some(0),
+                Some(0),
+                Some(1),
+            ],
+            vec![None; 12],
+        ];
+        (
+            ItemSet::new(&params, None).unwrap(),
+            Scores::new(&rows).unwrap(),
+        )
+    }
+
+    #[test]
+    fn identical_answers_are_flagged_and_pairs_are_ordered() {
+        let (items, scores) = group();
+        let c = Copying::new(&items, &scores).unwrap();
+        let twin = c.pair(0, 1);
+        assert_eq!((twin.common, twin.matches), (11, 11));
+        assert!(twin.omega > 1.5 && twin.p_gbt < 0.05, "{twin:?}");
+        let unlike = c.pair(0, 2);
+        assert!(unlike.omega < 0.0 && unlike.p_gbt > 0.5, "{unlike:?}");
+        let empty = c.pair(3, 0);
+        assert_eq!(empty.common, 0);
+        assert!(empty.omega.is_nan() && empty.p_gbt.is_nan());
+        let all = c.all_pairs();
+        assert_eq!(all.len(), 12);
+        assert_eq!((all[0].source, all[0].copier), (0, 1));
+        assert_eq!((all[3].source, all[3].copier), (1, 0));
+        assert_eq!(c.pairs(&[(0, 2)]), vec![c.pair(0, 2), c.pair(2, 0)]);
+    }
+
+    #[test]
+    fn the_screen_keeps_each_persons_most_similar_partners() {
+        let (_, scores) = group();
+        let pairs = screen(&scores, 1, 5);
+        assert!(pairs.contains(&(0, 1)), "{pairs:?}");
+        assert!(
+            pairs.iter().all(|&(a, b)| a < b && b != 3),
+            "no common item with row 3"
+        );
+        assert!(screen(&scores, 0, 5).is_empty());
+        assert_eq!(screen(&scores, 5, 1).len(), 3);
+    }
+
+    proptest! {
+        #[test]
+        fn the_truncated_tail_is_the_full_distributions(pi in proptest::collection::vec(0.01f64..0.99, 1..70), k in 0usize..72) {
+            let ours = tail(&pi, k);
+            let full = upper_tail_by_full_distribution(&pi, k);
+            prop_assert!((ours - full).abs() <= 1e-12 * full.max(1e-300) + 1e-15, "{ours} vs {full}");
+            prop_assert!((0.0..=1.0 + 1e-12).contains(&ours));
+        }
+
+        #[test]
+        fn p_values_are_probabilities(rows in proptest::collection::vec(proptest::collection::vec(proptest::option::weighted(0.9, 0u8..=1), 12), 2..6)) {
+            let (items, _) = group();
+            let scores = Scores::new(&rows).unwrap();
+            let c = Copying::new(&items, &scores).unwrap();
+            for s in c.all_pairs() {
+                if s.common > 0 {
+                    prop_assert!((0.0..=1.0).contains(&s.p_gbt));
+                    prop_assert!(s.omega.is_nan() || (0.0..=1.0).contains(&s.p_omega));
+                    prop_assert!(s.matches <= s.common);
+                }
+            }
+        }
+    }
+}

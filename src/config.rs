@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::net::CidrList;
+
 /// Everything the server needs to run.
 #[derive(Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -37,6 +39,15 @@ pub struct Settings {
     pub log_format: String,
     /// Database connections in the pool.
     pub max_connections: u32,
+    /// The address candidates' browsers use (`https://test.example.kz`); the Safe Exam Browser check
+    /// hashes request URLs built from it. Empty means `http://<bind>`.
+    pub public_url: String,
+    /// Proxies whose `X-Forwarded-For` is believed (CIDR ranges); from the environment, comma-separated.
+    pub trusted_proxies: CidrList,
+    /// How long a ban bars a candidate from registering; unset means the policy's `ban_days`.
+    pub ban_days: Option<u32>,
+    /// A test centre's own anti-fraud policy file, replacing the built-in `proctoring/policy.toml`.
+    pub policy_file: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -55,6 +66,10 @@ impl Default for Settings {
             max_attempts: 3,
             log_format: "json".into(),
             max_connections: 16,
+            public_url: String::new(),
+            trusted_proxies: CidrList::default(),
+            ban_days: None,
+            policy_file: None,
         }
     }
 }
@@ -156,6 +171,14 @@ impl Settings {
         layer!("SYNAQ_MAX_ATTEMPTS", max_attempts);
         layer!("SYNAQ_LOG_FORMAT", log_format);
         layer!("SYNAQ_MAX_CONNECTIONS", max_connections);
+        layer!("SYNAQ_PUBLIC_URL", public_url);
+        layer!("SYNAQ_TRUSTED_PROXIES", trusted_proxies);
+        if let Some(v) = env("SYNAQ_BAN_DAYS") {
+            s.ban_days = Some(parse("SYNAQ_BAN_DAYS", v)?);
+        }
+        if let Some(v) = env("SYNAQ_POLICY_FILE") {
+            s.policy_file = Some(PathBuf::from(v));
+        }
         if let Some(v) = &flags.bind {
             s.bind = *v;
         }
@@ -169,6 +192,15 @@ impl Settings {
             s.content_dir = v.clone();
         }
         Ok(s)
+    }
+
+    /// The public base URL without a trailing slash.
+    pub fn public_base(&self) -> String {
+        if self.public_url.is_empty() {
+            format!("http://{}", self.bind)
+        } else {
+            self.public_url.trim_end_matches('/').to_owned()
+        }
     }
 
     /// The database to open: the configured URL, or SQLite in the data directory.

@@ -8,6 +8,7 @@ pub mod domain;
 pub mod error;
 pub mod lang;
 pub mod loadtest;
+pub mod net;
 pub mod routes;
 pub mod services;
 pub mod startup;

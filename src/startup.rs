@@ -50,8 +50,11 @@ impl Application {
             hashing: Arc::new(tokio::sync::Semaphore::new(
                 crate::services::accounts::MAX_CONCURRENT_HASHES,
             )),
+            policy: Arc::new(load_policy(&settings)?),
             settings: Arc::new(settings),
             keys,
+            admissions: Default::default(),
+            event_rate: Default::default(),
         };
         let data = web::Data::new(state.clone());
         let verifier = web::Data::new(TokenVerifier {
@@ -94,5 +97,19 @@ impl Application {
         let result = self.server.await;
         sweeper.abort();
         result
+    }
+}
+
+/// The anti-fraud policy: the centre's file when `policy_file` is set, else the built-in one. A policy
+/// that does not validate stops the start with the file's error.
+fn load_policy(settings: &Settings) -> anyhow::Result<proctoring::policy::Policy> {
+    match &settings.policy_file {
+        None => Ok(proctoring::policy::Policy::default()),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading the policy file {}", path.display()))?;
+            proctoring::policy::Policy::from_toml(&text)
+                .with_context(|| format!("the policy file {}", path.display()))
+        }
     }
 }

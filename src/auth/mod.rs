@@ -8,6 +8,6 @@ pub mod tokens;
 
 pub use keys::KeyRing;
 pub use principal::{
-    Admins, Authorized, Authors, Candidates, CentreStaff, Principal, ResultsReaders, Role,
-    TokenVerifier,
+    Admins, Authorized, Authors, Candidates, CentreStaff, Principal, Proctors, ResultsReaders,
+    Role, Supervisors, TokenVerifier,
 };

@@ -55,6 +55,8 @@ pub struct Principal {
     /// A user's or client's id, or, for a candidate, the registration id.
     pub subject: String,
     pub role: Role,
+    /// A candidate's sign-in generation (zero for staff and services).
+    pub generation: i32,
 }
 
 impl Principal {
@@ -95,6 +97,18 @@ impl RoleSet for Candidates {
 pub struct ResultsReaders;
 impl RoleSet for ResultsReaders {
     const ROLES: &'static [Role] = &[Role::ResultsReader, Role::Admin];
+}
+
+/// Who supervises sittings: proctors and admins.
+pub struct Proctors;
+impl RoleSet for Proctors {
+    const ROLES: &'static [Role] = &[Role::Admin, Role::Proctor];
+}
+
+/// Who may read a sitting's supervision: proctors, operators and admins.
+pub struct Supervisors;
+impl RoleSet for Supervisors {
+    const ROLES: &'static [Role] = &[Role::Admin, Role::Proctor, Role::Operator];
 }
 
 /// Admins only.
@@ -156,6 +170,7 @@ fn authenticate(req: &HttpRequest) -> Result<Principal, ApiError> {
         Ok(claims) => Ok(Principal {
             subject: claims.sub,
             role: claims.role,
+            generation: claims.generation,
         }),
         Err(e) => {
             tracing::debug!(reason = %e, "token refused");

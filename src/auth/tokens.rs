@@ -19,6 +19,14 @@ pub struct Claims {
     pub role: Role,
     pub iat: i64,
     pub exp: i64,
+    /// A candidate token's sign-in generation: a session accepts only its latest (see
+    /// `services::access`). Zero for staff and services.
+    #[serde(default, rename = "gen", skip_serializing_if = "is_zero")]
+    pub generation: i32,
+}
+
+fn is_zero(n: &i32) -> bool {
+    *n == 0
 }
 
 /// Signs an access token for `sub` in `role`, valid for `ttl_seconds`.
@@ -28,6 +36,7 @@ pub fn issue(
     sub: &str,
     role: Role,
     ttl_seconds: i64,
+    generation: i32,
 ) -> anyhow::Result<String> {
     let now = Utc::now().timestamp();
     let claims = Claims {
@@ -37,6 +46,7 @@ pub fn issue(
         role,
         iat: now,
         exp: now + ttl_seconds,
+        generation,
     };
     let mut header = Header::new(Algorithm::EdDSA);
     header.kid = Some(keys.kid().to_owned());

@@ -195,6 +195,51 @@ error_codes! {
         kk: "Тестілеу жабылды.",
         ru: "Тестирование закрыто.",
         en: "The sitting has closed.";
+    /// A candidate request from outside the sitting's network.
+    OutsideCentreNetwork = "outside_centre_network", FORBIDDEN, "Outside the centre's network",
+        kk: "Бұл тестілеуге тек тест орталығының желісінен кіруге болады.",
+        ru: "Это тестирование доступно только из сети тестового центра.",
+        en: "This sitting can be taken only from the test centre's network.";
+    /// The sitting is taken in Safe Exam Browser and the request did not prove it.
+    SebRequired = "seb_required", FORBIDDEN, "Safe Exam Browser required",
+        kk: "Тестті орталықтың баптауларымен Safe Exam Browser арқылы ашыңыз.",
+        ru: "Откройте тест в Safe Exam Browser с настройками центра.",
+        en: "Open the test in Safe Exam Browser with the centre's configuration.";
+    /// A proctor has paused the session.
+    SessionPaused = "session_paused", CONFLICT, "Session paused",
+        kk: "Бақылаушы тестті тоқтата тұрды. Күте тұрыңыз.",
+        ru: "Наблюдатель приостановил тест. Пожалуйста, подождите.",
+        en: "A proctor has paused the test. Please wait.";
+    /// A proctor has ended the session.
+    SessionTerminated = "session_terminated", CONFLICT, "Session terminated",
+        kk: "Бақылаушы тестті тоқтатты.",
+        ru: "Наблюдатель завершил тест.",
+        en: "A proctor has ended the test.";
+    /// The session waits for a proctor to let it start.
+    AwaitingAuthorization = "awaiting_authorization", CONFLICT, "Awaiting authorization",
+        kk: "Бақылаушының рұқсатын күтіңіз.",
+        ru: "Дождитесь разрешения наблюдателя.",
+        en: "Wait for the proctor to let you start.";
+    /// The candidate is barred from registering until a date.
+    CandidateBanned = "candidate_banned", CONFLICT, "Candidate banned",
+        kk: "Үміткерге белгілі бір күнге дейін тіркелуге тыйым салынған.",
+        ru: "Кандидату запрещена регистрация до указанной даты.",
+        en: "The candidate may not register until the date given.";
+    /// The review was decided already.
+    AlreadyDecided = "already_decided", CONFLICT, "Already decided",
+        kk: "Бұл нәтиже бойынша шешім бұрын қабылданған.",
+        ru: "По этому результату решение уже принято.",
+        en: "This result has been decided already.";
+    /// The action does not fit the session's state (resume a session that is not paused, …).
+    InvalidTransition = "invalid_transition", CONFLICT, "Invalid transition",
+        kk: "Сессияның қазіргі күйінде бұл әрекетті орындауға болмайды.",
+        ru: "Это действие невозможно в текущем состоянии сессии.",
+        en: "This action is not possible in the session's current state.";
+    /// Too many requests of this kind; `Retry-After` says when to try again.
+    RateLimited = "rate_limited", TOO_MANY_REQUESTS, "Rate limited",
+        kk: "Сұраныстар тым жиі. Біраз күтіп, қайталаңыз.",
+        ru: "Слишком много запросов. Подождите и повторите.",
+        en: "Too many requests. Wait a moment and try again.";
     /// The resource changed since the version the request was based on.
     VersionConflict = "version_conflict", CONFLICT, "Version conflict",
         kk: "Нұсқа өзгерген: жаңартып, қайталаңыз.",

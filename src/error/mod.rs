@@ -29,6 +29,9 @@ pub enum ApiError {
     PayloadTooLarge,
     #[error("the server is busy; try again in a few seconds")]
     Busy,
+    /// Too many requests of one kind; the number is the seconds to wait (`Retry-After`).
+    #[error("too many requests; try again in {0} s")]
+    RateLimited(u64),
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -57,6 +60,7 @@ impl ApiError {
             ApiError::Conflict(code, _) => *code,
             ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
             ApiError::Busy => ErrorCode::Busy,
+            ApiError::RateLimited(_) => ErrorCode::RateLimited,
             ApiError::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -85,8 +89,14 @@ impl ResponseError for ApiError {
             code,
         };
         let mut response = HttpResponse::build(code.status());
-        if matches!(self, ApiError::Busy) {
-            response.insert_header(("Retry-After", "5"));
+        match self {
+            ApiError::Busy => {
+                response.insert_header(("Retry-After", "5"));
+            }
+            ApiError::RateLimited(seconds) => {
+                response.insert_header(("Retry-After", seconds.max(&1).to_string()));
+            }
+            _ => {}
         }
         response
             .content_type("application/problem+json")

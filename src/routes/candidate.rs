@@ -3,11 +3,11 @@
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use uuid::Uuid;
 
-use crate::auth::{Authorized, Candidates};
 use crate::domain::IdempotencyKey;
 use crate::error::{ApiError, Problem};
+use crate::services::access::CandidateCall;
 use crate::services::delivery::{self, SavedView, SessionView};
-use crate::services::{AppState, certification};
+use crate::services::{AppState, certification, integrity};
 use item_bank::grading::Answer;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -18,19 +18,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(finish)
         .service(result)
         .service(media)
-        .service(image);
+        .service(image)
+        .service(integrity_events);
 }
 
 /// Starts the caller's session (201), or returns the one already started (200).
 #[utoipa::path(post, path = "/api/v1/sessions", tag = "candidate", security(("bearer" = [])),
     responses((status = 201, body = SessionView), (status = 200, body = SessionView), (status = 409, body = Problem)))]
 #[post("/api/v1/sessions")]
-async fn start(
-    state: web::Data<AppState>,
-    auth: Authorized<Candidates>,
-) -> Result<HttpResponse, ApiError> {
-    let (id, created) = delivery::start(&state, &auth.principal).await?;
-    let session = delivery::view(&state, &auth.principal, id).await?;
+async fn start(state: web::Data<AppState>, call: CandidateCall) -> Result<HttpResponse, ApiError> {
+    let (id, created) = delivery::start(&state, &call).await?;
+    let session = delivery::view(&state, &call, id).await?;
     Ok(if created {
         HttpResponse::Created().json(session)
     } else {
@@ -44,10 +42,10 @@ async fn start(
 #[get("/api/v1/sessions/{id}")]
 async fn view(
     state: web::Data<AppState>,
-    auth: Authorized<Candidates>,
+    call: CandidateCall,
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(delivery::view(&state, &auth.principal, path.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(delivery::view(&state, &call, path.into_inner()).await?))
 }
 
 /// Saves the answer at a position; acknowledged only once durable. Needs an `Idempotency-Key` header.
@@ -58,7 +56,7 @@ async fn view(
 #[put("/api/v1/sessions/{id}/responses/{position}")]
 async fn save(
     state: web::Data<AppState>,
-    auth: Authorized<Candidates>,
+    call: CandidateCall,
     req: HttpRequest,
     path: web::Path<(Uuid, i32)>,
     body: web::Json<serde_json::Value>,
@@ -78,8 +76,45 @@ async fn save(
             serde_json::from_value::<Answer>(a)
                 .map_err(|e| ApiError::Validation(format!("answer: {e}")))
         })?;
+    let time_on_item = client_time_on_item(&body)?;
     Ok(HttpResponse::Ok()
-        .json(delivery::save(&state, &auth.principal, id, position, key, answer).await?))
+        .json(delivery::save(&state, &call, id, position, key, answer, time_on_item).await?))
+}
+
+/// The longest time on one item a page may report (a whole sitting, pauses included).
+const MAX_TIME_ON_ITEM_MS: i64 = 6 * 3_600_000;
+
+/// `client.time_on_item_ms` of a save's body, if given: a whole number of milliseconds, bounded. Never
+/// used for deadlines; kept beside the server's own receive time for the forensics.
+fn client_time_on_item(body: &serde_json::Value) -> Result<Option<i32>, ApiError> {
+    let Some(client) = body.get("client") else {
+        return Ok(None);
+    };
+    match client.get("time_on_item_ms").map(serde_json::Value::as_i64) {
+        None => Ok(None),
+        Some(Some(ms)) if (0..=MAX_TIME_ON_ITEM_MS).contains(&ms) => Ok(Some(ms as i32)),
+        Some(_) => Err(ApiError::Validation(format!(
+            "client.time_on_item_ms is a whole number of milliseconds from 0 to {MAX_TIME_ON_ITEM_MS}"
+        ))),
+    }
+}
+
+/// Integrity events from the candidate's page, in batches of at most 100.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/integrity-events", tag = "candidate",
+    security(("bearer" = [])), request_body = integrity::EventBatch,
+    params(("id" = Uuid, Path, description = "the session")),
+    responses((status = 202, description = "stored"), (status = 404, body = Problem),
+        (status = 422, body = Problem), (status = 429, body = Problem)))]
+#[post("/api/v1/sessions/{id}/integrity-events")]
+async fn integrity_events(
+    state: web::Data<AppState>,
+    call: CandidateCall,
+    path: web::Path<Uuid>,
+    body: web::Json<integrity::EventBatch>,
+) -> Result<HttpResponse, ApiError> {
+    let stored =
+        integrity::record_client_batch(&state, &call, path.into_inner(), body.into_inner()).await?;
+    Ok(HttpResponse::Accepted().json(serde_json::json!({ "stored": stored })))
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
@@ -96,7 +131,7 @@ pub struct SubmitSection {
 #[post("/api/v1/sessions/{id}/sections/current/submit")]
 async fn submit_section(
     state: web::Data<AppState>,
-    auth: Authorized<Candidates>,
+    call: CandidateCall,
     path: web::Path<Uuid>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
@@ -109,13 +144,8 @@ async fn submit_section(
             })?
             .section
     };
-    let session = delivery::submit_section(
-        &state,
-        &auth.principal,
-        path.into_inner(),
-        section.as_deref(),
-    )
-    .await?;
+    let session =
+        delivery::submit_section(&state, &call, path.into_inner(), section.as_deref()).await?;
     Ok(HttpResponse::Ok().json(session))
 }
 
@@ -125,13 +155,10 @@ async fn submit_section(
 #[post("/api/v1/sessions/{id}/finish")]
 async fn finish(
     state: web::Data<AppState>,
-    auth: Authorized<Candidates>,
+    call: CandidateCall,
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(
-        HttpResponse::Ok()
-            .json(delivery::finish(&state, &auth.principal, path.into_inner()).await?),
-    )
+    Ok(HttpResponse::Ok().json(delivery::finish(&state, &call, path.into_inner()).await?))
 }
 
 /// The caller's own result, once the session is finished.
@@ -140,11 +167,10 @@ async fn finish(
 #[get("/api/v1/sessions/{id}/result")]
 async fn result(
     state: web::Data<AppState>,
-    auth: Authorized<Candidates>,
+    call: CandidateCall,
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok()
-        .json(certification::own_result(&state, &auth.principal, path.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(certification::own_result(&state, &call, path.into_inner()).await?))
 }
 
 /// The audio of a listening item in the caller's session.
@@ -153,11 +179,11 @@ async fn result(
 #[get("/api/v1/sessions/{id}/media/{position}")]
 async fn media(
     state: web::Data<AppState>,
-    auth: Authorized<Candidates>,
+    call: CandidateCall,
     path: web::Path<(Uuid, i32)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, position) = path.into_inner();
-    let (content_type, bytes) = delivery::media(&state, &auth.principal, id, position).await?;
+    let (content_type, bytes) = delivery::media(&state, &call, id, position).await?;
     Ok(HttpResponse::Ok()
         .content_type(content_type)
         .insert_header(("Cache-Control", "private, max-age=3600"))
@@ -170,11 +196,11 @@ async fn media(
 #[get("/api/v1/sessions/{id}/images/{position}")]
 async fn image(
     state: web::Data<AppState>,
-    auth: Authorized<Candidates>,
+    call: CandidateCall,
     path: web::Path<(Uuid, i32)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, position) = path.into_inner();
-    let (content_type, bytes) = delivery::image(&state, &auth.principal, id, position).await?;
+    let (content_type, bytes) = delivery::image(&state, &call, id, position).await?;
     Ok(HttpResponse::Ok()
         .content_type(content_type)
         .insert_header(("Cache-Control", "private, max-age=3600"))

@@ -1,20 +1,25 @@
 //! Test-centre operations (admin, operator): candidates, sittings, registrations.
 
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::auth::{Authorized, CentreStaff};
+use crate::auth::{Authorized, CentreStaff, Supervisors};
 use crate::domain::{Citizenship, DocumentNumber, FullName, SittingWindow};
 use crate::error::{ApiError, Problem};
+use crate::services::access::rules_of;
+use crate::services::access_rules::AccessRules;
 use crate::services::{AppState, registration};
+use crate::store::registration::Sitting;
 use crate::store::status::SittingMode;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(create_candidate)
         .service(create_sitting)
+        .service(list_sittings)
+        .service(get_sitting)
         .service(register);
 }
 
@@ -82,6 +87,9 @@ pub struct NewSitting {
     mode: SittingMode,
     opens_at: DateTime<Utc>,
     closes_at: DateTime<Utc>,
+    /// Who may sit and how: the centre's network, a proctor's authorization, Safe Exam Browser keys,
+    /// the proctors assigned.
+    access: Option<AccessRules>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -92,6 +100,58 @@ pub struct SittingView {
     mode: SittingMode,
     opens_at: DateTime<Utc>,
     closes_at: DateTime<Utc>,
+    access: AccessRules,
+}
+
+impl SittingView {
+    fn of(s: Sitting) -> Result<SittingView, ApiError> {
+        Ok(SittingView {
+            access: rules_of(&s)?,
+            id: s.id,
+            blueprint: s.blueprint_id,
+            blueprint_version: s.blueprint_version,
+            mode: s.mode,
+            opens_at: s.opens_at,
+            closes_at: s.closes_at,
+        })
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SittingList {
+    sittings: Vec<SittingView>,
+}
+
+/// The sittings, newest first (at most 500).
+#[utoipa::path(get, path = "/api/v1/sittings", tag = "centre", security(("bearer" = [])),
+    responses((status = 200, body = SittingList), (status = 401, body = Problem), (status = 403, body = Problem)))]
+#[get("/api/v1/sittings")]
+async fn list_sittings(
+    state: web::Data<AppState>,
+    _auth: Authorized<Supervisors>,
+) -> Result<HttpResponse, ApiError> {
+    let sittings = crate::store::registration::sittings(&state.db, 500)
+        .await?
+        .into_iter()
+        .map(SittingView::of)
+        .collect::<Result<_, _>>()?;
+    Ok(HttpResponse::Ok().json(SittingList { sittings }))
+}
+
+/// One sitting.
+#[utoipa::path(get, path = "/api/v1/sittings/{id}", tag = "centre", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "the sitting")),
+    responses((status = 200, body = SittingView), (status = 404, body = Problem)))]
+#[get("/api/v1/sittings/{id}")]
+async fn get_sitting(
+    state: web::Data<AppState>,
+    _auth: Authorized<Supervisors>,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let s = crate::store::registration::sitting(&state.db, path.into_inner())
+        .await?
+        .ok_or(ApiError::NotFound("sitting"))?;
+    Ok(HttpResponse::Ok().json(SittingView::of(s)?))
 }
 
 /// Creates a sitting of a blueprint's latest version.
@@ -103,21 +163,16 @@ async fn create_sitting(
     _auth: Authorized<CentreStaff>,
     body: web::Json<NewSitting>,
 ) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
     let s = registration::create_sitting(
         &state,
         &body.blueprint,
         body.mode,
         SittingWindow::parse(body.opens_at, body.closes_at)?,
+        body.access.unwrap_or_default(),
     )
     .await?;
-    Ok(HttpResponse::Created().json(SittingView {
-        id: s.id,
-        blueprint: s.blueprint_id,
-        blueprint_version: s.blueprint_version,
-        mode: s.mode,
-        opens_at: s.opens_at,
-        closes_at: s.closes_at,
-    }))
+    Ok(HttpResponse::Created().json(SittingView::of(s)?))
 }
 
 #[derive(Deserialize, ToSchema)]

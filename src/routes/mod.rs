@@ -4,9 +4,11 @@
 pub mod authoring;
 pub mod candidate;
 pub mod centre;
+pub mod client;
 pub mod openapi;
 pub mod public;
 pub mod results;
+pub mod supervision;
 
 use actix_web::web;
 
@@ -21,6 +23,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     centre::configure(cfg);
     authoring::configure(cfg);
     candidate::configure(cfg);
+    supervision::configure(cfg);
     results::configure(cfg);
     openapi::configure(cfg);
 }

@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, get, web};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{authoring, candidate, centre, public, results};
+use super::{authoring, candidate, centre, public, results, supervision};
 
 struct BearerAuth;
 
@@ -29,11 +29,14 @@ impl Modify for BearerAuth {
     info(title = "Synaq", description = "Delivers the Kazakh state-language test: registration, sittings, timed sessions, grading and signed certificates. Every error is application/problem+json with a stable `code`."),
     paths(
         public::healthz, public::jwks, public::token, public::certificate_status,
-        centre::create_candidate, centre::create_sitting, centre::register,
+        centre::create_candidate, centre::create_sitting, centre::list_sittings, centre::get_sitting,
+        centre::register,
         authoring::list, authoring::get_one, authoring::save,
         authoring::start_run, authoring::get_run, authoring::apply_run,
         candidate::start, candidate::view, candidate::save, candidate::submit_section, candidate::finish,
-        candidate::result, candidate::media, candidate::image,
+        candidate::result, candidate::media, candidate::image, candidate::integrity_events,
+        supervision::roster, supervision::act, supervision::timeline, supervision::list_reviews,
+        supervision::decide,
         results::feed, results::revoke,
     ),
     modifiers(&BearerAuth)

@@ -7,6 +7,7 @@ use uuid::Uuid;
 use crate::auth::keys::Jwks;
 use crate::error::{ApiError, Problem};
 use crate::services::AppState;
+use crate::services::access::ClientFacts;
 use crate::services::accounts::{self, Grant};
 use crate::services::certification::{self, CertificateView};
 
@@ -50,13 +51,14 @@ pub struct TokenResponse {
 #[post("/api/v1/auth/token")]
 async fn token(
     state: web::Data<AppState>,
+    facts: ClientFacts,
     body: web::Json<Grant>,
 ) -> Result<HttpResponse, ApiError> {
     let grant = body.into_inner();
     if grant.longest_field() > MAX_CREDENTIAL_BYTES {
         return Err(ApiError::InvalidCredentials);
     }
-    let issued = accounts::sign_in(&state, grant).await?;
+    let issued = accounts::sign_in(&state, grant, &facts).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(TokenResponse {

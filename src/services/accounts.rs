@@ -6,6 +6,7 @@ use actix_web::web;
 use uuid::Uuid;
 
 use super::AppState;
+use super::access::ClientFacts;
 use crate::auth::{Role, secrets, tokens};
 use crate::error::ApiError;
 use crate::store::{accounts, registration};
@@ -83,7 +84,17 @@ async fn verify_blocking(
 }
 
 /// Checks a credential and issues a token for it. Every failure is the same `invalid_credentials`.
-pub async fn sign_in(state: &AppState, grant: Grant) -> Result<IssuedToken, ApiError> {
+///
+/// A candidate's sign-in is also checked against the sitting's access rules (network, Safe Exam
+/// Browser), and starts a new token generation: once a session runs, only the latest sign-in's token is
+/// accepted. A sign-in while the session was active in the last [`TAKEOVER_WINDOW_SECONDS`] is recorded
+/// as a `concurrent_login`; a later one (a replacement computer after a crash) is a plain resume.
+pub async fn sign_in(
+    state: &AppState,
+    grant: Grant,
+    facts: &ClientFacts,
+) -> Result<IssuedToken, ApiError> {
+    let mut generation = 0;
     let (subject, role) = match grant {
         Grant::Password { username, password } => {
             let user = accounts::find_user(&state.db, &username).await?;
@@ -123,6 +134,8 @@ pub async fn sign_in(state: &AppState, grant: Grant) -> Result<IssuedToken, ApiE
             if !verify_blocking(state, code, hash, &DUMMY_LIGHT).await? {
                 return Err(ApiError::InvalidCredentials);
             }
+            super::access::admit(state, facts, registration_id, None).await?;
+            generation = take_over(state, registration_id).await?;
             (registration_id.to_string(), Role::Candidate)
         }
     };
@@ -131,11 +144,54 @@ pub async fn sign_in(state: &AppState, grant: Grant) -> Result<IssuedToken, ApiE
     } else {
         state.settings.token_ttl_seconds
     };
-    let access_token = tokens::issue(&state.keys, &state.settings.issuer, &subject, role, ttl)?;
+    let access_token = tokens::issue(
+        &state.keys,
+        &state.settings.issuer,
+        &subject,
+        role,
+        ttl,
+        generation,
+    )?;
     Ok(IssuedToken {
         access_token,
         expires_in: ttl,
     })
+}
+
+/// How recently a running session must have been active for a new sign-in to count as concurrent.
+pub const TAKEOVER_WINDOW_SECONDS: i64 = 120;
+
+/// Starts a new sign-in generation for a registration; a running session then accepts only it.
+async fn take_over(state: &AppState, registration_id: Uuid) -> Result<i32, ApiError> {
+    let generation = registration::next_token_generation(&state.writer, registration_id).await?;
+    let Some(session) =
+        crate::store::delivery::session_for_registration(&state.db, registration_id).await?
+    else {
+        return Ok(generation);
+    };
+    use crate::store::delivery::SessionStatus::*;
+    if !matches!(session.status, InProgress | Paused | AwaitingAuthorization) {
+        return Ok(generation);
+    }
+    crate::store::delivery::set_token_generation(&state.writer, session.id, generation).await?;
+    let last_save = crate::store::delivery::last_save_at(&state.db, session.id).await?;
+    let last_event = crate::store::integrity::last_event_at(&state.db, registration_id).await?;
+    let last_seen = [Some(session.started_at), last_save, last_event]
+        .into_iter()
+        .flatten()
+        .max();
+    let now = crate::store::now();
+    if last_seen.is_some_and(|t| (now - t).num_seconds() <= TAKEOVER_WINDOW_SECONDS) {
+        super::integrity::record_server_event(
+            state,
+            registration_id,
+            Some(session.id),
+            proctoring::events::EventType::ConcurrentLogin,
+            serde_json::json!({}),
+        )
+        .await?;
+    }
+    Ok(generation)
 }
 
 /// Why an account cannot be created.

@@ -11,7 +11,7 @@ use super::AppState;
 use super::scoring::SectionScore;
 use crate::error::{ApiError, ErrorCode};
 use crate::store::results::{self as store, Certificate, CertificateStatus, FeedEventType};
-use crate::store::status::{Decision, LevelReached};
+use crate::store::status::{Decision, LevelReached, ReviewStatus};
 
 /// What a certificate's JWS payload holds.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -129,6 +129,45 @@ pub async fn certify(
     Ok(id)
 }
 
+/// Certifies a session whose result is stored but was held: the certificate states the stored result.
+/// Does nothing for a blueprint that is not certified.
+pub async fn certify_stored(
+    state: &AppState,
+    txn: &crate::store::Transaction,
+    session_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<Uuid>, ApiError> {
+    let session = crate::store::delivery::session(txn, session_id)
+        .await?
+        .ok_or(ApiError::NotFound("session"))?;
+    let ctx = crate::store::context::SessionContext::load(txn, session.registration_id)
+        .await?
+        .ok_or(ApiError::NotFound("registration"))?;
+    if !ctx.blueprint.certify {
+        return Ok(None);
+    }
+    let candidate = crate::store::registration::candidate(txn, ctx.registration.candidate_id)
+        .await?
+        .ok_or(ApiError::NotFound("candidate"))?;
+    let result = store::result(txn, session_id).await?.ok_or_else(|| {
+        ApiError::conflict(ErrorCode::ResultNotReady, "the session has no result")
+    })?;
+    let input = CertificateInput {
+        session_id,
+        sitting_id: ctx.sitting.id,
+        blueprint: ctx.blueprint.id.clone(),
+        blueprint_version: ctx.blueprint.version,
+        taken_at: session.started_at,
+        full_name: candidate.full_name,
+        document_number: candidate.document_number,
+        sections: serde_json::from_value(result.sections)
+            .map_err(|e| ApiError::Internal(e.into()))?,
+        level: result.level,
+        decision: result.decision,
+    };
+    certify(state, txn, input, now).await.map(Some)
+}
+
 /// The claims inside one of our own stored JWS (already verified when it was made).
 fn stored_claims(jws: &str) -> Result<CertificateClaims, ApiError> {
     use base64::Engine;
@@ -157,17 +196,37 @@ pub async fn revoke(
     }
     let now = crate::store::now();
     let txn = crate::store::begin(&state.writer).await?;
-    if !store::mark_revoked(&txn, certificate_id, reason, now).await? {
-        txn.rollback().await?;
-        return match store::certificate(&state.db, certificate_id).await? {
-            Some(_) => Err(ApiError::conflict(
-                ErrorCode::AlreadyRevoked,
-                "the certificate is revoked already",
-            )),
-            None => Err(ApiError::NotFound("certificate")),
-        };
+    match revoke_in(state, &txn, certificate_id, reason, now).await? {
+        Some(cert) => {
+            txn.commit().await?;
+            Ok(cert)
+        }
+        None => {
+            txn.rollback().await?;
+            match store::certificate(&state.db, certificate_id).await? {
+                Some(_) => Err(ApiError::conflict(
+                    ErrorCode::AlreadyRevoked,
+                    "the certificate is revoked already",
+                )),
+                None => Err(ApiError::NotFound("certificate")),
+            }
+        }
     }
-    let cert = store::certificate(&txn, certificate_id)
+}
+
+/// Revokes a valid certificate inside `txn` and appends the signed `revoked` event; `None` when there is
+/// no valid certificate of that id (none, or revoked already).
+pub(crate) async fn revoke_in(
+    state: &AppState,
+    txn: &crate::store::Transaction,
+    certificate_id: Uuid,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Certificate>, ApiError> {
+    if !store::mark_revoked(txn, certificate_id, reason, now).await? {
+        return Ok(None);
+    }
+    let cert = store::certificate(txn, certificate_id)
         .await?
         .ok_or(ApiError::NotFound("certificate"))?;
     let mut claims = stored_claims(&cert.jws)?;
@@ -176,10 +235,9 @@ pub async fn revoke(
     claims.revoked_at = Some(rfc3339(now));
     claims.revocation_reason = Some(reason.to_owned());
     let jws = sign(state, &claims)?;
-    store::append_feed(&txn, certificate_id, FeedEventType::Revoked, now, &jws).await?;
-    txn.commit().await?;
+    store::append_feed(txn, certificate_id, FeedEventType::Revoked, now, &jws).await?;
     tracing::info!(certificate = %certificate_id, "certificate revoked");
-    Ok(cert)
+    Ok(Some(cert))
 }
 
 /// One event of the results feed.
@@ -316,6 +374,10 @@ pub enum OwnResultStatus {
     Expired,
     /// A blueprint that is not certified (a placement test): scored and shown, never published.
     NotCertified,
+    /// Held for review: not certified until a reviewer releases it.
+    UnderReview,
+    /// Voided on review: no valid certificate.
+    Voided,
 }
 
 impl From<PublicStatus> for OwnResultStatus {
@@ -331,19 +393,21 @@ impl From<PublicStatus> for OwnResultStatus {
 /// The result of the caller's own finished session.
 pub async fn own_result(
     state: &AppState,
-    principal: &crate::auth::Principal,
+    call: &super::access::CandidateCall,
     session_id: Uuid,
 ) -> Result<OwnResult, ApiError> {
-    let session = super::access::own_session(state, principal, session_id).await?;
+    let session = super::access::own_session(state, call, session_id).await?;
     let result = store::result(&state.db, session.id).await?.ok_or_else(|| {
         ApiError::conflict(ErrorCode::ResultNotReady, "the session is not finished")
     })?;
     // The result and its certificate are written in one transaction: a result without one is a blueprint
     // that is not certified.
     let cert = store::certificate_for_session(&state.db, session.id).await?;
-    let status = match &cert {
-        Some(c) => status(state, c.id).await?.status.into(),
-        None => OwnResultStatus::NotCertified,
+    let status = match (&cert, result.review_status) {
+        (_, ReviewStatus::Voided) => OwnResultStatus::Voided,
+        (None, ReviewStatus::Held) => OwnResultStatus::UnderReview,
+        (Some(c), _) => status(state, c.id).await?.status.into(),
+        (None, _) => OwnResultStatus::NotCertified,
     };
     Ok(OwnResult {
         session_id,

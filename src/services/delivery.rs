@@ -12,8 +12,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::access::CandidateCall;
 use super::{AppState, access, scoring};
-use crate::auth::Principal;
 use crate::domain::IdempotencyKey;
 use crate::error::{ApiError, ErrorCode};
 use crate::store::context::SessionContext;
@@ -112,8 +112,9 @@ impl SavedView {
 }
 
 /// Starts the candidate's session, drawing its form, or returns the one already started (`false`).
-pub async fn start(state: &AppState, principal: &Principal) -> Result<(Uuid, bool), ApiError> {
-    let registration_id = access::registration_of(principal)?;
+pub async fn start(state: &AppState, call: &CandidateCall) -> Result<(Uuid, bool), ApiError> {
+    let registration_id = access::registration_of(&call.principal)?;
+    let admission = access::admit(state, &call.facts, registration_id, None).await?;
     if let Some(existing) = store::session_for_registration(&state.db, registration_id).await? {
         return Ok((existing.id, false));
     }
@@ -206,6 +207,10 @@ pub async fn start(state: &AppState, principal: &Principal) -> Result<(Uuid, boo
         seed: seed as i64,
         sections,
         items: placed,
+        awaiting_authorization: admission.rules.require_authorization,
+        client_ip: Some(call.facts.ip.to_string()),
+        user_agent: Some(call.facts.user_agent.clone()),
+        token_generation: call.principal.generation,
     };
     match store::create_session(&state.writer, new, now).await? {
         Some(session) => {
@@ -240,10 +245,10 @@ async fn catch_up(state: &AppState, session: &Session) -> Result<(), ApiError> {
 /// The candidate's view of their own session.
 pub async fn view(
     state: &AppState,
-    principal: &Principal,
+    call: &CandidateCall,
     session_id: Uuid,
 ) -> Result<SessionView, ApiError> {
-    let session = access::own_session(state, principal, session_id).await?;
+    let session = access::own_session(state, call, session_id).await?;
     if session.status == SessionStatus::InProgress {
         catch_up(state, &session).await?;
         // Choosing the next adaptive item must never keep a candidate from their session.
@@ -263,7 +268,8 @@ pub async fn view(
         .await?
         .ok_or(ApiError::NotFound("registration"))?
         .blueprint;
-    let now = crate::store::now();
+    // A stopped clock shows the time left when it stopped.
+    let now = session.paused_at.unwrap_or_else(crate::store::now);
     let mut current = None;
     let section_views = sections
         .iter()
@@ -357,33 +363,34 @@ fn item_view(
 /// The audio of the item at `position` in the candidate's own session: its content type and bytes.
 pub async fn media(
     state: &AppState,
-    principal: &Principal,
+    call: &CandidateCall,
     session_id: Uuid,
     position: i32,
 ) -> Result<(String, Vec<u8>), ApiError> {
-    item_file(state, principal, session_id, position, |i| i.audio.as_ref()).await
+    item_file(state, call, session_id, position, |i| i.audio.as_ref()).await
 }
 
 /// The picture of the item at `position` in the candidate's own session: its content type and bytes.
 pub async fn image(
     state: &AppState,
-    principal: &Principal,
+    call: &CandidateCall,
     session_id: Uuid,
     position: i32,
 ) -> Result<(String, Vec<u8>), ApiError> {
-    item_file(state, principal, session_id, position, |i| i.image.as_ref()).await
+    item_file(state, call, session_id, position, |i| i.image.as_ref()).await
 }
 
 /// The file that `pick` names on the item at `position` of the caller's own session, once its section
 /// has opened; `not_found` for anything else, so that nothing reveals an unopened section's items.
 async fn item_file(
     state: &AppState,
-    principal: &Principal,
+    call: &CandidateCall,
     session_id: Uuid,
     position: i32,
     pick: impl Fn(&Item) -> Option<&String>,
 ) -> Result<(String, Vec<u8>), ApiError> {
-    access::own_session(state, principal, session_id).await?;
+    let session = access::own_session(state, call, session_id).await?;
+    access::require_running(&session)?;
     let placed = store::item_at(&state.db, session_id, position)
         .await?
         .ok_or(ApiError::NotFound("item"))?;
@@ -408,17 +415,20 @@ async fn item_file(
 /// unchanged; a later save to the same position replaces the answer (the history is kept).
 pub async fn save(
     state: &AppState,
-    principal: &Principal,
+    call: &CandidateCall,
     session_id: Uuid,
     position: i32,
     idempotency_key: IdempotencyKey,
     answer: Answer,
+    client_time_on_item_ms: Option<i32>,
 ) -> Result<SavedView, ApiError> {
-    let session = access::own_session(state, principal, session_id).await?;
+    let session = access::own_session(state, call, session_id).await?;
     let placed = store::item_at(&state.db, session_id, position)
         .await?
         .ok_or(ApiError::NotFound("item"))?;
-    let refusal = if session.status != SessionStatus::InProgress {
+    let refusal = if let Err(stopped) = access::require_running(&session) {
+        Some(stopped)
+    } else if session.status != SessionStatus::InProgress {
         Some(closed_refusal(state, session_id, &placed).await?)
     } else {
         super::adaptive::check_answer_open(state, session_id, &placed)
@@ -456,6 +466,7 @@ pub async fn save(
         position,
         idempotency_key: idempotency_key.as_str(),
         answer: answer_json.clone(),
+        client_time_on_item_ms,
         now,
         cutoff,
     };
@@ -514,11 +525,12 @@ fn not_open() -> ApiError {
 /// (`section_mismatch`) rather than closing whichever section happens to be open.
 pub async fn submit_section(
     state: &AppState,
-    principal: &Principal,
+    call: &CandidateCall,
     session_id: Uuid,
     section: Option<&str>,
 ) -> Result<SessionView, ApiError> {
-    let session = access::own_session(state, principal, session_id).await?;
+    let session = access::own_session(state, call, session_id).await?;
+    access::require_running(&session)?;
     if session.status != SessionStatus::InProgress {
         return Err(ApiError::conflict(
             ErrorCode::SessionFinished,
@@ -553,17 +565,18 @@ pub async fn submit_section(
     if let Some(idx) = target {
         advance(state, session_id, idx, crate::store::now()).await?;
     }
-    view(state, principal, session_id).await
+    view(state, call, session_id).await
 }
 
 /// Finishes the candidate's session now, closing every section; grading and certification follow in the
 /// same transaction.
 pub async fn finish(
     state: &AppState,
-    principal: &Principal,
+    call: &CandidateCall,
     session_id: Uuid,
 ) -> Result<SessionView, ApiError> {
-    let session = access::own_session(state, principal, session_id).await?;
+    let session = access::own_session(state, call, session_id).await?;
+    access::require_running(&session)?;
     if session.status == SessionStatus::InProgress {
         let now = crate::store::now();
         let txn = crate::store::begin(&state.writer).await?;
@@ -574,7 +587,7 @@ pub async fn finish(
         }
         txn.commit().await?;
     }
-    view(state, principal, session_id).await
+    view(state, call, session_id).await
 }
 
 /// Closes section `idx` of a session if it is open, then opens the next section or, after the last,

@@ -1,6 +1,7 @@
 //! The flows that span the item bank and the store. Handlers call exactly one function here.
 
 pub mod access;
+pub mod access_rules;
 pub mod accounts;
 pub mod adaptive;
 pub mod authoring;
@@ -8,9 +9,12 @@ pub mod bootstrap;
 pub mod calibration;
 pub mod certification;
 pub mod delivery;
+pub mod integrity;
 pub mod items;
 pub mod registration;
+pub mod reviews;
 pub mod scoring;
+pub mod supervision;
 pub mod sweeper;
 
 use std::sync::Arc;
@@ -34,4 +38,10 @@ pub struct AppState {
     /// Parsed item versions.
     pub items: Arc<items::ItemCache>,
     pub keys: Arc<KeyRing>,
+    /// The anti-fraud policy (the built-in one, or the centre's `policy_file`).
+    pub policy: Arc<::proctoring::policy::Policy>,
+    /// What never changes about each registration (sitting, candidate, access rules).
+    pub admissions: Arc<access::AdmissionCache>,
+    /// Integrity events per session per minute, on this instance.
+    pub event_rate: Arc<integrity::EventRate>,
 }

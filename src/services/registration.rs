@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::AppState;
+use super::access_rules::AccessRules;
 use crate::auth::secrets;
 use crate::domain::{Citizenship, DocumentNumber, FullName, SittingWindow};
 use crate::error::{ApiError, ErrorCode};
@@ -41,7 +42,23 @@ pub async fn create_sitting(
     blueprint_id: &str,
     mode: SittingMode,
     window: SittingWindow,
+    access: AccessRules,
 ) -> Result<Sitting, ApiError> {
+    let access = access.validated().map_err(ApiError::Validation)?;
+    for proctor in &access.proctors {
+        let known = crate::store::accounts::find_user(&state.db, proctor)
+            .await?
+            .is_some_and(|u| u.role == "proctor");
+        if !known {
+            return Err(ApiError::Validation(format!(
+                "{proctor:?} is not a proctor's username"
+            )));
+        }
+    }
+    let access = (access != AccessRules::default())
+        .then(|| serde_json::to_value(&access))
+        .transpose()
+        .map_err(|e| ApiError::Internal(e.into()))?;
     let bp = crate::store::bank::blueprint(&state.db, blueprint_id, None)
         .await?
         .ok_or_else(|| ApiError::Validation(format!("there is no blueprint {blueprint_id:?}")))?;
@@ -52,6 +69,7 @@ pub async fn create_sitting(
         mode,
         window.opens_at(),
         window.closes_at(),
+        access,
     )
     .await?)
 }
@@ -75,6 +93,17 @@ pub async fn register(
     reg::candidate(&state.db, candidate_id)
         .await?
         .ok_or_else(|| ApiError::Validation(format!("there is no candidate {candidate_id}")))?;
+    if let Some(until) =
+        crate::store::integrity::banned_until(&state.db, candidate_id, crate::store::now()).await?
+    {
+        return Err(ApiError::conflict(
+            ErrorCode::CandidateBanned,
+            format!(
+                "the candidate may not register until {}",
+                until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ),
+        ));
+    }
     if reg::is_registered(&state.db, sitting_id, candidate_id).await? {
         return Err(ApiError::conflict(
             ErrorCode::AlreadyRegistered,

@@ -14,7 +14,7 @@ use super::{AppState, certification};
 use crate::error::ApiError;
 use crate::store::context::SessionContext;
 use crate::store::results::{GradedRow, SessionResult, insert_grades, insert_result};
-use crate::store::status::{Decision, LevelReached};
+use crate::store::status::{Decision, LevelReached, ReviewStatus};
 use crate::store::{ItemKey, delivery, registration};
 
 /// One section's score, as stored in the result and signed into the certificate.
@@ -125,6 +125,8 @@ pub async fn score_and_certify(
     })?;
     let decision = Decision::from(decision);
 
+    // A session with an open high flag is held for review: scored and stored, not certified.
+    let held = super::reviews::must_hold(txn, session_id).await?;
     insert_grades(txn, session_id, rows).await?;
     insert_result(
         txn,
@@ -134,9 +136,18 @@ pub async fn score_and_certify(
             level,
             decision,
             graded_at: now,
+            review_status: if held {
+                ReviewStatus::Held
+            } else {
+                ReviewStatus::None
+            },
         },
     )
     .await?;
+    if held {
+        super::reviews::hold(txn, session_id, now).await?;
+        return Ok(());
+    }
     let input = certification::CertificateInput {
         session_id,
         sitting_id: sitting.id,

@@ -85,3 +85,17 @@ pub async fn find_client(
         .await?
         .map(|c| (c.secret_hash, c.role)))
 }
+
+/// The username of a user id (a token's subject); `None` for an unknown or malformed id.
+pub async fn username(
+    db: &impl super::Connection,
+    user_id: &str,
+) -> Result<Option<String>, sea_orm::DbErr> {
+    let Ok(id) = user_id.parse::<Uuid>() else {
+        return Ok(None);
+    };
+    Ok(user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(|u| u.username))
+}

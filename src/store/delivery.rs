@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     Set, Statement, sea_query::Expr,
@@ -32,6 +33,12 @@ pub struct NewSession {
     pub seed: i64,
     pub sections: Vec<NewSection>,
     pub items: Vec<NewPlacement>,
+    /// The sitting needs a proctor's authorization: the session waits, its first section not yet open.
+    pub awaiting_authorization: bool,
+    /// Where the candidate started from, and the token generation they started with.
+    pub client_ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub token_generation: i32,
 }
 
 /// One section of a new session.
@@ -104,10 +111,19 @@ pub async fn create_session(
         id: Uuid::now_v7(),
         registration_id: new.registration_id,
         seed: new.seed,
-        status: SessionStatus::InProgress,
+        status: if new.awaiting_authorization {
+            SessionStatus::AwaitingAuthorization
+        } else {
+            SessionStatus::InProgress
+        },
         current_section: 0,
         started_at: now,
         finished_at: None,
+        paused_at: None,
+        authorized_at: None,
+        client_ip: new.client_ip,
+        user_agent: new.user_agent,
+        token_generation: new.token_generation,
     };
     let inserted = session::Entity::insert(session::ActiveModel::from(row.clone()))
         .on_conflict_do_nothing_on([session::Column::RegistrationId])
@@ -118,7 +134,7 @@ pub async fn create_session(
         return Ok(None);
     }
     let sections = new.sections.iter().enumerate().map(|(idx, s)| {
-        let first = idx == 0;
+        let first = idx == 0 && !new.awaiting_authorization;
         let limit = i64::from(s.time_limit_seconds);
         session_section::ActiveModel {
             session_id: Set(row.id),
@@ -267,6 +283,8 @@ pub struct NewResponse<'a> {
     pub position: i32,
     pub idempotency_key: &'a str,
     pub answer: serde_json::Value,
+    /// The time on the item the page reported, already bounded.
+    pub client_time_on_item_ms: Option<i32>,
     /// When the request arrived.
     pub now: DateTime<Utc>,
     /// The earliest deadline still accepting: `now` less the grace.
@@ -278,15 +296,17 @@ fn save_sql(backend: DbBackend) -> &'static str {
     fn build(backend: DbBackend) -> String {
         let p = super::bind(backend);
         let open = super::status::word(SectionStatus::Open);
+        let running = super::status::word(SessionStatus::InProgress);
         let share_lock = if backend == DbBackend::Postgres {
             " FOR SHARE"
         } else {
             ""
         };
         format!(
-            "INSERT INTO response_events (id, session_id, position, idempotency_key, answer, received_at) \
-             SELECT {}, {}, {}, {}, {}, {} WHERE EXISTS (SELECT 1 FROM session_sections \
+            "INSERT INTO response_events (id, session_id, position, idempotency_key, answer, received_at, \
+             client_time_on_item_ms) SELECT {}, {}, {}, {}, {}, {}, {} WHERE EXISTS (SELECT 1 FROM session_sections \
              WHERE session_id = {} AND idx = {} AND status = '{open}' AND deadline >= {}{share_lock}) \
+             AND EXISTS (SELECT 1 FROM sessions WHERE id = {} AND status = '{running}') \
              ON CONFLICT (session_id, idempotency_key) DO NOTHING",
             p(1),
             p(2),
@@ -296,7 +316,9 @@ fn save_sql(backend: DbBackend) -> &'static str {
             p(6),
             p(7),
             p(8),
-            p(9)
+            p(9),
+            p(10),
+            p(11)
         )
     }
     static POSTGRES: std::sync::LazyLock<String> =
@@ -310,8 +332,10 @@ fn save_sql(backend: DbBackend) -> &'static str {
     }
 }
 
-/// Appends an answer, in one statement that also checks that the section is open and that its deadline
-/// is not before `cutoff` (now less the grace). On PostgreSQL the check takes a share lock on the section
+/// Appends an answer, in one statement that also checks that the session runs (not paused or
+/// terminated), that the section is open and that its deadline is not before `cutoff` (now less the
+/// grace). Only the section row is share-locked: a pause takes the session row, a resume then the
+/// section row, so the two lock orders never cross. On PostgreSQL the check takes a share lock on the section
 /// row, so a concurrent close waits for the save or the save sees the close: an acknowledged answer is
 /// always one the section accepted. The insert goes through `saves`; `db` answers the look-up of an
 /// earlier save with the same key.
@@ -326,6 +350,7 @@ pub async fn save_response(
         position,
         idempotency_key,
         answer,
+        client_time_on_item_ms,
         now,
         cutoff,
     } = new;
@@ -342,9 +367,11 @@ pub async fn save_response(
             idempotency_key.into(),
             answer.clone().into(),
             now.into(),
+            client_time_on_item_ms.into(),
             session_id.into(),
             section_idx.into(),
             cutoff.into(),
+            session_id.into(),
         ],
     );
     if saves.execute(stmt).await? == 1 {
@@ -355,6 +382,7 @@ pub async fn save_response(
             idempotency_key: idempotency_key.to_owned(),
             answer,
             received_at: now,
+            client_time_on_item_ms,
         }));
     }
     let earlier = event_by_key(db, session_id, idempotency_key).await?;
@@ -496,8 +524,164 @@ pub async fn expired_sections(
         .column(session_section::Column::Idx)
         .filter(session_section::Column::Status.eq(SectionStatus::Open))
         .filter(session_section::Column::Deadline.lt(cutoff))
+        // A paused or terminated session's clock is stopped: its deadline moves when it resumes.
+        .filter(
+            session_section::Column::SessionId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(session::Column::Id)
+                    .from(session::Entity)
+                    .and_where(session::Column::Status.eq(SessionStatus::InProgress))
+                    .to_owned(),
+            ),
+        )
         .order_by_asc(session_section::Column::Deadline)
         .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Moves a session from one of `from` to `to`, stamping `paused_at` as given; `true` for the one caller
+/// whose update applied.
+pub async fn set_status(
+    db: &impl super::Writer,
+    session_id: Uuid,
+    from: &[SessionStatus],
+    to: SessionStatus,
+    paused_at: Option<DateTime<Utc>>,
+) -> Result<bool, sea_orm::DbErr> {
+    let res = session::Entity::update_many()
+        .col_expr(session::Column::Status, Expr::value(to))
+        .col_expr(session::Column::PausedAt, Expr::value(paused_at))
+        .filter(session::Column::Id.eq(session_id))
+        .filter(session::Column::Status.is_in(from.iter().copied()))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Records when a proctor let the clock start.
+pub async fn mark_authorized(
+    db: &impl super::Writer,
+    session_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    session::Entity::update_many()
+        .col_expr(session::Column::AuthorizedAt, Expr::value(now))
+        .filter(session::Column::Id.eq(session_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Moves the deadline of the session's open section by `seconds` (a resume after a pause, or extra time)
+/// and, with `limit`, its time limit too.
+pub async fn shift_open_deadline(
+    db: &impl super::Writer,
+    session_id: Uuid,
+    seconds: i64,
+    limit: bool,
+) -> Result<(), sea_orm::DbErr> {
+    let open = session_section::Entity::find()
+        .filter(session_section::Column::SessionId.eq(session_id))
+        .filter(session_section::Column::Status.eq(SectionStatus::Open))
+        .one(db)
+        .await?;
+    if let Some(s) = open {
+        let mut update = session_section::Entity::update_many().col_expr(
+            session_section::Column::Deadline,
+            Expr::value(s.deadline.map(|d| d + Duration::seconds(seconds))),
+        );
+        if limit {
+            update = update.col_expr(
+                session_section::Column::TimeLimitSeconds,
+                Expr::value(s.time_limit_seconds + seconds as i32),
+            );
+        }
+        update
+            .filter(session_section::Column::SessionId.eq(session_id))
+            .filter(session_section::Column::Idx.eq(s.idx))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Adds `seconds` to the time limit of every section still pending.
+pub async fn extend_pending(
+    db: &impl super::Writer,
+    session_id: Uuid,
+    seconds: i32,
+) -> Result<(), sea_orm::DbErr> {
+    session_section::Entity::update_many()
+        .col_expr(
+            session_section::Column::TimeLimitSeconds,
+            Expr::col(session_section::Column::TimeLimitSeconds).add(seconds),
+        )
+        .filter(session_section::Column::SessionId.eq(session_id))
+        .filter(session_section::Column::Status.eq(SectionStatus::Pending))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Remembers the address and browser a session is now seen from.
+pub async fn set_client(
+    db: &impl super::Writer,
+    session_id: Uuid,
+    ip: &str,
+    user_agent: &str,
+) -> Result<(), sea_orm::DbErr> {
+    session::Entity::update_many()
+        .col_expr(session::Column::ClientIp, Expr::value(ip))
+        .col_expr(session::Column::UserAgent, Expr::value(user_agent))
+        .filter(session::Column::Id.eq(session_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Makes the session accept only tokens of `generation` or later (a new sign-in took over).
+pub async fn set_token_generation(
+    db: &impl super::Writer,
+    session_id: Uuid,
+    generation: i32,
+) -> Result<(), sea_orm::DbErr> {
+    session::Entity::update_many()
+        .col_expr(session::Column::TokenGeneration, Expr::value(generation))
+        .filter(session::Column::Id.eq(session_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The time of the latest save of a session.
+pub async fn last_save_at(
+    db: &impl ConnectionTrait,
+    session_id: Uuid,
+) -> Result<Option<DateTime<Utc>>, sea_orm::DbErr> {
+    response_event::Entity::find()
+        .select_only()
+        .column_as(response_event::Column::ReceivedAt.max(), "last")
+        .filter(response_event::Column::SessionId.eq(session_id))
+        .into_tuple::<Option<DateTime<Utc>>>()
+        .one(db)
+        .await
+        .map(Option::flatten)
+}
+
+/// Every save of a session (position and time), oldest first, for the timeline.
+pub async fn save_times(
+    db: &impl ConnectionTrait,
+    session_id: Uuid,
+) -> Result<Vec<(i32, DateTime<Utc>, Option<i32>)>, sea_orm::DbErr> {
+    response_event::Entity::find()
+        .select_only()
+        .column(response_event::Column::Position)
+        .column(response_event::Column::ReceivedAt)
+        .column(response_event::Column::ClientTimeOnItemMs)
+        .filter(response_event::Column::SessionId.eq(session_id))
+        .order_by_asc(response_event::Column::ReceivedAt)
         .into_tuple()
         .all(db)
         .await

@@ -8,6 +8,7 @@ pub mod context;
 pub mod delivery;
 pub mod entity;
 pub mod exposure;
+pub mod integrity;
 pub mod registration;
 pub mod results;
 pub mod save_queue;

@@ -1,6 +1,7 @@
 //! Candidates, sittings and registrations.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ColumnTrait, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QuerySelect, RelationTrait,
 };
@@ -62,6 +63,7 @@ pub async fn create_sitting(
     mode: SittingMode,
     opens_at: DateTime<Utc>,
     closes_at: DateTime<Utc>,
+    access: Option<serde_json::Value>,
 ) -> Result<Sitting, sea_orm::DbErr> {
     let row = sitting::Model {
         id: Uuid::now_v7(),
@@ -71,6 +73,7 @@ pub async fn create_sitting(
         opens_at,
         closes_at,
         created_at: super::now(),
+        access,
     };
     sitting::Entity::insert(sitting::ActiveModel::from(row.clone()))
         .exec(db)
@@ -133,6 +136,7 @@ pub async fn create_registration(
         candidate_id,
         access_code_hash: access_code_hash.to_owned(),
         created_at: super::now(),
+        token_generation: 0,
     };
     registration::Entity::insert(registration::ActiveModel::from(row.clone()))
         .exec(db)
@@ -169,4 +173,76 @@ fn seen_query(candidate_id: Uuid) -> sea_orm::Select<session_item::Entity> {
         .join(JoinType::InnerJoin, session_item::Relation::Session.def())
         .join(JoinType::InnerJoin, session::Relation::Registration.def())
         .filter(registration::Column::CandidateId.eq(candidate_id))
+}
+
+/// The sittings, newest first, at most `limit`.
+pub async fn sittings(
+    db: &impl super::Connection,
+    limit: u64,
+) -> Result<Vec<Sitting>, sea_orm::DbErr> {
+    use sea_orm::QueryOrder;
+    sitting::Entity::find()
+        .order_by_desc(sitting::Column::OpensAt)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// Every registration of a sitting with its candidate and session (if started), in registration order.
+pub async fn roster(
+    db: &impl super::Connection,
+    sitting_id: Uuid,
+    limit: u64,
+) -> Result<Vec<(Registration, Candidate, Option<super::delivery::Session>)>, sea_orm::DbErr> {
+    use sea_orm::QueryOrder;
+    let regs = registration::Entity::find()
+        .filter(registration::Column::SittingId.eq(sitting_id))
+        .order_by_asc(registration::Column::CreatedAt)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = regs.iter().map(|r| r.id).collect();
+    let candidates: std::collections::HashMap<Uuid, Candidate> = candidate::Entity::find()
+        .filter(candidate::Column::Id.is_in(regs.iter().map(|r| r.candidate_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    let mut sessions: std::collections::HashMap<Uuid, super::delivery::Session> =
+        session::Entity::find()
+            .filter(session::Column::RegistrationId.is_in(ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|s| (s.registration_id, s))
+            .collect();
+    Ok(regs
+        .into_iter()
+        .filter_map(|r| {
+            let c = candidates.get(&r.candidate_id)?.clone();
+            let s = sessions.remove(&r.id);
+            Some((r, c, s))
+        })
+        .collect())
+}
+
+/// Raises the registration's sign-in generation and returns the new one.
+pub async fn next_token_generation(
+    db: &impl super::Writer,
+    registration_id: Uuid,
+) -> Result<i32, sea_orm::DbErr> {
+    use sea_orm::sea_query::Expr;
+    registration::Entity::update_many()
+        .col_expr(
+            registration::Column::TokenGeneration,
+            Expr::col(registration::Column::TokenGeneration).add(1),
+        )
+        .filter(registration::Column::Id.eq(registration_id))
+        .exec(db)
+        .await?;
+    Ok(registration::Entity::find_by_id(registration_id)
+        .one(db)
+        .await?
+        .map_or(0, |r| r.token_generation))
 }

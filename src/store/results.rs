@@ -156,3 +156,17 @@ pub async fn feed(
         .all(db)
         .await
 }
+
+/// Records what a review made of a session's result.
+pub async fn set_review_status(
+    db: &impl super::Writer,
+    session_id: Uuid,
+    status: super::status::ReviewStatus,
+) -> Result<(), sea_orm::DbErr> {
+    result::Entity::update_many()
+        .col_expr(result::Column::ReviewStatus, Expr::value(status))
+        .filter(result::Column::SessionId.eq(session_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

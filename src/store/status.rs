@@ -22,8 +22,14 @@ use utoipa::ToSchema;
 #[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum SessionStatus {
+    /// Started in a sitting that needs a proctor's authorization; the clock has not started.
+    AwaitingAuthorization,
     InProgress,
+    /// A proctor stopped the clock.
+    Paused,
     Finished,
+    /// A proctor ended the session; it has no result.
+    Terminated,
 }
 
 /// Where a sitting is taken.
@@ -113,6 +119,190 @@ pub enum CertificateStatus {
 pub enum FeedEventType {
     Certified,
     Revoked,
+}
+
+/// Whether a result waits for a reviewer, and what they decided.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewStatus {
+    /// Never held: certified (or shown, for a blueprint that is not certified) at once.
+    None,
+    /// Held for review: not in the feed; the candidate sees "under review".
+    Held,
+    /// Released by a reviewer: certified.
+    Released,
+    /// Voided by a reviewer: no certificate (a certified one is revoked); the attempt still counts.
+    Voided,
+}
+
+/// Where a review stands.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewState {
+    Open,
+    Closed,
+}
+
+/// What a reviewer decided.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewDecision {
+    Release,
+    Void,
+}
+
+/// Who recorded an integrity event.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum EventSource {
+    /// The candidate's browser.
+    Client,
+    /// The server itself.
+    Server,
+}
+
+/// How serious a flag is (mirrors [`proctoring::policy::Severity`]).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+}
+
+impl From<proctoring::policy::Severity> for Severity {
+    fn from(s: proctoring::policy::Severity) -> Self {
+        match s {
+            proctoring::policy::Severity::Low => Severity::Low,
+            proctoring::policy::Severity::Medium => Severity::Medium,
+            proctoring::policy::Severity::High => Severity::High,
+        }
+    }
+}
+
+/// What raised a flag.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum FlagSource {
+    /// A rule of the policy, from integrity events.
+    Policy,
+    /// A proctor's report of an irregularity.
+    Report,
+    /// The post-test statistics.
+    Forensics,
+}
+
+/// What a proctor may do to a session.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum ProctorAction {
+    /// Lets the clock of a session awaiting authorization start.
+    Authorize,
+    /// Stops the clock.
+    Pause,
+    /// Starts it again; every remaining deadline moves by the pause.
+    Resume,
+    /// Adds time to the open section, or to every remaining section.
+    Extend,
+    /// Ends the session; it gets no result.
+    Terminate,
+    /// Records an irregularity and raises a flag.
+    Report,
+    /// Brings a terminated session back, paused.
+    Reactivate,
 }
 
 /// Whether an item version may be drawn onto forms.
@@ -273,6 +463,13 @@ mod tests {
         agree::<CertificateStatus>();
         agree::<FeedEventType>();
         agree::<ItemStatus>();
+        agree::<ReviewStatus>();
+        agree::<ReviewState>();
+        agree::<ReviewDecision>();
+        agree::<EventSource>();
+        agree::<Severity>();
+        agree::<FlagSource>();
+        agree::<ProctorAction>();
         agree::<ParamStatus>();
         agree::<Decision>();
         agree::<LevelReached>();

@@ -11,6 +11,8 @@ pub struct Model {
     pub candidate_id: Uuid,
     pub access_code_hash: String,
     pub created_at: DateTimeUtc,
+    /// Raised by every sign-in; tokens of an earlier generation stop working once a session runs.
+    pub token_generation: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,6 +12,8 @@ pub struct Model {
     pub idempotency_key: String,
     pub answer: Json,
     pub received_at: DateTimeUtc,
+    /// The time on the item the candidate's page reported (bounded; never used for deadlines).
+    pub client_time_on_item_ms: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,6 +11,8 @@ pub struct Model {
     pub level: crate::store::status::LevelReached,
     pub decision: crate::store::status::Decision,
     pub graded_at: DateTimeUtc,
+    /// Whether the result waits for a reviewer, and what they decided.
+    pub review_status: crate::store::status::ReviewStatus,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,16 @@ pub struct Model {
     pub current_section: i32,
     pub started_at: DateTimeUtc,
     pub finished_at: Option<DateTimeUtc>,
+    /// Set while the session is paused by a proctor: the clock stopped then.
+    pub paused_at: Option<DateTimeUtc>,
+    /// When a proctor let the clock start (sittings that require it).
+    pub authorized_at: Option<DateTimeUtc>,
+    /// The address and browser the session was last seen from (a change is an integrity signal).
+    pub client_ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// The candidate tokens this session accepts: a sign-in while the session runs raises it, so the
+    /// earlier tokens stop working.
+    pub token_generation: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

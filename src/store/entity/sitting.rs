@@ -13,6 +13,8 @@ pub struct Model {
     pub opens_at: DateTimeUtc,
     pub closes_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
+    /// The access rules ([`crate::services::access_rules::AccessRules`] as JSON); none when absent.
+    pub access: Option<Json>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,3 +8,4 @@ mod centre;
 mod delivery;
 mod logs;
 mod results;
+mod supervision;

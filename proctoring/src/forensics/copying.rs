@@ -98,12 +98,13 @@ pub struct Copying<'a> {
     thetas: Vec<f64>,
     /// `P_i(θ_p)`, row-major persons × items.
     probs: Vec<f64>,
+    /// The scores as bytes, row-major, when every cell is presented (the fast path of a sitting).
+    complete: Option<Vec<u8>>,
 }
 
 /// Scratch space of the GBT recursion, reused across pairs.
 #[derive(Default)]
 struct Scratch {
-    matches: Vec<bool>,
     pi: Vec<f64>,
     current: Vec<f64>,
     next: Vec<f64>,
@@ -124,10 +125,14 @@ impl<'a> Copying<'a> {
         for &theta in &thetas {
             probs.extend((0..n).map(|i| items.prob(i, theta)));
         }
+        let complete = (0..scores.n_persons())
+            .flat_map(|p| scores.row(p).iter().copied())
+            .collect::<Option<Vec<u8>>>();
         Ok(Copying {
             scores,
             thetas,
             probs,
+            complete,
         })
     }
 
@@ -170,22 +175,30 @@ impl<'a> Copying<'a> {
 
     fn pair_with(&self, source: usize, copier: usize, scratch: &mut Scratch) -> PairStats {
         let n = self.scores.n_items();
-        let xs = self.scores.row(source);
-        let xc = self.scores.row(copier);
         let pc = &self.probs[copier * n..(copier + 1) * n];
-        scratch.matches.clear();
         scratch.pi.clear();
-        let (mut observed, mut expected, mut variance) = (0usize, 0.0, 0.0);
-        for ((s, c), &p) in xs.iter().zip(xc).zip(pc) {
-            let (Some(s), Some(c)) = (*s, *c) else {
-                continue;
-            };
-            let pi = if s == 1 { p } else { 1.0 - p };
-            observed += usize::from(s == c);
-            expected += pi;
-            variance += pi * (1.0 - pi);
-            scratch.pi.push(pi);
-        }
+        let observed = if let Some(all) = &self.complete {
+            let xs = &all[source * n..(source + 1) * n];
+            let xc = &all[copier * n..(copier + 1) * n];
+            scratch.pi.extend(
+                xs.iter()
+                    .zip(pc)
+                    .map(|(&s, &p)| if s == 1 { p } else { 1.0 - p }),
+            );
+            xs.iter().zip(xc).filter(|(s, c)| s == c).count()
+        } else {
+            let xs = self.scores.row(source);
+            let xc = self.scores.row(copier);
+            let mut observed = 0;
+            for ((s, c), &p) in xs.iter().zip(xc).zip(pc) {
+                if let (Some(s), Some(c)) = (*s, *c) {
+                    observed += usize::from(s == c);
+                    scratch.pi.push(if s == 1 { p } else { 1.0 - p });
+                }
+            }
+            observed
+        };
+        let (expected, variance) = moments(&scratch.pi);
         let omega = if scratch.pi.is_empty() || variance <= 0.0 {
             f64::NAN
         } else {
@@ -213,11 +226,38 @@ impl<'a> Copying<'a> {
     }
 }
 
+/// `(Σ π_i, Σ π_i (1 − π_i))`, four items at a time.
+fn moments(pi: &[f64]) -> (f64, f64) {
+    let mut sum = [0.0; 4];
+    let mut var = [0.0; 4];
+    let chunks = pi.chunks_exact(4);
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        for lane in 0..4 {
+            sum[lane] += chunk[lane];
+            var[lane] += chunk[lane] * (1.0 - chunk[lane]);
+        }
+    }
+    for (lane, &p) in rest.iter().enumerate() {
+        sum[lane] += p;
+        var[lane] += p * (1.0 - p);
+    }
+    (
+        (sum[0] + sum[1]) + (sum[2] + sum[3]),
+        (var[0] + var[1]) + (var[2] + var[3]),
+    )
+}
+
 /// `P(Σ B_i ≥ k)` for independent `B_i ~ Bernoulli(pi[i])`, exactly, by the recursion over items of
-/// the distribution of a count. Only the states that decide the answer are kept: the number of
-/// successes below `k`, or of failures up to `n − k`, whichever range is shorter, so a pair costs
-/// `O(n · min(k, n − k + 1))`.
+/// the distribution of the count of successes, with "`k` or more" an absorbing state.
+///
+/// Only live states are kept: after `t` items, a count below `k − (n − t)` can no longer reach `k`, and
+/// one above `t` cannot have happened yet. The live band is at most `min(k, n − k) + 1` wide, so a pair
+/// costs `O(n · min(k, n − k + 1))`; the answer is a sum of positive terms (no cancellation). Items
+/// are taken two at a time (a three-term step), which halves the passes over the band.
 fn upper_tail(pi: &[f64], k: usize, current: &mut Vec<f64>, next: &mut Vec<f64>) -> f64 {
+    /// Buffer slot of state `j` is `j + PAD`; the two slots below state 0 stay 0.
+    const PAD: usize = 2;
     let n = pi.len();
     if k == 0 {
         return 1.0;
@@ -225,39 +265,57 @@ fn upper_tail(pi: &[f64], k: usize, current: &mut Vec<f64>, next: &mut Vec<f64>)
     if k > n {
         return 0.0;
     }
-    // Count failures F = n − S: P(S ≥ k) = P(F ≤ n − k), states 0..=n−k, mass beyond dropped.
-    // Or count successes below k, with state k absorbing "k or more".
-    let count_failures = n - k < k;
-    let top = if count_failures { n - k } else { k };
-    current.clear();
-    current.resize(top + 1, 0.0);
-    next.clear();
-    next.resize(top + 1, 0.0);
-    current[0] = 1.0;
-    for (t, &p) in pi.iter().enumerate() {
-        // The probability that this item moves the count up one.
-        let up = if count_failures { 1.0 - p } else { p };
-        let stay = 1.0 - up;
-        let reach = (t + 1).min(top);
-        next[0] = stay * current[0];
-        for ((out, &here), &below) in next[1..=reach]
-            .iter_mut()
-            .zip(&current[1..=reach])
-            .zip(&current[..reach])
-        {
-            *out = stay * here + up * below;
+    // Every slot starts at 0: states above the live band are read as 0.
+    for buffer in [&mut *current, &mut *next] {
+        buffer.clear();
+        buffer.resize(k + 1 + PAD, 0.0);
+    }
+    current[PAD] = 1.0;
+    // The live states of `current` are lo..=hi after `done` items.
+    let (mut lo, mut hi, mut done) = (0, 0, 0);
+    for step in pi.chunks(2) {
+        // The probabilities that the step adds 0, 1 or 2 successes.
+        let (c0, c1, c2) = match *step {
+            [p1, p2] => (
+                (1.0 - p1) * (1.0 - p2),
+                p1 * (1.0 - p2) + (1.0 - p1) * p2,
+                p1 * p2,
+            ),
+            [p] => (1.0 - p, p, 0.0),
+            _ => unreachable!("chunks of one or two"),
+        };
+        done += step.len();
+        let new_lo = k.saturating_sub(n - done);
+        let new_hi = (hi + step.len()).min(k);
+        // States below the absorbing one. Their sources j, j − 1, j − 2 are live, padding or (with
+        // c2 = 0 on a single last item) multiplied by 0.
+        let top = new_hi.min(k - 1);
+        if new_lo <= top {
+            let (a, b) = (new_lo + PAD, top + PAD);
+            for (((out, &here), &one), &two) in next[a..=b]
+                .iter_mut()
+                .zip(&current[a..=b])
+                .zip(&current[a - 1..b])
+                .zip(&current[a - 2..b - 1])
+            {
+                *out = c0 * here + c1 * one + c2 * two;
+            }
         }
-        if !count_failures && reach == top {
-            // "k or more" stays there.
-            next[top] = current[top] + up * current[top - 1];
+        if new_hi == k {
+            let live = |j: usize| {
+                if (lo..=hi).contains(&j) {
+                    current[j + PAD]
+                } else {
+                    0.0
+                }
+            };
+            let two_below = if k >= 2 { live(k - 2) } else { 0.0 };
+            next[k + PAD] = live(k) + (c1 + c2) * live(k - 1) + c2 * two_below;
         }
         std::mem::swap(current, next);
+        (lo, hi) = (new_lo, new_hi);
     }
-    if count_failures {
-        current.iter().sum()
-    } else {
-        current[top]
-    }
+    current[k + PAD]
 }
 
 /// Picks the unordered pairs `(a, b)`, `a < b`, whose copying statistics are worth computing when
@@ -476,6 +534,24 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn complete_and_incomplete_data_take_the_same_path(rows in proptest::collection::vec(proptest::collection::vec(0u8..=1, 12), 2..5)) {
+            let (items, _) = group();
+            let complete: Vec<Vec<Option<u8>>> = rows.iter().map(|r| r.iter().copied().map(Some).collect()).collect();
+            let mut with_gap = complete.clone();
+            with_gap.push(vec![None; 12]);
+            let (a, b) = (Scores::new(&complete).unwrap(), Scores::new(&with_gap).unwrap());
+            let (fast, general) = (Copying::new(&items, &a).unwrap(), Copying::new(&items, &b).unwrap());
+            for s in 0..complete.len() {
+                for c in (0..complete.len()).filter(|&c| c != s) {
+                    let (x, y) = (fast.pair(s, c), general.pair(s, c));
+                    prop_assert_eq!(x.matches, y.matches);
+                    prop_assert!((x.omega - y.omega).abs() < 1e-12 || (x.omega.is_nan() && y.omega.is_nan()));
+                    prop_assert!((x.p_gbt - y.p_gbt).abs() < 1e-15);
+                }
+            }
+        }
+
         #[test]
         fn the_truncated_tail_is_the_full_distributions(pi in proptest::collection::vec(0.01f64..0.99, 1..70), k in 0usize..72) {
             let ours = tail(&pi, k);

@@ -98,15 +98,18 @@ pub struct Copying<'a> {
     thetas: Vec<f64>,
     /// `P_i(θ_p)`, row-major persons × items.
     probs: Vec<f64>,
+    /// The scores as bytes, row-major, when every cell is presented (the fast path of a sitting).
+    complete: Option<Vec<u8>>,
 }
 
-/// Scratch space of the GBT recursion, reused across pairs.
+/// Scratch space reused across pairs. Both ordered pairs of an unordered pair are computed together:
+/// they share the items in common, the number of equal scores and so the shape of the recursion, and
+/// each slot holds `[a → b, b → a]`.
 #[derive(Default)]
 struct Scratch {
-    matches: Vec<bool>,
-    pi: Vec<f64>,
-    current: Vec<f64>,
-    next: Vec<f64>,
+    pi: Vec<[f64; 2]>,
+    current: Vec<[f64; 2]>,
+    next: Vec<[f64; 2]>,
 }
 
 impl<'a> Copying<'a> {
@@ -124,10 +127,14 @@ impl<'a> Copying<'a> {
         for &theta in &thetas {
             probs.extend((0..n).map(|i| items.prob(i, theta)));
         }
+        let complete = (0..scores.n_persons())
+            .flat_map(|p| scores.row(p).iter().copied())
+            .collect::<Option<Vec<u8>>>();
         Ok(Copying {
             scores,
             thetas,
             probs,
+            complete,
         })
     }
 
@@ -141,20 +148,28 @@ impl<'a> Copying<'a> {
     /// # Panics
     /// If an index is out of range.
     pub fn pair(&self, source: usize, copier: usize) -> PairStats {
-        self.pair_with(source, copier, &mut Scratch::default())
+        let [forward, _] = self.both_ways(source, copier, &mut Scratch::default());
+        forward
     }
 
     /// Every ordered pair of distinct rows, by source, then copier.
     pub fn all_pairs(&self) -> Vec<PairStats> {
         let n = self.scores.n_persons();
+        let slot = |source: usize, copier: usize| {
+            source * (n - 1) + if copier > source { copier - 1 } else { copier }
+        };
         let mut scratch = Scratch::default();
-        let mut out = Vec::with_capacity(n * n.saturating_sub(1));
-        for source in 0..n {
-            for copier in (0..n).filter(|&c| c != source) {
-                out.push(self.pair_with(source, copier, &mut scratch));
+        let mut out = vec![None; n * n.saturating_sub(1)];
+        for a in 0..n {
+            for b in a + 1..n {
+                let [ab, ba] = self.both_ways(a, b, &mut scratch);
+                out[slot(a, b)] = Some(ab);
+                out[slot(b, a)] = Some(ba);
             }
         }
-        out
+        out.into_iter()
+            .map(|s| s.expect("every ordered pair is computed"))
+            .collect()
     }
 
     /// Both ordered pairs of each unordered pair `(a, b)` of `pairs` (e.g. from [`screen`]): `(a, b)`
@@ -163,36 +178,49 @@ impl<'a> Copying<'a> {
         let mut scratch = Scratch::default();
         pairs
             .iter()
-            .flat_map(|&(a, b)| [(a, b), (b, a)])
-            .map(|(s, c)| self.pair_with(s, c, &mut scratch))
+            .flat_map(|&(a, b)| self.both_ways(a, b, &mut scratch))
             .collect()
     }
 
-    fn pair_with(&self, source: usize, copier: usize, scratch: &mut Scratch) -> PairStats {
+    /// `[(a → b), (b → a)]`: source `a` with copier `b`, then source `b` with copier `a`.
+    fn both_ways(&self, a: usize, b: usize, scratch: &mut Scratch) -> [PairStats; 2] {
         let n = self.scores.n_items();
-        let xs = self.scores.row(source);
-        let xc = self.scores.row(copier);
-        let pc = &self.probs[copier * n..(copier + 1) * n];
-        scratch.matches.clear();
-        scratch.pi.clear();
-        let (mut observed, mut expected, mut variance) = (0usize, 0.0, 0.0);
-        for ((s, c), &p) in xs.iter().zip(xc).zip(pc) {
-            let (Some(s), Some(c)) = (*s, *c) else {
-                continue;
-            };
-            let pi = if s == 1 { p } else { 1.0 - p };
-            observed += usize::from(s == c);
-            expected += pi;
-            variance += pi * (1.0 - pi);
-            scratch.pi.push(pi);
-        }
-        let omega = if scratch.pi.is_empty() || variance <= 0.0 {
-            f64::NAN
-        } else {
-            (observed as f64 - expected) / variance.sqrt()
+        let (pa, pb) = (
+            &self.probs[a * n..(a + 1) * n],
+            &self.probs[b * n..(b + 1) * n],
+        );
+        // π of copier b reproducing a's score, and of copier a reproducing b's.
+        let pi = |xa: u8, xb: u8, pa: f64, pb: f64| {
+            [
+                if xa == 1 { pb } else { 1.0 - pb },
+                if xb == 1 { pa } else { 1.0 - pa },
+            ]
         };
-        let p_gbt = if scratch.pi.is_empty() {
-            f64::NAN
+        scratch.pi.clear();
+        let observed = if let Some(all) = &self.complete {
+            let (xa, xb) = (&all[a * n..(a + 1) * n], &all[b * n..(b + 1) * n]);
+            scratch.pi.extend(
+                xa.iter()
+                    .zip(xb)
+                    .zip(pa.iter().zip(pb))
+                    .map(|((&xa, &xb), (&pa, &pb))| pi(xa, xb, pa, pb)),
+            );
+            xa.iter().zip(xb).filter(|(x, y)| x == y).count()
+        } else {
+            let (xa, xb) = (self.scores.row(a), self.scores.row(b));
+            let mut observed = 0;
+            for ((xa, xb), (&pa, &pb)) in xa.iter().zip(xb).zip(pa.iter().zip(pb)) {
+                if let (Some(xa), Some(xb)) = (*xa, *xb) {
+                    observed += usize::from(xa == xb);
+                    scratch.pi.push(pi(xa, xb, pa, pb));
+                }
+            }
+            observed
+        };
+        let common = scratch.pi.len();
+        let (expected, variance) = moments(&scratch.pi);
+        let p_gbt = if common == 0 {
+            [f64::NAN; 2]
         } else {
             upper_tail(
                 &scratch.pi,
@@ -201,63 +229,124 @@ impl<'a> Copying<'a> {
                 &mut scratch.next,
             )
         };
-        PairStats {
-            source,
-            copier,
-            common: scratch.pi.len(),
-            omega,
-            p_omega: normal_upper(omega),
-            matches: observed,
-            p_gbt,
-        }
+        let stats = |d: usize, source: usize, copier: usize| {
+            let omega = if common == 0 || variance[d] <= 0.0 {
+                f64::NAN
+            } else {
+                (observed as f64 - expected[d]) / variance[d].sqrt()
+            };
+            PairStats {
+                source,
+                copier,
+                common,
+                omega,
+                p_omega: normal_upper(omega),
+                matches: observed,
+                p_gbt: p_gbt[d],
+            }
+        };
+        [stats(0, a, b), stats(1, b, a)]
     }
 }
 
-/// `P(Σ B_i ≥ k)` for independent `B_i ~ Bernoulli(pi[i])`, exactly, by the recursion over items of
-/// the distribution of a count. Only the states that decide the answer are kept: the number of
-/// successes below `k`, or of failures up to `n − k`, whichever range is shorter, so a pair costs
-/// `O(n · min(k, n − k + 1))`.
-fn upper_tail(pi: &[f64], k: usize, current: &mut Vec<f64>, next: &mut Vec<f64>) -> f64 {
+/// `(Σ π_i, Σ π_i (1 − π_i))` of each direction, two items at a time.
+fn moments(pi: &[[f64; 2]]) -> ([f64; 2], [f64; 2]) {
+    let mut sum = [[0.0; 2]; 2];
+    let mut var = [[0.0; 2]; 2];
+    for (i, p) in pi.iter().enumerate() {
+        for d in 0..2 {
+            sum[i % 2][d] += p[d];
+            var[i % 2][d] += p[d] * (1.0 - p[d]);
+        }
+    }
+    (
+        [sum[0][0] + sum[1][0], sum[0][1] + sum[1][1]],
+        [var[0][0] + var[1][0], var[0][1] + var[1][1]],
+    )
+}
+
+/// `P(Σ B_i ≥ k)` for independent `B_i ~ Bernoulli(pi[i][d])`, for both `d` at once, exactly, by the
+/// recursion over items of the distribution of the count of successes, with "`k` or more" an
+/// absorbing state.
+///
+/// Only live states are kept: after `t` items, a count below `k − (n − t)` can no longer reach `k`, and
+/// one above `t` cannot have happened yet. The live band is at most `min(k, n − k) + 1` wide, so a pair
+/// costs `O(n · min(k, n − k + 1))`; the answer is a sum of positive terms (no cancellation). Items
+/// are taken two at a time (a three-term step), which halves the passes over the band.
+fn upper_tail(
+    pi: &[[f64; 2]],
+    k: usize,
+    current: &mut Vec<[f64; 2]>,
+    next: &mut Vec<[f64; 2]>,
+) -> [f64; 2] {
+    /// Buffer slot of state `j` is `j + PAD`; the two slots below state 0 stay 0.
+    const PAD: usize = 2;
     let n = pi.len();
     if k == 0 {
-        return 1.0;
+        return [1.0; 2];
     }
     if k > n {
-        return 0.0;
+        return [0.0; 2];
     }
-    // Count failures F = n − S: P(S ≥ k) = P(F ≤ n − k), states 0..=n−k, mass beyond dropped.
-    // Or count successes below k, with state k absorbing "k or more".
-    let count_failures = n - k < k;
-    let top = if count_failures { n - k } else { k };
-    current.clear();
-    current.resize(top + 1, 0.0);
-    next.clear();
-    next.resize(top + 1, 0.0);
-    current[0] = 1.0;
-    for (t, &p) in pi.iter().enumerate() {
-        // The probability that this item moves the count up one.
-        let up = if count_failures { 1.0 - p } else { p };
-        let stay = 1.0 - up;
-        let reach = (t + 1).min(top);
-        next[0] = stay * current[0];
-        for ((out, &here), &below) in next[1..=reach]
-            .iter_mut()
-            .zip(&current[1..=reach])
-            .zip(&current[..reach])
-        {
-            *out = stay * here + up * below;
+    // Every slot starts at 0: states above the live band are read as 0.
+    for buffer in [&mut *current, &mut *next] {
+        buffer.clear();
+        buffer.resize(k + 1 + PAD, [0.0; 2]);
+    }
+    current[PAD] = [1.0; 2];
+    // The live states of `current` are lo..=hi after `done` items.
+    let (mut lo, mut hi, mut done) = (0, 0, 0);
+    for step in pi.chunks(2) {
+        // The probabilities that the step adds 0, 1 or 2 successes, in each direction.
+        let (mut c0, mut c1, mut c2) = ([0.0; 2], [0.0; 2], [0.0; 2]);
+        for d in 0..2 {
+            (c0[d], c1[d], c2[d]) = match *step {
+                [p1, p2] => (
+                    (1.0 - p1[d]) * (1.0 - p2[d]),
+                    p1[d] * (1.0 - p2[d]) + (1.0 - p1[d]) * p2[d],
+                    p1[d] * p2[d],
+                ),
+                [p] => (1.0 - p[d], p[d], 0.0),
+                _ => unreachable!("chunks of one or two"),
+            };
         }
-        if !count_failures && reach == top {
-            // "k or more" stays there.
-            next[top] = current[top] + up * current[top - 1];
+        done += step.len();
+        let new_lo = k.saturating_sub(n - done);
+        let new_hi = (hi + step.len()).min(k);
+        // States below the absorbing one. Their sources j, j − 1, j − 2 are live, padding or (with
+        // c2 = 0 on a single last item) multiplied by 0.
+        let top = new_hi.min(k - 1);
+        if new_lo <= top {
+            let (a, b) = (new_lo + PAD, top + PAD);
+            for (((out, here), one), two) in next[a..=b]
+                .iter_mut()
+                .zip(&current[a..=b])
+                .zip(&current[a - 1..b])
+                .zip(&current[a - 2..b - 1])
+            {
+                for d in 0..2 {
+                    out[d] = c0[d] * here[d] + c1[d] * one[d] + c2[d] * two[d];
+                }
+            }
+        }
+        if new_hi == k {
+            let live = |j: usize| {
+                if (lo..=hi).contains(&j) {
+                    current[j + PAD]
+                } else {
+                    [0.0; 2]
+                }
+            };
+            let (at, one) = (live(k), live(k - 1));
+            let two = if k >= 2 { live(k - 2) } else { [0.0; 2] };
+            for d in 0..2 {
+                next[k + PAD][d] = at[d] + (c1[d] + c2[d]) * one[d] + c2[d] * two[d];
+            }
         }
         std::mem::swap(current, next);
+        (lo, hi) = (new_lo, new_hi);
     }
-    if count_failures {
-        current.iter().sum()
-    } else {
-        current[top]
-    }
+    current[k + PAD]
 }
 
 /// Picks the unordered pairs `(a, b)`, `a < b`, whose copying statistics are worth computing when
@@ -375,8 +464,14 @@ mod tests {
         f[k.min(f.len())..].iter().sum()
     }
 
+    /// The tail of `pi` (and, in the second lane, of the complements).
+    fn tails(pi: &[f64], k: usize) -> [f64; 2] {
+        let both: Vec<[f64; 2]> = pi.iter().map(|&p| [p, 1.0 - p]).collect();
+        upper_tail(&both, k, &mut Vec::new(), &mut Vec::new())
+    }
+
     fn tail(pi: &[f64], k: usize) -> f64 {
-        upper_tail(pi, k, &mut Vec::new(), &mut Vec::new())
+        tails(pi, k)[0]
     }
 
     #[test]
@@ -475,13 +570,71 @@ mod tests {
         assert_eq!(screen(&scores, 5, 1).len(), 3);
     }
 
+    #[test]
+    fn the_screen_keeps_the_planted_copiers_the_statistics_detect() {
+        use item_bank::irt::{Design, simulate};
+        let params: Vec<ItemParams> = (0..60)
+            .map(|i| {
+                let t = f64::from(i) / 60.0;
+                ItemParams::three_pl(0.7 + 0.8 * t, 2.0 - 4.0 * ((7.0 * t) % 1.0), 0.2).unwrap()
+            })
+            .collect();
+        let sim = simulate(&params, 500, 11, Design::Complete);
+        let rows: Vec<Vec<Option<u8>>> = (0..500).map(|p| sim.row(p)).collect();
+        let mut scores = Scores::new(&rows).unwrap();
+        // Ten copiers each take 40 % of the answers (24 items, a different stretch each) of a source.
+        let planted: Vec<(usize, usize)> = (0..10).map(|k| (20 * k + 3, 20 * k + 250)).collect();
+        for (k, &(source, copier)) in planted.iter().enumerate() {
+            for i in (0..24).map(|j| (j + 3 * k) % 60) {
+                scores.set(copier, i, scores.row(source)[i]);
+            }
+        }
+        let pairs = screen(&scores, 5, 20);
+        assert!(pairs.len() <= 5 * 500);
+        let copying = Copying::new(&ItemSet::new(&params, None).unwrap(), &scores).unwrap();
+        let detected: Vec<&(usize, usize)> = planted
+            .iter()
+            .filter(|&&(s, c)| {
+                let stats = copying.pair(s, c);
+                stats.p_omega < 0.01 && stats.p_gbt < 0.01
+            })
+            .collect();
+        // Copying 40 % is not always visible: here 7 of the 10 copiers stand out at 1 %, enough for
+        // the check below not to be vacuous.
+        assert!(detected.len() >= 7, "{detected:?}");
+        for pair in detected {
+            assert!(pairs.contains(pair), "{pair:?} not screened in");
+        }
+    }
+
     proptest! {
         #[test]
+        fn complete_and_incomplete_data_take_the_same_path(rows in proptest::collection::vec(proptest::collection::vec(0u8..=1, 12), 2..5)) {
+            let (items, _) = group();
+            let complete: Vec<Vec<Option<u8>>> = rows.iter().map(|r| r.iter().copied().map(Some).collect()).collect();
+            let mut with_gap = complete.clone();
+            with_gap.push(vec![None; 12]);
+            let (a, b) = (Scores::new(&complete).unwrap(), Scores::new(&with_gap).unwrap());
+            let (fast, general) = (Copying::new(&items, &a).unwrap(), Copying::new(&items, &b).unwrap());
+            for s in 0..complete.len() {
+                for c in (0..complete.len()).filter(|&c| c != s) {
+                    let (x, y) = (fast.pair(s, c), general.pair(s, c));
+                    prop_assert_eq!(x.matches, y.matches);
+                    prop_assert!((x.omega - y.omega).abs() < 1e-12 || (x.omega.is_nan() && y.omega.is_nan()));
+                    prop_assert!((x.p_gbt - y.p_gbt).abs() < 1e-15);
+                }
+            }
+        }
+
+        #[test]
         fn the_truncated_tail_is_the_full_distributions(pi in proptest::collection::vec(0.01f64..0.99, 1..70), k in 0usize..72) {
-            let ours = tail(&pi, k);
-            let full = upper_tail_by_full_distribution(&pi, k);
-            prop_assert!((ours - full).abs() <= 1e-12 * full.max(1e-300) + 1e-15, "{ours} vs {full}");
-            prop_assert!((0.0..=1.0 + 1e-12).contains(&ours));
+            let ours = tails(&pi, k);
+            let complements: Vec<f64> = pi.iter().map(|p| 1.0 - p).collect();
+            for (got, of) in ours.into_iter().zip([&pi, &complements]) {
+                let full = upper_tail_by_full_distribution(of, k);
+                prop_assert!((got - full).abs() <= 1e-12 * full.max(1e-300) + 1e-15, "{got} vs {full}");
+                prop_assert!((0.0..=1.0 + 1e-12).contains(&got));
+            }
         }
 
         #[test]

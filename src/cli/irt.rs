@@ -111,7 +111,7 @@ pub enum LinkMethod {
     MeanSigma,
 }
 
-fn read_input(path: Option<&Path>) -> anyhow::Result<String> {
+pub(super) fn read_input(path: Option<&Path>) -> anyhow::Result<String> {
     let mut text = String::new();
     match path {
         Some(p) => {
@@ -131,7 +131,7 @@ fn read_input(path: Option<&Path>) -> anyhow::Result<String> {
     Ok(text)
 }
 
-fn responses(path: Option<&Path>) -> anyhow::Result<ResponseMatrix> {
+pub(super) fn responses(path: Option<&Path>) -> anyhow::Result<ResponseMatrix> {
     let name = path.map_or("standard input".to_owned(), |p| p.display().to_string());
     ResponseMatrix::from_csv(&read_input(path)?)
         .with_context(|| format!("{name} is not a response CSV"))

@@ -2,6 +2,7 @@
 //! `synaq irt …`, `synaq assembly simulate`, `synaq load`.
 
 pub mod assembly;
+pub mod forensics;
 pub mod irt;
 pub mod text;
 
@@ -62,6 +63,11 @@ pub enum Command {
     Irt {
         #[command(subcommand)]
         command: irt::IrtCommand,
+    },
+    /// Post-test forensics on CSV: person-fit, preknowledge, copying, rapid-guessing.
+    Forensics {
+        #[command(subcommand)]
+        command: forensics::ForensicsCommand,
     },
     /// Runs simulated candidates through the whole flow against a running server and reports throughput
     /// and latency as JSON; the admin password is read from SYNAQ_ADMIN_PASSWORD.
@@ -218,6 +224,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Irt { command } => {
             // Calibration is CPU-bound: run it off the async workers.
             let out = tokio::task::spawn_blocking(move || irt::run(command)).await??;
+            println!("{out}");
+        }
+        Command::Forensics { command } => {
+            let out = tokio::task::spawn_blocking(move || forensics::run(command)).await??;
             println!("{out}");
         }
         Command::Load {

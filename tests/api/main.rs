@@ -6,6 +6,7 @@ mod helpers;
 mod auth;
 mod centre;
 mod delivery;
+mod forensics;
 mod logs;
 mod results;
 mod supervision;

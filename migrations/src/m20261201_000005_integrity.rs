@@ -23,6 +23,12 @@ impl MigrationTrait for Migration {
         add(m, "sittings", &mut json_binary_null("access")).await?;
         add(
             m,
+            "sittings",
+            &mut timestamp_with_time_zone_null("forensics_at"),
+        )
+        .await?;
+        add(
+            m,
             "sessions",
             &mut timestamp_with_time_zone_null("paused_at"),
         )

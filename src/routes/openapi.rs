@@ -36,7 +36,7 @@ impl Modify for BearerAuth {
         candidate::start, candidate::view, candidate::save, candidate::submit_section, candidate::finish,
         candidate::result, candidate::media, candidate::image, candidate::integrity_events,
         supervision::roster, supervision::act, supervision::timeline, supervision::list_reviews,
-        supervision::decide,
+        supervision::decide, supervision::forensics,
         results::feed, results::revoke,
     ),
     modifiers(&BearerAuth)

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::auth::{Admins, Authorized, Proctors, Supervisors};
 use crate::error::{ApiError, Problem};
 use crate::services::AppState;
+use crate::services::forensics::ForensicsRun;
 use crate::services::reviews::{self, DecisionRequest, ReviewList, ReviewView};
 use crate::services::supervision::{self, ActionOutcome, ActionRequest, Roster, Timeline};
 use crate::store::status::ReviewState;
@@ -18,7 +19,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(act)
         .service(timeline)
         .service(list_reviews)
-        .service(decide);
+        .service(decide)
+        .service(forensics);
 }
 
 /// A sitting's live roster: a row per registration.
@@ -118,4 +120,20 @@ async fn decide(
         )
         .await?,
     ))
+}
+
+/// Runs the post-test forensics of a sitting now (the sweeper runs them once the window has closed and
+/// every session has ended): person fit and answer copying; flagged candidates get a review.
+#[utoipa::path(post, path = "/api/v1/sittings/{id}/forensics", tag = "proctoring", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "the sitting")),
+    responses((status = 200, body = ForensicsRun), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem)))]
+#[post("/api/v1/sittings/{id}/forensics")]
+async fn forensics(
+    state: web::Data<AppState>,
+    _auth: Authorized<Proctors>,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok()
+        .json(crate::services::forensics::run_sitting(&state, path.into_inner()).await?))
 }

@@ -9,6 +9,7 @@ pub mod bootstrap;
 pub mod calibration;
 pub mod certification;
 pub mod delivery;
+pub mod forensics;
 pub mod integrity;
 pub mod items;
 pub mod registration;

@@ -22,6 +22,9 @@ pub async fn run(state: AppState) {
         if let Err(e) = sweep_once(&state).await {
             tracing::error!(error = %format!("{e:#}"), "sweep failed");
         }
+        if let Err(e) = super::forensics::sweep(&state).await {
+            tracing::error!(error = %format!("{e:#}"), "the forensics sweep failed");
+        }
         if let Err(e) = state.keys.refresh(&state.db).await {
             tracing::error!(error = %format!("{e:#}"), "refreshing the public keys failed");
         }

@@ -122,6 +122,24 @@ pub type ResponseRow = (Uuid, String, i32, f64);
 pub async fn finished_responses(
     db: &impl ConnectionTrait,
 ) -> Result<Vec<ResponseRow>, sea_orm::DbErr> {
+    graded_query().into_tuple().all(db).await
+}
+
+/// The graded responses of the finished sessions of one sitting, ordered by session.
+pub async fn sitting_responses(
+    db: &impl ConnectionTrait,
+    sitting_id: Uuid,
+) -> Result<Vec<ResponseRow>, sea_orm::DbErr> {
+    graded_query()
+        .join(JoinType::InnerJoin, session::Relation::Registration.def())
+        .filter(super::entity::registration::Column::SittingId.eq(sitting_id))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Graded responses of finished sessions as (session, item id, item version, credit), by session.
+fn graded_query() -> sea_orm::Select<graded_response::Entity> {
     graded_response::Entity::find()
         .select_only()
         .column(graded_response::Column::SessionId)
@@ -135,9 +153,6 @@ pub async fn finished_responses(
         .join(JoinType::InnerJoin, session_item::Relation::Session.def())
         .filter(session::Column::Status.eq(super::status::SessionStatus::Finished))
         .order_by_asc(graded_response::Column::SessionId)
-        .into_tuple()
-        .all(db)
-        .await
 }
 
 pub async fn insert_run(

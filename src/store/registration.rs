@@ -74,6 +74,7 @@ pub async fn create_sitting(
         closes_at,
         created_at: super::now(),
         access,
+        forensics_at: None,
     };
     sitting::Entity::insert(sitting::ActiveModel::from(row.clone()))
         .exec(db)
@@ -245,4 +246,52 @@ pub async fn next_token_generation(
         .one(db)
         .await?
         .map_or(0, |r| r.token_generation))
+}
+
+/// Closed sittings whose forensics have not run, oldest first, at most `limit`.
+pub async fn sittings_due_for_forensics(
+    db: &impl super::Connection,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<Sitting>, sea_orm::DbErr> {
+    use sea_orm::QueryOrder;
+    sitting::Entity::find()
+        .filter(sitting::Column::ClosesAt.lt(now))
+        .filter(sitting::Column::ForensicsAt.is_null())
+        .order_by_asc(sitting::Column::ClosesAt)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// Records that a sitting's forensics ran; `false` when another instance recorded it first.
+pub async fn mark_forensics_done(
+    db: &impl super::Writer,
+    sitting_id: Uuid,
+    now: DateTime<Utc>,
+    only_if_due: bool,
+) -> Result<bool, sea_orm::DbErr> {
+    use sea_orm::sea_query::Expr;
+    let mut q = sitting::Entity::update_many()
+        .col_expr(sitting::Column::ForensicsAt, Expr::value(now))
+        .filter(sitting::Column::Id.eq(sitting_id));
+    if only_if_due {
+        q = q.filter(sitting::Column::ForensicsAt.is_null());
+    }
+    Ok(q.exec(db).await?.rows_affected == 1)
+}
+
+/// Whether a session of the sitting is still running (in progress, paused or awaiting authorization).
+pub async fn has_running_sessions(
+    db: &impl super::Connection,
+    sitting_id: Uuid,
+) -> Result<bool, sea_orm::DbErr> {
+    use super::status::SessionStatus::*;
+    Ok(session::Entity::find()
+        .join(JoinType::InnerJoin, session::Relation::Registration.def())
+        .filter(registration::Column::SittingId.eq(sitting_id))
+        .filter(session::Column::Status.is_in([InProgress, Paused, AwaitingAuthorization]))
+        .count(db)
+        .await?
+        > 0)
 }

@@ -874,3 +874,148 @@ async fn a_second_sign_in_while_the_session_runs_takes_it_over_and_is_flagged() 
         "{names:?}"
     );
 }
+
+/// Answers every item of a started session from `choose(position, right answer)`, submitting each
+/// section, then finishes it.
+async fn sit_through(
+    app: &TestApp,
+    token: &str,
+    session: &str,
+    choose: impl Fn(i32, &Value) -> Value,
+) {
+    let answers = crate::helpers::right_answers(app, session).await;
+    for (position, right) in &answers {
+        let r = app
+            .put_answer(
+                session,
+                i64::from(*position),
+                token,
+                &format!("k{position}"),
+                choose(*position, right),
+            )
+            .await;
+        if r.status() == StatusCode::CONFLICT {
+            // The next section: close the open one first, then save again.
+            app.post(
+                &format!("/api/v1/sessions/{session}/sections/current/submit"),
+                token,
+                json!({}),
+            )
+            .await;
+            let again = app
+                .put_answer(
+                    session,
+                    i64::from(*position),
+                    token,
+                    &format!("k{position}"),
+                    choose(*position, right),
+                )
+                .await;
+            assert_eq!(again.status(), StatusCode::OK);
+        }
+    }
+    let f = app
+        .post(
+            &format!("/api/v1/sessions/{session}/finish"),
+            token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(f.status(), StatusCode::OK);
+}
+
+/// A wrong answer of the same shape as `right`.
+fn wrong(right: &Value, variant: i32) -> Value {
+    match right.get("choice").and_then(Value::as_str) {
+        Some(c) => {
+            let letters = ["a", "b", "c", "d"];
+            let others: Vec<&str> = letters.iter().copied().filter(|l| *l != c).collect();
+            json!({"choice": others[variant as usize % others.len()]})
+        }
+        None => json!({"text": format!("қате{variant}")}),
+    }
+}
+
+#[tokio::test]
+async fn the_sitting_forensics_test_every_pair_and_send_what_they_flag_to_review() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let proctor = app.user_with_role("proctor").await;
+    let operator = app.user_with_role("operator").await;
+    let sitting = sitting_with(&app, &admin, json!({})).await;
+    for seed in 0..8 {
+        let cand = candidate(&app, &admin).await;
+        let (reg, code, _) = app.register(&admin, &sitting, &cand).await;
+        let token = app.candidate_token(&reg, &code).await;
+        let r = app.post("/api/v1/sessions", &token, json!({})).await;
+        let id = r.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        sit_through(&app, &token, &id, |position, right| {
+            if (position * 7 + seed * 13) % 5 < 3 {
+                right.clone()
+            } else {
+                wrong(right, position + seed)
+            }
+        })
+        .await;
+    }
+    let path = format!("/api/v1/sittings/{sitting}/forensics");
+    assert_problem(
+        app.post(&path, &operator, json!({})).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    let missing = app
+        .post(
+            &format!("/api/v1/sittings/{}/forensics", Uuid::now_v7()),
+            &proctor,
+            json!({}),
+        )
+        .await;
+    assert_problem(missing, StatusCode::NOT_FOUND, "not_found").await;
+    let r = app.post(&path, &proctor, json!({})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let run: Value = r.json().await.unwrap();
+    assert_eq!(run["sessions"], 8);
+    assert_eq!(
+        run["pairs_tested"], 56,
+        "every ordered pair of a centre sitting"
+    );
+    let open: Value = app
+        .get("/api/v1/reviews", &proctor)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let reviewed: Vec<&str> = open["reviews"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["session_id"].as_str().unwrap())
+        .collect();
+    for f in run["flagged"].as_array().unwrap() {
+        assert!(reviewed.contains(&f["session_id"].as_str().unwrap()), "{f}");
+        assert!(f["statistics"].is_object());
+    }
+    // A rerun finds the same and raises nothing twice.
+    let again: Value = app
+        .post(&path, &proctor, json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["flagged"], run["flagged"]);
+    let open_again: Value = app
+        .get("/api/v1/reviews", &proctor)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        open_again["reviews"].as_array().unwrap().len(),
+        reviewed.len()
+    );
+}

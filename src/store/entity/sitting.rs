@@ -15,6 +15,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// The access rules ([`crate::services::access_rules::AccessRules`] as JSON); none when absent.
     pub access: Option<Json>,
+    /// When the post-test forensics of the closed sitting last ran.
+    pub forensics_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

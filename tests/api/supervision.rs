@@ -883,7 +883,8 @@ async fn sit_through(
     session: &str,
     choose: impl Fn(i32, &Value) -> Value,
 ) {
-    let answers = crate::helpers::right_answers(app, session).await;
+    let mut answers = crate::helpers::right_answers(app, session).await;
+    answers.sort_by_key(|(position, _)| *position);
     for (position, right) in &answers {
         let r = app
             .put_answer(

@@ -10,10 +10,10 @@
 //!
 //! | function | output |
 //! |---|---|
-//! | [`person_fit`] | `{"persons":[{"person","lz","lz_star","l_t"}]}` |
-//! | [`preknowledge`] | `{"persons":[{"person","pk_l_s","pk_s_s","pk_l_t"}]}` |
-//! | [`copying`] | `{"pairs":[{"source","copier","omega","p_omega","gbt","p_gbt"}]}` |
-//! | [`rapid_guessing`] | `{"items":[{"item","threshold_s"}],"persons":[{"person","rte"}]}` |
+//! | [`person_fit()`] | `{"persons":[{"person","lz","lz_star","l_t"}]}` |
+//! | [`preknowledge()`] | `{"persons":[{"person","pk_l_s","pk_s_s","pk_l_t"}]}` |
+//! | [`copying()`] | `{"pairs":[{"source","copier","omega","p_omega","gbt","p_gbt"}]}` |
+//! | [`rapid_guessing()`] | `{"items":[{"item","threshold_s"}],"persons":[{"person","rte"}]}` |
 
 use std::collections::BTreeMap;
 

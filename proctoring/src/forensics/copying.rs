@@ -362,7 +362,9 @@ fn upper_tail(
 ///
 /// The expectation treats the items as equally hard, which understates chance agreement on a test of
 /// varied difficulty; that shifts every pair's `z` alike and does not change who is most similar. The
-/// work is bit operations on packed patterns: `O(persons² · items / 64)`.
+/// work is bit operations on packed patterns: `O(persons² · items / 64)`. On a simulated sitting of
+/// 500 × 60 with ten planted copiers (each copying 40 % of a source's answers), every copier that the
+/// full statistics detect at 1 % is among the pairs `screen(scores, 5, 20)` keeps (a unit test).
 pub fn screen(scores: &Scores, per_person: usize, min_common: usize) -> Vec<(usize, usize)> {
     let n = scores.n_persons();
     if per_person == 0 || n < 2 {

@@ -6,6 +6,7 @@
 
 pub mod assembly;
 pub mod bank;
+pub mod content;
 pub mod grading;
 pub mod irt;
 pub mod kazakh;

@@ -55,7 +55,7 @@ pub fn run(command: AssemblyCommand) -> anyhow::Result<String> {
         seed,
         svg: svg_path,
     } = command;
-    let loaded = item_bank::bank::load_dir(&content)
+    let loaded = item_bank::content::load_dir(&content)
         .with_context(|| format!("reading {}", content.display()))?;
     let bp = loaded
         .blueprints

@@ -7,9 +7,10 @@ use proptest::prelude::*;
 
 use super::generate::{GenerateOptions, generate_bank};
 use super::*;
-use crate::bank::{Blueprint, Item, load_dir};
+use crate::bank::{Blueprint, Item};
+use crate::content::load_dir;
 
-fn content() -> crate::bank::Content {
+fn content() -> crate::content::Content {
     load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content")).expect("the content loads")
 }
 

@@ -46,9 +46,9 @@ pub mod target;
 #[cfg(test)]
 mod forms_tests;
 
-pub use adaptive::{AdaptiveSession, AdaptiveSpec};
+pub use crate::bank::{AdaptiveSpec, CutPoint, GridPoint, SectionTarget, Target};
+pub use adaptive::AdaptiveSession;
 pub use engine::{MIN_INFORMATION_RATIO, TCC_TOLERANCE, eligibility};
-pub use target::{CutPoint, GridPoint, SectionTarget, Target};
 
 /// The default largest share of forms one item may appear on.
 pub const DEFAULT_MAX_EXPOSURE: f64 = 0.25;

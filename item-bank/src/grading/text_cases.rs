@@ -328,3 +328,37 @@ fn table_of_responses() {
         failures.join("\n")
     );
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::super::{MatchPolicy, TextKey, grade_text};
+    use crate::kazakh::normalize;
+    use crate::kazakh::tests::tricky_string;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn grading_never_panics_and_credit_is_bounded(
+            s in tricky_string(),
+            k in tricky_string(),
+            p in 0u8..3,
+        ) {
+            let policy = [MatchPolicy::Exact, MatchPolicy::Standard, MatchPolicy::Lenient][p as usize];
+            let key = TextKey { accept: vec![k.clone(), s.clone()], policy, reject: vec![k], ..TextKey::default() };
+            let o = grade_text(&key, &s);
+            prop_assert!((0.0..=1.0).contains(&o.credit));
+            prop_assert_eq!(o.correct, o.credit >= 1.0);
+        }
+
+        #[test]
+        fn a_response_always_matches_itself(s in tricky_string()) {
+            prop_assume!(normalize(&s).text.chars().any(char::is_alphanumeric));
+            for policy in [MatchPolicy::Exact, MatchPolicy::Standard, MatchPolicy::Lenient] {
+                let o = grade_text(&TextKey::new(vec![s.clone()], policy), &s);
+                prop_assert!(o.correct, "{:?} {:?}", policy, o);
+            }
+        }
+    }
+}

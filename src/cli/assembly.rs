@@ -6,8 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Subcommand;
-use item_bank::assembly::generate::{GenerateOptions, generate_bank};
-use item_bank::assembly::simulate::{SimulationOptions, simulate, svg};
+use item_bank::assembly::{GenerateOptions, SimulationOptions, generate_bank, simulate, svg};
 
 #[derive(Subcommand)]
 pub enum AssemblyCommand {

@@ -204,7 +204,7 @@ impl Blueprint {
 
     /// The level and decision that section percentages earn, in the blueprint's section order.
     pub fn judge(&self, percents: &[f64]) -> (String, Decision) {
-        let all_at_least = |min: f64| percents.iter().all(|&p| p + 1e-9 >= min);
+        let all_at_least = |min: f64| percents.iter().all(|&p| reaches(p, min));
         let decision = if all_at_least(self.rules.pass_min_percent) {
             Decision::Pass
         } else {
@@ -219,6 +219,27 @@ impl Blueprint {
             .unwrap_or_else(|| BELOW_LOWEST_LEVEL.to_owned());
         (level, decision)
     }
+}
+
+/// The share of a section's maximum that `raw` credit is, in percent, before rounding: `raw / max × 100`,
+/// and 0 for a section with nothing to score.
+pub fn percent_correct(raw: f64, max: u32) -> f64 {
+    if max == 0 {
+        0.0
+    } else {
+        raw / f64::from(max) * 100.0
+    }
+}
+
+/// A percent as scores report it and the rules judge it: rounded to two decimals.
+pub fn rounded_percent(percent: f64) -> f64 {
+    (percent * 100.0).round() / 100.0
+}
+
+/// Whether a section's percent reaches a rule's `min_percent` (1e-9 absorbs the rounding of a percent
+/// written in decimal): the test of [`Blueprint::judge`] and of each section's pass flag.
+pub fn reaches(percent: f64, min_percent: f64) -> bool {
+    percent + 1e-9 >= min_percent
 }
 
 /// The pre-selection decision.

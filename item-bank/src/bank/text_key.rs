@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 pub enum MatchPolicy {
     /// Equal after NFC, removal of invisible characters and trimming of both ends.
     Exact,
-    /// Script, alphabet, case, homoglyphs, spacing and punctuation are forgiven.
+    /// Script, alphabet, case, homoglyphs, spacing, punctuation and dictionary stress accents are forgiven.
     #[default]
     Standard,
     /// As `standard`, plus keyboard folds for partial credit or review.

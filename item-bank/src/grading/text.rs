@@ -5,12 +5,14 @@
 //! | policy | forgives |
 //! |---|---|
 //! | `exact` | only NFC, invisible characters, and whitespace at both ends |
-//! | `standard` (default) | also script and alphabet, case, homoglyphs, spacing and punctuation |
+//! | `standard` (default) | also script and alphabet, case, homoglyphs, spacing, punctuation and dictionary stress accents |
 //! | `lenient` | also keyboard folds, for the item's [`TextKey::fold_credit`] or a human review |
 //!
 //! # What `standard` compares
 //!
-//! Both the response and each accepted answer are [normalized](crate::kazakh::normalize), their homoglyphs
+//! Both the response and each accepted answer are [normalized](crate::kazakh::normalize), their stress
+//! accents [removed](crate::kazakh::remove_stress_marks) (`бала́` is бала; the Latin 2018 letters `á ó ú ý`
+//! and every mark that belongs to a Kazakh letter stay), their homoglyphs
 //! [repaired](crate::kazakh::repair_homoglyphs), lower-cased by Kazakh rules, and reduced to their words
 //! (letters and digits) joined by single spaces: punctuation is ignored and a hyphen counts as a space, so
 //! `«Қарым-қатынас.»` equals `қарым қатынас`. Words are never glued: `қарымқатынас` is a different answer.
@@ -50,8 +52,8 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::bank::{MatchPolicy, TextKey};
 use crate::kazakh::{
-    self, Alphabet, Keyboard, Step, fold_match, normalize, normalize_minimal, repair_homoglyphs,
-    to_latin2021, to_lowercase,
+    self, Alphabet, Keyboard, Step, fold_match, normalize, normalize_minimal, remove_stress_marks,
+    repair_homoglyphs, to_latin2021, to_lowercase,
 };
 
 /// The common words of [`kazakh::lexicon`], in Cyrillic and in Latin 2021.
@@ -232,8 +234,14 @@ fn has_latin_letter(text: &str) -> bool {
 impl Form {
     fn of(text: &str) -> Form {
         let n = normalize(text);
-        let repaired = repair_homoglyphs(&n.text);
+        let unstressed = remove_stress_marks(&n.text);
+        let repaired = repair_homoglyphs(&unstressed.text);
         let mut steps = n.steps;
+        if unstressed.count > 0 {
+            steps.push(Step::StressRemoved {
+                count: unstressed.count,
+            });
+        }
         for r in &repaired.repairs {
             match steps.iter_mut().find(
                 |s| matches!(s, Step::HomoglyphRepaired { from, to, .. } if *from == r.from && *to == r.to),

@@ -15,6 +15,7 @@
 //! | [`to_cyrillic`] | Latin of any of the three alphabets (detected) → Cyrillic, with the ambiguities listed |
 //! | [`repair_homoglyphs`] | look-alike letters of the other script inside a word, each repair reported |
 //! | [`to_lowercase`], [`to_uppercase`] | casing by Kazakh rules (`I` ↔ `ı`, `İ` ↔ `i` in Latin 2021) |
+//! | [`remove_stress_marks`] | dictionary stress accents (acute, grave) over vowels removed, letters' own marks kept |
 //! | [`fold_match`] | Russian-layout and plain-Latin keyboard substitutions, reported, never applied silently |
 //!
 //! Grading of typed answers builds on these calls in [`crate::grading::text`].
@@ -62,6 +63,7 @@ pub(crate) mod lexicon;
 mod normalize;
 mod script;
 mod step;
+mod stress;
 
 pub use alphabet::{Alphabet, LETTERS, Letter, cyrillic_to_latin2021_char};
 pub use case::{to_lowercase, to_uppercase};
@@ -72,6 +74,7 @@ pub use latin::{Reading, Transliteration, from_latin2021, to_cyrillic, to_latin2
 pub use normalize::{Normalized, is_invisible, normalize, normalize_minimal};
 pub use script::Script;
 pub use step::Step;
+pub use stress::{Unstressed, remove_stress_marks};
 
 #[cfg(test)]
 pub(crate) mod tests;

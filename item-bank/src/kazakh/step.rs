@@ -23,6 +23,9 @@ pub enum Step {
     QuotesCanonicalized { count: usize },
     /// Apostrophe look-alikes (U+2019, U+02BC, U+02BB, U+0060, U+00B4, …) became U+0027.
     ApostrophesCanonicalized { count: usize },
+    /// Stress accents copied from a dictionary (an acute or grave accent over a vowel that makes no Kazakh
+    /// letter, see [`remove_stress_marks`](super::remove_stress_marks)) were removed.
+    StressRemoved { count: usize },
     /// A letter of the wrong script (or a non-Kazakh letter of the same shape) was replaced by the Kazakh one.
     HomoglyphRepaired { from: char, to: char, count: usize },
     /// The text was read in another alphabet to compare it.

@@ -91,7 +91,7 @@ fn is_vowel(c: char) -> bool {
 
 /// Standard spelling of a native word: й only after a vowel, и elsewhere, and neither before а or у (written
 /// я, ю). Һ is left out: Latin 2021 writes Х and Һ alike.
-fn nativize(letters: &[usize]) -> String {
+pub(crate) fn nativize(letters: &[usize]) -> String {
     let mut out: Vec<char> = Vec::new();
     for &i in letters {
         let mut c = NATIVE[i % NATIVE.len()];

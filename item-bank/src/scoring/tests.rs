@@ -175,6 +175,27 @@ pass_min_percent = 30
     assert_eq!((none[1].max, none[1].percent), (0, 0.0));
 }
 
+#[test]
+fn three_pl_items_score_by_their_guessing_parameter() {
+    // Four-option items with c = 1/4, 8 of 20 right: some of those may be lucky guesses, so the same
+    // answers put θ lower than on items without guessing.
+    let graded = |c: f64| -> Vec<GradedItem> {
+        (0..20)
+            .map(|k| GradedItem {
+                params: ItemParams::three_pl(1.1, -1.0 + 0.1 * f64::from(k), c).unwrap(),
+                credit: f64::from(u8::from(k % 5 < 2)),
+                correct: k % 5 < 2,
+                pretest: false,
+            })
+            .collect()
+    };
+    let guessing = score_section("reading", &graded(0.25), None, 30.0);
+    let none = score_section("reading", &graded(0.0), None, 30.0);
+    assert_eq!((guessing.raw, guessing.max, guessing.percent), (8.0, 20, 40.0));
+    assert!(guessing.passed);
+    assert!(guessing.theta < none.theta - 0.2, "{guessing:?} {none:?}");
+}
+
 fn graded_items() -> impl Strategy<Value = Vec<GradedItem>> {
     prop::collection::vec(
         (

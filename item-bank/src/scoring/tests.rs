@@ -191,7 +191,10 @@ fn three_pl_items_score_by_their_guessing_parameter() {
     };
     let guessing = score_section("reading", &graded(0.25), None, 30.0);
     let none = score_section("reading", &graded(0.0), None, 30.0);
-    assert_eq!((guessing.raw, guessing.max, guessing.percent), (8.0, 20, 40.0));
+    assert_eq!(
+        (guessing.raw, guessing.max, guessing.percent),
+        (8.0, 20, 40.0)
+    );
     assert!(guessing.passed);
     assert!(guessing.theta < none.theta - 0.2, "{guessing:?} {none:?}");
 }

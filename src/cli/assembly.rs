@@ -1,6 +1,8 @@
 //! `synaq assembly simulate`: whether a bank can carry a blueprint, before a sitting. Draws many forms as
 //! the live service would (exposure rates fed back after every form), sits simulated candidates on them,
-//! and prints the report as JSON; `--svg` also writes the picture.
+//! and prints the report as JSON; `--svg` also writes the picture. Beside the classification accuracy the
+//! report gives `random_guessing`: the exact probability, mean and largest over the forms, that a
+//! candidate answering every item at random passes.
 
 use std::path::PathBuf;
 
@@ -106,6 +108,15 @@ mod tests {
         let report: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(report["forms"], 40);
         assert_eq!(report["failed_forms"], 0);
+        let accuracy = report["classification"]["accuracy"].as_f64().unwrap();
+        assert!(accuracy > 0.5 && accuracy <= 1.0, "{accuracy}");
+        let mean = report["random_guessing"]["pass_probability_mean"]
+            .as_f64()
+            .unwrap();
+        let max = report["random_guessing"]["pass_probability_max"]
+            .as_f64()
+            .unwrap();
+        assert!(0.0 < mean && mean <= max && max < 1.0, "{mean} {max}");
         assert!(
             std::fs::read_to_string(&picture)
                 .unwrap()

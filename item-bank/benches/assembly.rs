@@ -8,9 +8,10 @@ use std::collections::{HashMap, HashSet};
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use item_bank::assembly::adaptive::InfoTable;
-use item_bank::assembly::generate::{GenerateOptions, generate_bank};
-use item_bank::assembly::{AssemblyContext, assemble, derive_target, exposure_rates};
+use item_bank::assembly::{
+    AssemblyContext, GenerateOptions, InfoTable, assemble, derive_target, exposure_rates,
+    generate_bank,
+};
 use item_bank::bank::Blueprint;
 use item_bank::irt::ItemParams;
 

@@ -9,9 +9,9 @@
 
 use std::time::Instant;
 
-use item_bank::assembly::adaptive::InfoTable;
-use item_bank::assembly::generate::{GenerateOptions, generate_bank};
-use item_bank::assembly::simulate::{SimulationOptions, simulate, svg};
+use item_bank::assembly::{
+    GenerateOptions, InfoTable, SimulationOptions, generate_bank, simulate, svg,
+};
 use item_bank::bank::Blueprint;
 use item_bank::irt::ItemParams;
 

@@ -1,13 +1,14 @@
 //! `synaq assembly simulate`: whether a bank can carry a blueprint, before a sitting. Draws many forms as
 //! the live service would (exposure rates fed back after every form), sits simulated candidates on them,
-//! and prints the report as JSON; `--svg` also writes the picture.
+//! and prints the report as JSON; `--svg` also writes the picture. Beside the classification accuracy the
+//! report gives `random_guessing`: the exact probability, mean and largest over the forms, that a
+//! candidate answering every item at random passes.
 
 use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Subcommand;
-use item_bank::assembly::generate::{GenerateOptions, generate_bank};
-use item_bank::assembly::simulate::{SimulationOptions, simulate, svg};
+use item_bank::assembly::{GenerateOptions, SimulationOptions, generate_bank, simulate, svg};
 
 #[derive(Subcommand)]
 pub enum AssemblyCommand {
@@ -55,7 +56,7 @@ pub fn run(command: AssemblyCommand) -> anyhow::Result<String> {
         seed,
         svg: svg_path,
     } = command;
-    let loaded = item_bank::bank::load_dir(&content)
+    let loaded = item_bank::content::load_dir(&content)
         .with_context(|| format!("reading {}", content.display()))?;
     let bp = loaded
         .blueprints
@@ -107,6 +108,15 @@ mod tests {
         let report: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(report["forms"], 40);
         assert_eq!(report["failed_forms"], 0);
+        let accuracy = report["classification"]["accuracy"].as_f64().unwrap();
+        assert!(accuracy > 0.5 && accuracy <= 1.0, "{accuracy}");
+        let mean = report["random_guessing"]["pass_probability_mean"]
+            .as_f64()
+            .unwrap();
+        let max = report["random_guessing"]["pass_probability_max"]
+            .as_f64()
+            .unwrap();
+        assert!(0.0 < mean && mean <= max && max < 1.0, "{mean} {max}");
         assert!(
             std::fs::read_to_string(&picture)
                 .unwrap()

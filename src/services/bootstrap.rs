@@ -11,7 +11,7 @@ use crate::store::{self, WriteDb, accounts};
 /// Imports `content_dir` into an empty bank and checks every blueprint against the bank.
 pub async fn ensure_bank(db: &WriteDb, content_dir: &Path) -> anyhow::Result<()> {
     if store::bank::is_empty(db).await? {
-        let mut content = item_bank::bank::load_dir(content_dir).with_context(|| {
+        let mut content = item_bank::content::load_dir(content_dir).with_context(|| {
             format!("importing the starter bank from {}", content_dir.display())
         })?;
         // Each blueprint version is stored with its parallel-forms target, derived from the bank it is

@@ -1,11 +1,11 @@
-//! Grading a finished session: every response graded, each section scored (raw, max, percent, and θ by
-//! EAP with its standard error from the items' IRT parameters), and the blueprint's rules applied.
+//! Grading a finished session: every response graded, each section scored by `item_bank::scoring` (raw,
+//! max, percent, and θ by EAP with its standard error from the items' current IRT parameters), and the
+//! blueprint's rules applied. This module does the reading and writing around those pure calls.
 
 use crate::store::Transaction;
 use chrono::{DateTime, Utc};
-use item_bank::assembly::SectionTarget;
 use item_bank::grading::{Answer, grade};
-use item_bank::irt::{AbilityMethod, ItemParams, estimate_ability};
+use item_bank::scoring::{self, GradedItem};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -17,7 +17,8 @@ use crate::store::results::{GradedRow, SessionResult, insert_grades, insert_resu
 use crate::store::status::{Decision, LevelReached, ReviewStatus};
 use crate::store::{ItemKey, delivery, registration};
 
-/// One section's score, as stored in the result and signed into the certificate.
+/// One section's score, as stored in the result and signed into the certificate: the wire form of
+/// [`scoring::SectionScore`], field for field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct SectionScore {
     pub id: String,
@@ -34,6 +35,20 @@ pub struct SectionScore {
     pub se: f64,
     /// Whether the section reached the pass percent.
     pub passed: bool,
+}
+
+impl From<scoring::SectionScore> for SectionScore {
+    fn from(s: scoring::SectionScore) -> Self {
+        SectionScore {
+            id: s.id,
+            raw: s.raw,
+            max: s.max,
+            percent: s.percent,
+            theta: s.theta,
+            se: s.se,
+            passed: s.passed,
+        }
+    }
 }
 
 /// Grades and scores `session_id` inside `txn`, stores grades and result, and issues its certificate.
@@ -64,8 +79,7 @@ pub async fn score_and_certify(
     let params = crate::store::calibration::current_params(txn, &keys).await?;
 
     let mut rows = Vec::with_capacity(placed.len());
-    let mut per_section: Vec<Vec<(ItemParams, f64, bool)>> =
-        vec![Vec::new(); blueprint.sections.len()];
+    let mut per_section: Vec<Vec<GradedItem>> = vec![Vec::new(); blueprint.sections.len()];
     for p in &placed {
         let item = items.get(&p.key()).ok_or_else(|| {
             ApiError::Internal(anyhow::anyhow!(
@@ -79,12 +93,17 @@ pub async fn score_and_certify(
         let answer: Option<Answer> =
             event.and_then(|e| serde_json::from_value(e.answer.clone()).ok());
         let graded = grade(item, &order, answer.as_ref());
-        // Pretest items are graded (calibration reads them) but count for nothing in the score.
-        if let (false, Some(list)) = (p.pretest, per_section.get_mut(p.section_idx as usize)) {
+        // Pretest items are graded (calibration reads them); the scorer leaves them out of the score.
+        if let Some(list) = per_section.get_mut(p.section_idx as usize) {
             let current = params
                 .get(&p.key())
                 .map_or_else(|| item.irt.params.clone(), |c| c.params.clone());
-            list.push((current, graded.credit, graded.correct));
+            list.push(GradedItem {
+                params: current,
+                credit: graded.credit,
+                correct: graded.correct,
+                pretest: p.pretest,
+            });
         }
         rows.push(GradedRow {
             position: p.position,
@@ -97,24 +116,9 @@ pub async fn score_and_certify(
                 .map(|t| serde_json::to_value(t).unwrap_or_default()),
         });
     }
-    let sections: Vec<SectionScore> = blueprint
-        .sections
-        .iter()
-        .zip(&per_section)
-        .map(|(spec, graded)| {
-            // An adaptive section reports the expected percent on its target form at the candidate's θ.
-            let converted = spec
-                .adaptive
-                .as_ref()
-                .and(blueprint.target.as_ref())
-                .and_then(|t| t.section(&spec.id));
-            score_section(
-                &spec.id,
-                graded,
-                converted,
-                blueprint.rules.pass_min_percent,
-            )
-        })
+    let sections: Vec<SectionScore> = scoring::score_sections(&blueprint, &per_section)
+        .into_iter()
+        .map(SectionScore::from)
         .collect();
     let percents: Vec<f64> = sections.iter().map(|s| s.percent).collect();
     let (judged, decision) = blueprint.judge(&percents);
@@ -164,42 +168,4 @@ pub async fn score_and_certify(
         certification::certify(state, txn, input, now).await?;
     }
     Ok(())
-}
-
-/// Scores one section from its scored items: (current parameters, credit, fully correct). With
-/// `converted` (an adaptive section's target), the percent is the target form's expected percent correct
-/// at the candidate's θ, not the share of the chosen items answered right (those are chosen to be about
-/// 50 % likely, so their share says little).
-fn score_section(
-    id: &str,
-    graded: &[(ItemParams, f64, bool)],
-    converted: Option<&SectionTarget>,
-    pass_min_percent: f64,
-) -> SectionScore {
-    let raw: f64 = graded.iter().map(|(_, credit, _)| credit).sum();
-    let max = graded.len() as u32;
-    let params: Vec<ItemParams> = graded.iter().map(|(p, ..)| p.clone()).collect();
-    let responses: Vec<Option<u8>> = graded
-        .iter()
-        .map(|(_, _, correct)| Some(u8::from(*correct)))
-        .collect();
-    let ability = estimate_ability(&params, &responses, AbilityMethod::Eap);
-    let share = if max == 0 {
-        0.0
-    } else {
-        raw / f64::from(max) * 100.0
-    };
-    let percent = converted
-        .and_then(|t| t.expected_percent_at(ability.theta))
-        .unwrap_or(share);
-    let percent = (percent * 100.0).round() / 100.0;
-    SectionScore {
-        id: id.to_owned(),
-        raw,
-        max,
-        percent,
-        theta: (ability.theta * 1000.0).round() / 1000.0,
-        se: (ability.se * 1000.0).round() / 1000.0,
-        passed: percent + 1e-9 >= pass_min_percent,
-    }
 }

@@ -2,7 +2,8 @@
 
 use std::collections::HashMap;
 
-use item_bank::bank::{Blueprint, Content, Item};
+use item_bank::bank::{Blueprint, Item};
+use item_bank::content::Content;
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };

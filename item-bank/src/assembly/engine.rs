@@ -47,11 +47,10 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
-use super::target::{SectionTarget, Target};
 use super::{
     Assembled, AssemblyContext, AssemblyError, CutFit, Form, FormSection, PlacedItem, SectionFit,
 };
-use crate::bank::{Blueprint, Item, SectionSpec};
+use crate::bank::{Blueprint, Item, SectionSpec, SectionTarget, Target};
 
 /// The accepted distance between a form's and the target's expected proportion correct at a cut.
 pub const TCC_TOLERANCE: f64 = 0.02;

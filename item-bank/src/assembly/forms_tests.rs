@@ -7,9 +7,10 @@ use proptest::prelude::*;
 
 use super::generate::{GenerateOptions, generate_bank};
 use super::*;
-use crate::bank::{Blueprint, Item, load_dir};
+use crate::bank::{Blueprint, Item};
+use crate::content::load_dir;
 
-fn content() -> crate::bank::Content {
+fn content() -> crate::content::Content {
     load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content")).expect("the content loads")
 }
 
@@ -286,4 +287,95 @@ proptest! {
             prop_assert!(a.form.sections.iter().flat_map(|s| &s.items).all(|p| !over.contains(p.item_id.as_str())));
         }
     }
+}
+
+/// A reading bank of single-choice items written as the content authors write them, with the guessing
+/// parameter `c = 1/options` of the 3PL model on every other item.
+fn three_pl_bank_toml(n: usize) -> String {
+    let mut toml = String::new();
+    for k in 0..n {
+        let options = 3 + k % 2;
+        let level = if k % 5 == 0 { "A2" } else { "A1" };
+        let b = -2.0 + 4.0 * k as f64 / n as f64;
+        let irt = if k % 2 == 0 {
+            format!(
+                "{{ model = \"3pl\", a = 1.1, b = {b}, c = {}, status = \"provisional\" }}",
+                1.0 / options as f64
+            )
+        } else {
+            format!("{{ model = \"2pl\", a = 0.9, b = {b}, status = \"provisional\" }}")
+        };
+        let opts: Vec<String> = (0..options)
+            .map(|o| {
+                format!(
+                    "{{ id = \"{}\", text = \"жауап {o}\" }}",
+                    char::from(b'a' + o as u8)
+                )
+            })
+            .collect();
+        toml += &format!(
+            "[[items]]\nid = \"rd-3pl-{k:03}\"\nversion = 1\nsection = \"reading\"\nlevel = \"{level}\"\n\
+             topic = \"topic-{}\"\ntype = \"single_choice\"\nstem = \"Сұрақ {k}?\"\noptions = [ {} ]\n\
+             key = \"a\"\nirt = {irt}\n\n",
+            k % 9,
+            opts.join(", ")
+        );
+    }
+    toml
+}
+
+#[test]
+fn a_3pl_item_in_a_toml_bank_parses_and_assembles() {
+    let bank = crate::content::parse_items("3pl.toml", &three_pl_bank_toml(120)).unwrap();
+    let first = &bank[0];
+    assert_eq!(first.irt.params.model(), crate::irt::ItemModel::ThreePl);
+    assert!((first.irt.params.c() - 1.0 / 3.0).abs() < 1e-12);
+    assert!(
+        (first.irt.params.prob(-10.0) - 1.0 / 3.0).abs() < 1e-3,
+        "a random guess succeeds 1 time in 3"
+    );
+    let bp = Blueprint::parse(
+        "r.toml",
+        r#"
+id = "r"
+version = 1
+title = "Reading"
+[[sections]]
+id = "reading"
+title = "R"
+time_limit_seconds = 1800
+items = 20
+max_per_topic = 4
+constraints = [ { level = "A1", count = 16 }, { level = "A2", count = 4 } ]
+[rules]
+pass_min_percent = 30
+"#,
+    )
+    .unwrap();
+    let target = derive_target(&bp, &bank);
+    let cut = target.section("reading").unwrap().cuts[0];
+    assert_eq!(cut.percent, 30.0);
+    let ctx = AssemblyContext {
+        exclude: &HashSet::new(),
+        exposure: &HashMap::new(),
+        target: Some(&target),
+    };
+    let assembled = assemble(&bp, &bank, &ctx, 5).unwrap();
+    check_form(&bp, &bank, &HashSet::new(), &assembled.form).unwrap();
+    let fit = assembled.fit[0].cuts[0];
+    assert!(
+        (fit.form_percent - fit.target_percent).abs() <= 100.0 * TCC_TOLERANCE,
+        "{fit:?}"
+    );
+    let by_id: HashMap<&str, &Item> = bank.iter().map(|i| (i.id.as_str(), i)).collect();
+    let placed: Vec<&Item> = assembled.form.sections[0]
+        .items
+        .iter()
+        .map(|p| by_id[p.item_id.as_str()])
+        .collect();
+    assert!(
+        placed
+            .iter()
+            .any(|i| i.irt.params.model() == crate::irt::ItemModel::ThreePl)
+    );
 }

@@ -6,8 +6,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::bank::{ChoiceOption, Item, ItemIrt, ItemType, Level, ParamStatus};
-use crate::grading::text::TextKey;
+use crate::bank::{ChoiceOption, Item, ItemIrt, ItemType, Level, ParamStatus, TextKey};
 use crate::irt::ItemParams;
 
 /// The starter bank's topics.

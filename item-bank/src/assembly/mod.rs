@@ -1,9 +1,9 @@
 //! Blueprints and the assembly of forms from the bank.
 //!
 //! Every candidate gets a different form, and the pass rule is a percent correct per section, so forms
-//! must be *parallel*: at the ability of every decision point (the cut θ of each section, see [`target`])
+//! must be *parallel*: at the ability of every decision point (the cut θ of each section, see below)
 //! each form's expected percent correct is within 2 points of the blueprint's target and its information
-//! at least 90 % of the target's. The assembler ([`engine`]) draws a random form that honours every
+//! at least 90 % of the target's. The assembler draws a random form that honours every
 //! content constraint (counts per section and per level, topic and type; a cap per topic; enemy items
 //! never on one form; item sets whole and together; pretest slots filled with pretest items), then
 //! repairs it by a few swaps until it is on target, with item exposure held under the blueprint's cap by
@@ -11,19 +11,90 @@
 //! stream is ChaCha20 seeded by the caller: the same seed, bank, context and target give the same form.
 //!
 //! # Entry points
-//! ```text
-//! draw_form(&Blueprint, bank, exclude: &HashSet<String>, seed) -> Result<Form, AssemblyError>
-//!     zero-context convenience: no exposure rates; target = blueprint.target or derived from `bank`.
-//! assemble(&Blueprint, bank, &AssemblyContext { exclude, exposure, target }, seed) -> Result<Assembled, _>
-//!     what the server should call: `exposure` maps item id -> share of this blueprint's forms drawn so far
-//!     that held the item (forms with the item / forms drawn, from the delivery database; an empty map
-//!     turns exposure control off); `target` the target pinned with the blueprint version (else
-//!     `blueprint.target`, else derived from the bank passed in, before exclusions).
-//! derive_target(&Blueprint, bank) -> Target                 the parallel-forms target (store it)
-//! feasibility_problems(&Blueprint, bank) -> Vec<String>      hard problems: no form can be drawn
-//! exposure_problems(&Blueprint, bank) -> Vec<String>         caps the bank cannot keep (warnings)
-//! adaptive::AdaptiveSession                                   item-by-item adaptive sections
-//! simulate::simulate(&Blueprint, bank, &SimulationOptions) -> SimulationReport, simulate::svg(&report)
+//! The submodules are private; everything public is re-exported here.
+//!
+//! | call | does |
+//! |---|---|
+//! | [`assemble`]`(&Blueprint, bank, &AssemblyContext, seed)` | what the server calls: one parallel form, with its fit to the target |
+//! | [`draw_form`]`(&Blueprint, bank, exclude, seed)` | zero-context convenience: no exposure rates; target = `blueprint.target` or derived from `bank` |
+//! | [`derive_target`]`(&Blueprint, bank)` | the parallel-forms [`Target`] (store it with the blueprint version) |
+//! | [`feasibility_problems`], [`exposure_problems`] | what makes forms impossible, and which exposure caps the bank cannot keep |
+//! | [`exposure_rates`] | [`AssemblyContext::exposure`] from the delivery database's counts |
+//! | [`AdaptiveSession`], [`InfoTable`], [`max_information`] | item-by-item adaptive sections |
+//! | [`simulate()`], [`svg`] | many forms and simulated candidates: exposure, parallelism, classification, passing by random guessing |
+//! | [`generate_bank`] | a generated bank shaped like the starter bank, for benchmarks and simulations |
+//!
+//! In [`AssemblyContext`], `exposure` maps item id → share of this blueprint's forms drawn so far that
+//! held the item (forms with the item / forms drawn, from the delivery database; an empty map turns
+//! exposure control off), and `target` is the target pinned with the blueprint version (else
+//! `blueprint.target`, else derived from the bank passed in, before exclusions).
+//!
+//! The parallel-forms target: at the ability of every decision point (the cut θ of each section) each
+//! form's expected percent correct is within [`TCC_TOLERANCE`] of the target's and its information at
+//! least [`MIN_INFORMATION_RATIO`] of it. The target TCC of a section is the mean TCC of
+//! [`TARGET_FORMS`] constraint-only random forms (seed [`TARGET_SEED`]), tabulated on [`GRID`]; the cut θ
+//! of `p %` is the root of `T(θ) = p / 100` on `[−6, 6]`.
+//!
+//! # Example: forms from a generated bank
+//! ```rust
+//! use std::collections::{HashMap, HashSet};
+//!
+//! use item_bank::assembly::{
+//!     AssemblyContext, GenerateOptions, assemble, derive_target, exposure_rates, generate_bank,
+//! };
+//! use item_bank::bank::Blueprint;
+//!
+//! let blueprint = Blueprint::parse(
+//!     "a1.toml",
+//!     r#"
+//! id = "a1"
+//! version = 1
+//! title = "A1"
+//! [[sections]]
+//! id = "listening"
+//! title = "Listening"
+//! time_limit_seconds = 1500
+//! items = 20
+//! max_per_topic = 3
+//! constraints = [ { level = "A1", count = 16 }, { level = "A2", count = 4 } ]
+//! [rules]
+//! pass_min_percent = 30
+//! "#,
+//! )
+//! .unwrap();
+//! let bank = generate_bank(&GenerateOptions::plain(600, 1));
+//! let target = derive_target(&blueprint, &bank);
+//! let cut = &target.section("listening").unwrap().cuts[0];
+//! assert_eq!(cut.percent, 30.0);
+//!
+//! // No form drawn yet, so no item is held back for exposure.
+//! let counts: HashMap<String, u64> = HashMap::new();
+//! let exposure = exposure_rates(&counts, 0);
+//! let exclude = HashSet::new();
+//! let ctx = AssemblyContext { exclude: &exclude, exposure: &exposure, target: Some(&target) };
+//! let first = assemble(&blueprint, &bank, &ctx, 7).unwrap();
+//! let again = assemble(&blueprint, &bank, &ctx, 7).unwrap();
+//! assert_eq!(first, again, "the same seed, bank, context and target give the same form");
+//! let section = &first.form.sections[0];
+//! assert_eq!(section.items.len(), 20);
+//! // On target at the pass cut: within 2 points, at least 90 % of the information.
+//! let fit = &first.fit[0].cuts[0];
+//! assert!((fit.form_percent - fit.target_percent).abs() <= 2.0);
+//! assert!(fit.form_information >= 0.9 * fit.target_information);
+//! ```
+//!
+//! # Example: the most informative item
+//! ```rust
+//! use item_bank::assembly::InfoTable;
+//! use item_bank::irt::ItemParams;
+//!
+//! let items: Vec<ItemParams> = (0..9).map(|k| ItemParams::two_pl(1.0, -2.0 + 0.5 * k as f64)).collect();
+//! let table = InfoTable::new(&items);
+//! let mut used = vec![false; items.len()];
+//! assert_eq!(table.max_information(0.1, &used), Some(4)); // b = 0.0 is nearest θ = 0.1
+//! used[4] = true;
+//! assert_eq!(table.max_information(0.1, &used), Some(5)); // then b = 0.5
+//! assert_eq!(table.max_information_scan(0.1, &used), Some(5));
 //! ```
 //!
 //! # What the server must do with pretest items
@@ -37,18 +108,25 @@ use serde::{Deserialize, Serialize};
 
 use crate::bank::{Blueprint, Item, SectionSpec};
 
-pub mod adaptive;
-pub mod engine;
-pub mod generate;
-pub mod simulate;
-pub mod target;
+mod adaptive;
+mod chance;
+mod engine;
+mod generate;
+mod simulate;
+mod target;
 
 #[cfg(test)]
 mod forms_tests;
 
-pub use adaptive::{AdaptiveSession, AdaptiveSpec};
+pub use crate::bank::{AdaptiveSpec, CutPoint, GridPoint, SectionTarget, Target};
+pub use adaptive::{AdaptiveSession, InfoTable, StopReason, max_information};
 pub use engine::{MIN_INFORMATION_RATIO, TCC_TOLERANCE, eligibility};
-pub use target::{CutPoint, GridPoint, SectionTarget, Target};
+pub use generate::{GenerateOptions, generate_bank};
+pub use simulate::{
+    Classification, CutSummary, ExposureSummary, RandomGuessing, SectionSimulation,
+    SimulationOptions, SimulationReport, simulate, svg,
+};
+pub use target::{GRID, TARGET_FORMS, TARGET_SEED};
 
 /// The default largest share of forms one item may appear on.
 pub const DEFAULT_MAX_EXPOSURE: f64 = 0.25;
@@ -180,7 +258,7 @@ pub fn assemble<'a>(
     engine::assemble(blueprint, &latest, ctx, target, seed)
 }
 
-/// The parallel-forms target of `blueprint` on `bank` (see [`target`] for the derivation). Sections the
+/// The parallel-forms target of `blueprint` on `bank` (see the [module](self) docs for the derivation). Sections the
 /// bank cannot fill get a target without cuts.
 pub fn derive_target<'a>(
     blueprint: &Blueprint,

@@ -2,7 +2,8 @@
 //! (exposure rates fed back after every form), sit simulated candidates on them, and report what an
 //! author needs to judge the bank: item exposure, overlap between forms, every form's test
 //! characteristic curve against the target, conditional standard errors and classification accuracy at
-//! the pass cut. [`svg`] draws the report.
+//! the pass cut, and the exact probability that a candidate answering at random passes. [`svg`] draws
+//! the report.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
@@ -11,6 +12,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 use serde::{Deserialize, Serialize};
 
+use super::chance::form_pass_probability;
 use super::engine::latest_versions;
 use super::target::GRID;
 use super::{AssemblyContext, DEFAULT_MAX_EXPOSURE, assemble, derive_target};
@@ -60,6 +62,21 @@ pub struct SimulationReport {
     pub mean_overlap: f64,
     pub sections: Vec<SectionSimulation>,
     pub classification: Classification,
+    /// Passing by answering completely at random, form by form.
+    #[serde(default)]
+    pub random_guessing: RandomGuessing,
+}
+
+/// The exact probability that a candidate answering every item at random passes a drawn form: per
+/// section, the Poisson-binomial distribution of the raw score (a choice item right with probability
+/// 1/options, a typed answer never, pretest items left out, partial credit ignored) against the pass
+/// percent as the scorer rounds and judges it; the product over sections. Over the drawn forms:
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct RandomGuessing {
+    /// The mean over forms.
+    pub pass_probability_mean: f64,
+    /// The largest on any form.
+    pub pass_probability_max: f64,
 }
 
 /// Item exposure over the drawn forms (scored items of the blueprint's sections).
@@ -201,6 +218,7 @@ pub fn simulate<'a>(
     let by_id: HashMap<&str, &Item> = latest.iter().map(|i| (i.id.as_str(), *i)).collect();
     let (mut failed, mut first_error, mut relaxed, mut drawn) = (0, None, 0, 0usize);
     let (mut right, mut false_pass, mut false_fail, mut sat) = (0usize, 0usize, 0usize, 0usize);
+    let mut guessing = RandomGuessing::default();
     for f in 0..o.forms {
         if o.exposure_control && drawn > 0 {
             for (k, i) in scored.iter().enumerate() {
@@ -233,6 +251,21 @@ pub fn simulate<'a>(
         if !a.exposure_relaxed.is_empty() {
             relaxed += 1;
         }
+        let form_items: Vec<Vec<&Item>> = a
+            .form
+            .sections
+            .iter()
+            .map(|sec| {
+                sec.items
+                    .iter()
+                    .filter(|p| !p.pretest)
+                    .map(|p| by_id[p.item_id.as_str()])
+                    .collect()
+            })
+            .collect();
+        let chance = form_pass_probability(blueprint, &form_items);
+        guessing.pass_probability_mean += chance;
+        guessing.pass_probability_max = guessing.pass_probability_max.max(chance);
         let mut form_params: Vec<Vec<ItemParams>> = Vec::new();
         for (k, sec) in a.form.sections.iter().enumerate() {
             let params: Vec<ItemParams> = sec
@@ -303,6 +336,7 @@ pub fn simulate<'a>(
         }
     }
     let d = drawn.max(1) as f64;
+    guessing.pass_probability_mean /= d;
     let mut r: Vec<f64> = counts.iter().map(|&c| c as f64 / d).collect();
     r.sort_by(f64::total_cmp);
     let mut histogram = vec![0usize; 41];
@@ -347,6 +381,7 @@ pub fn simulate<'a>(
             false_pass: false_pass as f64 / s,
             false_fail: false_fail as f64 / s,
         },
+        random_guessing: guessing,
     }
 }
 
@@ -531,6 +566,70 @@ mod tests {
             reading: 180,
             ..GenerateOptions::plain(0, 5)
         }
+    }
+
+    /// `C(n, k) p^k (1 − p)^(n − k)`.
+    fn binomial(n: u64, k: u64, p: f64) -> f64 {
+        let c = (1..=k).fold(1.0, |c, j| c * (n - k + j) as f64 / j as f64);
+        c * p.powi(k as i32) * (1.0 - p).powi((n - k) as i32)
+    }
+
+    #[test]
+    fn random_guessing_passes_twenty_three_option_items_at_six_right_about_seventy_percent_of_forms()
+     {
+        // Reading items only, every one a 3-option choice item with 3PL parameters c = 1/3.
+        let mut bank = generate_bank(&GenerateOptions::plain(300, 3));
+        bank.retain(|i| i.section == "reading");
+        for item in &mut bank {
+            item.item_type = crate::bank::ItemType::SingleChoice;
+            item.options = ["a", "b", "c"]
+                .iter()
+                .map(|o| crate::bank::ChoiceOption {
+                    id: (*o).into(),
+                    text: (*o).into(),
+                })
+                .collect();
+            item.key = Some("a".into());
+            item.text_key = None;
+            let b = item.irt.params.difficulties()[0];
+            item.irt.params = ItemParams::three_pl(item.irt.params.a(), b, 1.0 / 3.0).unwrap();
+        }
+        let bp = Blueprint::parse(
+            "r.toml",
+            r#"
+id = "r"
+version = 1
+title = "Reading"
+[[sections]]
+id = "reading"
+title = "R"
+time_limit_seconds = 1800
+items = 20
+[rules]
+pass_min_percent = 30
+"#,
+        )
+        .unwrap();
+        let options = SimulationOptions {
+            forms: 12,
+            candidates_per_form: 20,
+            ..SimulationOptions::default()
+        };
+        let report = simulate(&bp, &bank, &options);
+        assert_eq!((report.forms, report.failed_forms), (12, 0));
+        assert_eq!(report.classification.candidates, 240);
+        // 30 % of 20 items is 6 right; each right with probability 1/3.
+        let exact: f64 = (6..=20).map(|k| binomial(20, k, 1.0 / 3.0)).sum();
+        let g = report.random_guessing;
+        assert!(
+            (g.pass_probability_mean - exact).abs() < 1e-12,
+            "{g:?} vs {exact}"
+        );
+        assert!(
+            (g.pass_probability_max - exact).abs() < 1e-12,
+            "{g:?} vs {exact}"
+        );
+        assert!((exact - 0.70).abs() < 0.01, "{exact}");
     }
 
     #[test]

@@ -24,9 +24,7 @@
 //! The target is serialisable and can be pinned with a blueprint version (`Blueprint::target`), so that
 //! items added to the bank later do not move the goal posts of forms already being delivered.
 
-use serde::{Deserialize, Serialize};
-
-use crate::bank::{Blueprint, Item};
+use crate::bank::{Blueprint, CutPoint, GridPoint, Item, SectionTarget, Target};
 
 /// How many constraint-only random forms the target averages over.
 pub const TARGET_FORMS: usize = 200;
@@ -36,51 +34,6 @@ pub const TARGET_SEED: u64 = 0x5EED_7A26;
 pub const GRID: [f64; 13] = [
     -3.0, -2.5, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0,
 ];
-
-/// A blueprint's parallel-forms target, one entry per section in blueprint order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Target {
-    pub sections: Vec<SectionTarget>,
-}
-
-/// The target of one section.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SectionTarget {
-    pub section_id: String,
-    /// Scored items per form.
-    pub items: u32,
-    /// One entry per reachable decision point, in increasing percent.
-    #[serde(default)]
-    pub cuts: Vec<CutPoint>,
-    /// The target TCC (percent) and information on [`GRID`].
-    #[serde(default)]
-    pub grid: Vec<GridPoint>,
-}
-
-/// A decision point of a section.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CutPoint {
-    /// The percent correct of the rule (30 for the A1 pass).
-    pub percent: f64,
-    /// The ability at which the target TCC reaches `percent`.
-    pub theta: f64,
-    /// The target's expected percent correct at `theta` (equal to `percent` up to the bisection's 1e-9).
-    pub expected_percent: f64,
-    /// The target's test information at `theta`; forms need at least 90 % of it.
-    pub information: f64,
-}
-
-/// The target at one grid point.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GridPoint {
-    pub theta: f64,
-    pub expected_percent: f64,
-    pub information: f64,
-}
 
 impl Target {
     /// The section target with this id.

@@ -139,13 +139,10 @@ pub fn grade(item: &Item, option_order: &[String], answer: Option<&Answer>) -> G
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bank::parse_items;
 
     fn choice_item() -> Item {
-        parse_items(
-            "t.toml",
+        toml::from_str(
             r#"
-[[items]]
 id = "rd-1"
 version = 1
 section = "reading"
@@ -159,7 +156,6 @@ irt = { model = "2pl", a = 1.0, b = 0.0, status = "provisional" }
 "#,
         )
         .unwrap()
-        .remove(0)
     }
 
     #[test]

@@ -5,12 +5,14 @@
 //! | policy | forgives |
 //! |---|---|
 //! | `exact` | only NFC, invisible characters, and whitespace at both ends |
-//! | `standard` (default) | also script and alphabet, case, homoglyphs, spacing and punctuation |
+//! | `standard` (default) | also script and alphabet, case, homoglyphs, spacing, punctuation and dictionary stress accents |
 //! | `lenient` | also keyboard folds, for the item's [`TextKey::fold_credit`] or a human review |
 //!
 //! # What `standard` compares
 //!
-//! Both the response and each accepted answer are [normalized](crate::kazakh::normalize), their homoglyphs
+//! Both the response and each accepted answer are [normalized](crate::kazakh::normalize), their stress
+//! accents [removed](crate::kazakh::remove_stress_marks) (`бала́` is бала; the Latin 2018 letters `á ó ú ý`
+//! and every mark that belongs to a Kazakh letter stay), their homoglyphs
 //! [repaired](crate::kazakh::repair_homoglyphs), lower-cased by Kazakh rules, and reduced to their words
 //! (letters and digits) joined by single spaces: punctuation is ignored and a hyphen counts as a space, so
 //! `«Қарым-қатынас.»` equals `қарым қатынас`. Words are never glued: `қарымқатынас` is a different answer.
@@ -48,9 +50,10 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::bank::{MatchPolicy, TextKey};
 use crate::kazakh::{
-    self, Alphabet, Keyboard, Step, fold_match, normalize, normalize_minimal, repair_homoglyphs,
-    to_latin2021, to_lowercase,
+    self, Alphabet, Keyboard, Step, fold_match, normalize, normalize_minimal, remove_stress_marks,
+    repair_homoglyphs, to_latin2021, to_lowercase,
 };
 
 /// The common words of [`kazakh::lexicon`], in Cyrillic and in Latin 2021.
@@ -69,57 +72,6 @@ static LEXICON_LATIN: LazyLock<Vec<String>> = LazyLock::new(|| {
 
 /// Longest response graded, in characters (Unicode scalar values), before any normalization.
 pub const MAX_ANSWER_CHARS: usize = 1000;
-
-/// How forgiving the comparison of a response with the accepted answers is. See the [module](self) docs.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum MatchPolicy {
-    /// Equal after NFC, removal of invisible characters and trimming of both ends.
-    Exact,
-    /// Script, alphabet, case, homoglyphs, spacing and punctuation are forgiven.
-    #[default]
-    Standard,
-    /// As `standard`, plus keyboard folds for partial credit or review.
-    Lenient,
-}
-
-fn default_fold_credit() -> f64 {
-    0.5
-}
-
-/// The answer key of a text item, as written in the item file:
-/// `text_key = { accept = ["кітап", "kitap"], policy = "standard" }`.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-pub struct TextKey {
-    /// Accepted answers, each in Cyrillic or any Latin alphabet. All earn full credit.
-    pub accept: Vec<String>,
-    /// Matching policy; `standard` when absent.
-    #[serde(default)]
-    pub policy: MatchPolicy,
-    /// Known wrong answers (for instance the minimal pair of the right one). A response equal to one of these
-    /// under the policy gets no credit, and no fold may turn a response into an accepted answer if it could
-    /// as well be one of these.
-    #[serde(default)]
-    pub reject: Vec<String>,
-    /// Credit, in `0.0..=1.0`, of a fold match under `lenient`. 0.5 when absent.
-    #[serde(default = "default_fold_credit")]
-    pub fold_credit: f64,
-    /// Whether fold matches under `lenient` are also flagged for human review.
-    #[serde(default)]
-    pub fold_review: bool,
-}
-
-impl Default for TextKey {
-    fn default() -> Self {
-        TextKey {
-            accept: Vec::new(),
-            policy: MatchPolicy::default(),
-            reject: Vec::new(),
-            fold_credit: default_fold_credit(),
-            fold_review: false,
-        }
-    }
-}
 
 /// A [`TextKey`] that cannot be graded against.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -146,15 +98,6 @@ pub enum TextKeyError {
 }
 
 impl TextKey {
-    /// A key with the given answers and policy and the default lenient settings.
-    pub fn new(accept: Vec<String>, policy: MatchPolicy) -> Self {
-        TextKey {
-            accept,
-            policy,
-            ..TextKey::default()
-        }
-    }
-
     /// Checks the key for authoring errors. Grading never fails: an invalid key simply matches less.
     pub fn validate(&self) -> Result<(), TextKeyError> {
         if self.accept.is_empty() {
@@ -291,8 +234,14 @@ fn has_latin_letter(text: &str) -> bool {
 impl Form {
     fn of(text: &str) -> Form {
         let n = normalize(text);
-        let repaired = repair_homoglyphs(&n.text);
+        let unstressed = remove_stress_marks(&n.text);
+        let repaired = repair_homoglyphs(&unstressed.text);
         let mut steps = n.steps;
+        if unstressed.count > 0 {
+            steps.push(Step::StressRemoved {
+                count: unstressed.count,
+            });
+        }
         for r in &repaired.repairs {
             match steps.iter_mut().find(
                 |s| matches!(s, Step::HomoglyphRepaired { from, to, .. } if *from == r.from && *to == r.to),

@@ -276,6 +276,40 @@ const CASES: &[(&str, &str, &str, &str)] = &[
     ("әдебиет", "", "adebiet", "NNP"),
     ("әдебиет", "", "әдебиет", "YYY"),
     ("әдебиет", "", "одебиет", "NNN"),
+    // stress accents copied from a dictionary: forgiven, never taken for a letter's own mark
+    ("бала", "", "бала\u{301}", "NYY"),
+    ("бала", "", "ба\u{300}ла", "NYY"),
+    ("бала", "", "бала\u{341}", "NYY"),
+    ("мектеп", "", "ме\u{301}ктеп", "NYY"),
+    ("әже", "", "ә\u{301}же", "NYY"),
+    ("оқушы", "", "Оқу\u{301}шы.", "NYY"),
+    ("кітап", "", "кітáп", "NYY"),
+    ("кітап", "", "кітàп", "NYY"),
+    ("ай", "", "а\u{301}и\u{306}", "NYY"),
+    ("ой", "", "о\u{301}и", "NNN"),
+    ("ел", "", "ѐл", "NYY"),
+    ("мектеп", "", "mektép", "NYY"),
+    ("бала", "", "balà", "NYY"),
+    ("көл", "", "kól", "NYY"),
+    ("қол", "", "kól", "NNN"),
+    ("Мен мектепке барамын.", "", "Мен ме\u{301}ктепке бара\u{301}мын", "NYY"),
+    // Latin 2017 letters whose apostrophe ends the word
+    ("балаң", "", "balan'", "NYY"),
+    ("балаң", "", "BALAN’", "NYY"),
+    ("балаң", "", "«balan'»", "NYY"),
+    ("балаң", "", "balan'.", "NYY"),
+    ("балаң", "", "balan", "NNP"),
+    ("балаң бала", "", "balan' bala", "NYY"),
+    ("таң атты", "", "Tan' atty.", "NYY"),
+    ("кең", "", "ken'", "NYY"),
+    ("іні", "", "i'ni'", "NYY"),
+    ("кісі", "", "ki'si'", "NYY"),
+    ("тау", "", "tay'", "NYY"),
+    ("су", "", "sy'?", "NYY"),
+    ("бағ", "", "bag'", "NYY"),
+    ("қош", "", "qos'", "NYY"),
+    ("ағаш", "", "ag'as'", "NYY"),
+    ("сен", "", "sen'", "NNN"),
 ];
 
 fn split(s: &str) -> Vec<String> {
@@ -327,4 +361,109 @@ fn table_of_responses() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::super::{MatchPolicy, TextKey, grade_text};
+    use crate::kazakh::tests::{nativize, tricky_string};
+    use crate::kazakh::{LETTERS, Step, normalize};
+
+    /// One to three native words (standard spelling), lower case.
+    fn native_words() -> impl Strategy<Value = Vec<String>> {
+        prop::collection::vec(prop::collection::vec(0usize..1000, 1..10), 1..4)
+            .prop_map(|words| words.iter().map(|w| nativize(w)).collect())
+    }
+
+    /// `word` in the Latin 2017 alphabet, letter by letter from [`LETTERS`].
+    fn latin2017(word: &str) -> String {
+        word.chars()
+            .map(|c| {
+                LETTERS
+                    .iter()
+                    .find(|l| l.lower == c)
+                    .map_or(c.to_string(), |l| l.latin2017.to_owned())
+            })
+            .collect()
+    }
+
+    fn grades(key: &str, response: &str) -> [(f64, Vec<Step>); 3] {
+        [
+            MatchPolicy::Exact,
+            MatchPolicy::Standard,
+            MatchPolicy::Lenient,
+        ]
+        .map(|policy| {
+            let o = grade_text(&TextKey::new(vec![key.to_owned()], policy), response);
+            (o.credit, o.explanation)
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn grading_never_panics_and_credit_is_bounded(
+            s in tricky_string(),
+            k in tricky_string(),
+            p in 0u8..3,
+        ) {
+            let policy = [MatchPolicy::Exact, MatchPolicy::Standard, MatchPolicy::Lenient][p as usize];
+            let key = TextKey { accept: vec![k.clone(), s.clone()], policy, reject: vec![k], ..TextKey::default() };
+            let o = grade_text(&key, &s);
+            prop_assert!((0.0..=1.0).contains(&o.credit));
+            prop_assert_eq!(o.correct, o.credit >= 1.0);
+        }
+
+        #[test]
+        fn dictionary_stress_over_any_vowel_is_forgiven_but_not_under_exact(
+            words in native_words(),
+            marks in prop::collection::vec(0u8..4, 40),
+        ) {
+            let key = words.join(" ");
+            let mut response = String::new();
+            let mut added = 0;
+            for (c, m) in key.chars().zip(marks.iter().cycle()) {
+                response.push(c);
+                if "аәеиіоөуүұы".contains(c) && *m < 2 {
+                    response.push(if *m == 0 { '\u{301}' } else { '\u{300}' });
+                    added += 1;
+                }
+            }
+            prop_assume!(added > 0);
+            let [exact, standard, lenient] = grades(&key, &response);
+            prop_assert_eq!(exact.0, 0.0, "{}", response);
+            for (credit, steps) in [standard, lenient] {
+                prop_assert_eq!(credit, 1.0, "{} {:?}", response, steps);
+                prop_assert!(steps.contains(&Step::StressRemoved { count: added }), "{:?}", steps);
+            }
+        }
+
+        #[test]
+        fn latin_2017_spelling_with_word_final_apostrophes_is_forgiven_but_not_under_exact(
+            words in native_words(),
+            last in prop::sample::select(vec!['ә', 'ғ', 'ң', 'ө', 'ү', 'ш', 'і', 'у']),
+        ) {
+            // Every word ends in a letter that Latin 2017 writes with an apostrophe.
+            let words: Vec<String> = words.into_iter().map(|w| format!("{w}{last}")).collect();
+            let key = words.join(" ");
+            let response: Vec<String> = words.iter().map(|w| latin2017(w)).collect();
+            let response = response.join(" ");
+            prop_assert!(response.ends_with('\''));
+            let [exact, standard, lenient] = grades(&key, &response);
+            prop_assert_eq!(exact.0, 0.0, "{}", response);
+            prop_assert_eq!(standard.0, 1.0, "{} {:?}", response, standard.1);
+            prop_assert_eq!(lenient.0, 1.0, "{} {:?}", response, lenient.1);
+        }
+
+        #[test]
+        fn a_response_always_matches_itself(s in tricky_string()) {
+            prop_assume!(normalize(&s).text.chars().any(char::is_alphanumeric));
+            for policy in [MatchPolicy::Exact, MatchPolicy::Standard, MatchPolicy::Lenient] {
+                let o = grade_text(&TextKey::new(vec![s.clone()], policy), &s);
+                prop_assert!(o.correct, "{:?} {:?}", policy, o);
+            }
+        }
+    }
 }

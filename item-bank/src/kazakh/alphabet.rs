@@ -1,6 +1,20 @@
 //! The 42 letters of the Kazakh Cyrillic alphabet and their spellings in the three Latin alphabets.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+/// An alphabet a piece of Kazakh text can be written in.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Alphabet {
+    /// The Kazakh Cyrillic alphabet of 42 letters.
+    Cyrillic,
+    /// The Latin alphabet of April 2021 (`ä ğ ı i ñ ö q ş ū ü y`).
+    Latin2021,
+    /// The Latin alphabet of February 2018 (acute accents, `sh`, `ch`).
+    Latin2018,
+    /// The Latin alphabet of October 2017 (apostrophes).
+    Latin2017,
+}
 
 /// One letter of the Kazakh Cyrillic alphabet and how each Latin alphabet writes it (lower case).
 ///

@@ -4,7 +4,7 @@
 //! `"I".to_lowercase()` gives `i` and `"İ".to_lowercase()` gives `i̇` (two code points). These functions never
 //! produce a combining dot.
 
-use super::Alphabet;
+use super::alphabet::Alphabet;
 
 /// Small form of one character in `alphabet`: `I` → `ı` in Latin 2021 and `i` elsewhere; `İ` → `i` always; any
 /// other character by Unicode's simple lower-case mapping.

@@ -8,11 +8,11 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
-use super::alphabet::{cyrillic_lower, cyrillic_to_latin2021_char};
+use super::alphabet::{Alphabet, cyrillic_lower, cyrillic_to_latin2021_char};
+use super::case;
 use super::homoglyph::{Repair, repair_homoglyphs};
 use super::normalize::is_apostrophe;
 use super::script::{Script, char_script, segments, takes_apostrophe, word_script};
-use super::{Alphabet, case};
 
 /// The Latin alphabets, in the order of preference when the evidence is equal.
 const LATIN: [Alphabet; 3] = [

@@ -15,6 +15,7 @@
 //! | [`to_cyrillic`] | Latin of any of the three alphabets (detected) → Cyrillic, with the ambiguities listed |
 //! | [`repair_homoglyphs`] | look-alike letters of the other script inside a word, each repair reported |
 //! | [`to_lowercase`], [`to_uppercase`] | casing by Kazakh rules (`I` ↔ `ı`, `İ` ↔ `i` in Latin 2021) |
+//! | [`remove_stress_marks`] | dictionary stress accents (acute, grave) over vowels removed, letters' own marks kept |
 //! | [`fold_match`] | Russian-layout and plain-Latin keyboard substitutions, reported, never applied silently |
 //!
 //! Grading of typed answers builds on these calls in [`crate::grading::text`].
@@ -54,75 +55,26 @@
 
 mod alphabet;
 mod case;
+mod detect;
 mod fold;
 mod homoglyph;
 mod latin;
 pub(crate) mod lexicon;
 mod normalize;
 mod script;
+mod step;
+mod stress;
 
-use serde::{Deserialize, Serialize};
-
-pub use alphabet::{LETTERS, Letter, cyrillic_to_latin2021_char};
+pub use alphabet::{Alphabet, LETTERS, Letter, cyrillic_to_latin2021_char};
 pub use case::{to_lowercase, to_uppercase};
+pub use detect::{Detection, WordDetection, detect};
 pub use fold::{Fold, Keyboard, fold_match, keyboard_substitutes};
 pub use homoglyph::{Repair, Repaired, repair_homoglyphs};
 pub use latin::{Reading, Transliteration, from_latin2021, to_cyrillic, to_latin2021};
 pub use normalize::{Normalized, is_invisible, normalize, normalize_minimal};
-pub use script::{Detection, Script, WordDetection, detect};
-
-/// An alphabet a piece of Kazakh text can be written in.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[serde(rename_all = "lowercase")]
-pub enum Alphabet {
-    /// The Kazakh Cyrillic alphabet of 42 letters.
-    Cyrillic,
-    /// The Latin alphabet of April 2021 (`ä ğ ı i ñ ö q ş ū ü y`).
-    Latin2021,
-    /// The Latin alphabet of February 2018 (acute accents, `sh`, `ch`).
-    Latin2018,
-    /// The Latin alphabet of October 2017 (apostrophes).
-    Latin2017,
-}
-
-/// One thing a processing step changed, so that a reviewer can see why two texts were found equal.
-///
-/// Counts are numbers of characters (or of letters, for homoglyphs and folds) affected.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(tag = "step", rename_all = "snake_case")]
-pub enum Step {
-    /// Unicode NFC changed the text (decomposed letters such as и + U+0306 were composed).
-    Composed,
-    /// Zero-width characters, soft hyphens, bidi controls or variation selectors were removed.
-    InvisibleRemoved { count: usize },
-    /// Whitespace of other kinds became U+0020, runs were collapsed, the ends trimmed.
-    SpacesCanonicalized { count: usize },
-    /// Hyphens, dashes and minus signs became U+002D.
-    DashesCanonicalized { count: usize },
-    /// Double quotation marks and guillemets became U+0022.
-    QuotesCanonicalized { count: usize },
-    /// Apostrophe look-alikes (U+2019, U+02BC, U+02BB, U+0060, U+00B4, …) became U+0027.
-    ApostrophesCanonicalized { count: usize },
-    /// A letter of the wrong script (or a non-Kazakh letter of the same shape) was replaced by the Kazakh one.
-    HomoglyphRepaired { from: char, to: char, count: usize },
-    /// The text was read in another alphabet to compare it.
-    ScriptConverted { from: Alphabet, to: Alphabet },
-    /// The Latin text reads differently in several alphabets; all of them were tried.
-    AlphabetAmbiguous { candidates: Vec<Alphabet> },
-    /// Upper and lower case were not distinguished.
-    CaseIgnored,
-    /// Punctuation was ignored and hyphens treated as spaces.
-    PunctuationIgnored,
-    /// The candidate typed `typed` where the answer has `expected`, as a keyboard without that letter forces.
-    KeyboardFold {
-        keyboard: Keyboard,
-        expected: char,
-        typed: char,
-        count: usize,
-    },
-    /// The input was longer than the limit and was not graded.
-    InputTooLong { chars: usize, max: usize },
-}
+pub use script::Script;
+pub use step::Step;
+pub use stress::{Unstressed, remove_stress_marks};
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
-use super::Step;
+use super::step::Step;
 
 /// Text after [`normalize`] or [`normalize_minimal`], with the steps that changed it.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]

@@ -4,7 +4,6 @@ use proptest::prelude::*;
 use unicode_normalization::UnicodeNormalization;
 
 use super::*;
-use crate::grading::text::{MatchPolicy, TextKey, grade_text};
 
 fn reference_rows() -> Vec<(String, String, String)> {
     let path = concat!(
@@ -92,7 +91,7 @@ fn is_vowel(c: char) -> bool {
 
 /// Standard spelling of a native word: й only after a vowel, и elsewhere, and neither before а or у (written
 /// я, ю). Һ is left out: Latin 2021 writes Х and Һ alike.
-fn nativize(letters: &[usize]) -> String {
+pub(crate) fn nativize(letters: &[usize]) -> String {
     let mut out: Vec<char> = Vec::new();
     for &i in letters {
         let mut c = NATIVE[i % NATIVE.len()];
@@ -126,7 +125,7 @@ fn word_case(word: &str, style: u8) -> String {
 
 /// Characters that stress the normalizer: letters of both scripts, look-alikes, invisibles, spaces,
 /// combining marks, dashes, quotes and apostrophes.
-fn tricky_char() -> impl Strategy<Value = char> {
+pub(crate) fn tricky_char() -> impl Strategy<Value = char> {
     prop_oneof![
         prop::sample::select(vec![
             'а',
@@ -198,7 +197,8 @@ fn tricky_char() -> impl Strategy<Value = char> {
     ]
 }
 
-fn tricky_string() -> impl Strategy<Value = String> {
+/// Strings of up to 40 [`tricky_char`]s (also the grading tests' input).
+pub(crate) fn tricky_string() -> impl Strategy<Value = String> {
     prop::collection::vec(tricky_char(), 0..40).prop_map(|v| v.into_iter().collect())
 }
 
@@ -239,7 +239,7 @@ proptest! {
     }
 
     #[test]
-    fn nothing_panics_and_outputs_are_bounded(s in tricky_string(), k in tricky_string(), p in 0u8..3) {
+    fn nothing_panics_and_outputs_are_bounded(s in tricky_string()) {
         let n = s.len();
         prop_assert!(to_latin2021(&s).len() <= 6 * n);
         prop_assert!(to_cyrillic(&s).text.len() <= 6 * n);
@@ -248,19 +248,5 @@ proptest! {
         prop_assert_eq!(to_lowercase(&s, Alphabet::Latin2021).chars().count(), s.chars().count());
         prop_assert!(to_uppercase(&s, Alphabet::Latin2021).len() <= 3 * n);
         let _ = detect(&s);
-        let policy = [MatchPolicy::Exact, MatchPolicy::Standard, MatchPolicy::Lenient][p as usize];
-        let key = TextKey { accept: vec![k.clone(), s.clone()], policy, reject: vec![k], ..TextKey::default() };
-        let o = grade_text(&key, &s);
-        prop_assert!((0.0..=1.0).contains(&o.credit));
-        prop_assert_eq!(o.correct, o.credit >= 1.0);
-    }
-
-    #[test]
-    fn a_response_always_matches_itself(s in tricky_string()) {
-        prop_assume!(normalize(&s).text.chars().any(char::is_alphanumeric));
-        for policy in [MatchPolicy::Exact, MatchPolicy::Standard, MatchPolicy::Lenient] {
-            let o = grade_text(&TextKey::new(vec![s.clone()], policy), &s);
-            prop_assert!(o.correct, "{:?} {:?}", policy, o);
-        }
     }
 }

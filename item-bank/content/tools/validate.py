@@ -318,7 +318,7 @@ def check_item(rep: Report, item: dict, path: Path, content: Path) -> None:
                         rep.error(where, f"accepted answer {a!r} is not NFC")
                 if len(set(acc)) != len(acc):
                     rep.error(where, "text_key.accept has duplicates")
-                if any(len(tokens(a)) != 1 for a in acc):
+                if any(len(a.split()) != 1 for a in acc):
                     rep.warn(where, "accepted answers should be single words")
             if tk.get("policy") not in POLICIES:
                 rep.error(where, f"text_key.policy must be one of {POLICIES}")
@@ -343,11 +343,12 @@ def check_sets_and_enemies(rep: Report, items: list[dict]) -> None:
         names = ", ".join(m["id"] for m in members)
         if len(members) < 2:
             rep.error(f"set {s}", f"a set has at least 2 items, it has only {names}")
-        for field in ("section", "topic", "stimulus", "transcript", "image"):
+        for field in ("section", "topic", "stimulus", "transcript"):
             if len({repr(m.get(field)) for m in members}) > 1:
                 rep.error(f"set {s}", f"the items of a set share one {field} ({names})")
         if all("stimulus" not in m and "transcript" not in m for m in members):
-            rep.error(f"set {s}", "a set's items are questions on one text: give them its stimulus")
+            rep.error(f"set {s}", "a set's items are questions on one text: give them its stimulus "
+                                  "or transcript")
 
 
 def answers(item: dict) -> list[str]:
@@ -366,6 +367,20 @@ def shown_texts(item: dict) -> list[tuple[str, str]]:
     return out
 
 
+# Question words and task words: a stem's other words of four letters or more are its content words.
+QUESTION_WORDS = frozenset("""
+кім кімге кімді кімнің кіммен не неге неден немен нені ненің неше нешеде нешеге нешінші нешесі
+қанша қай қайда қайдан қайсысы қашан қандай қалай қалайша неліктен мәтін мәтіннен мәтінде
+бойынша хабарландыру хабарландыруда хабарламада жазу жазуда жазуды сөзді сөз табыңыз айтамыз
+айтасыз дейміз дейсіз жауап бересіз береді білдіреді орын болады
+""".split())
+
+
+def sentences(text: str) -> list[tuple[str, ...]]:
+    """The text's sentences, lines and dialogue turns, each as tokens."""
+    return [t for t in (tokens(part) for part in re.split(r"[.!?;\n]+", text)) if t]
+
+
 def trigrams(toks: tuple[str, ...]) -> set[tuple[str, ...]]:
     return {toks[k:k + 3] for k in range(len(toks) - 2)}
 
@@ -373,45 +388,54 @@ def trigrams(toks: tuple[str, ...]) -> set[tuple[str, ...]]:
 def check_overlaps(rep: Report, items: list[dict]) -> int:
     """No item may show another item's answer, unless the two are enemies or in one set.
 
-    An answer (a key option's text or an accepted answer, compared as whole lower-case words without
-    punctuation) shows up in another item's stem, stimulus, transcript or options. That gives the
-    answer away when the answering item has no text of its own (a gap fill, a question on the stem
-    alone): the other item then shows the very form or fact asked for. When the answering item is a
-    question on its own text (stimulus, transcript or picture), the answer depends on that text, so an
-    occurrence elsewhere cues it only where the other item repeats that text: it is reported when the
-    other item's passage around it shares three consecutive words (not all from the answer) with the
-    answering item's stem, text or transcript. Returns the number of pairs reported.
+    An answer is a key option's text or an accepted answer, compared as whole lower-case words without
+    punctuation; it shows up in a sentence (or line, or option) of another item's stem, stimulus,
+    transcript or options. What counts as giving it away:
+
+    * an accepted answer of a gap fill, anywhere: the other item shows the very form asked for;
+    * a choice item's key, where the other item's sentence also says what the question asks: it
+      contains every content word of the question (its words of four letters or more that are not
+      question words, compared on their first four letters, as Kazakh adds endings), or it repeats
+      three consecutive words, not all of them the key's, of the item's stimulus or transcript.
+      A common word elsewhere («екі», «үйде») does not give a choice item away; the same fact does.
+
+    Every pair is reported once. Returns the number of pairs.
     """
     enemy_pairs = set()
     for i in items:
         for e in i.get("enemies", []) if isinstance(i.get("enemies"), list) else []:
             enemy_pairs.add(frozenset((i.get("id"), e)))
-    # Index every shown text by its words, so each answer is looked up only where its first word is.
-    by_first: dict[str, list[tuple[int, str, tuple[str, ...]]]] = collections.defaultdict(list)
+    # Index every shown sentence by its words, so each answer is looked up only where its first word is.
+    by_word: dict[str, list[tuple[int, str, tuple[str, ...]]]] = collections.defaultdict(list)
     for n, it in enumerate(items):
         for field, text in shown_texts(it):
-            toks = tokens(text)
-            for w in set(toks):
-                by_first[w].append((n, field, toks))
+            for sent in sentences(text):
+                for w in set(sent):
+                    by_word[w].append((n, field, sent))
     # pair -> (answer, answering id, other id) -> fields of the other item it shows up in
     found: dict[frozenset, dict[tuple[str, str, str], list[str]]] = {}
     for n, it in enumerate(items):
-        own_text = any(it.get(f) for f in ("stimulus", "transcript", "image"))
-        own = trigrams(tokens(" ".join(it.get(f, "") for f in ("stem", "stimulus", "transcript")
+        choice = it.get("type") == "single_choice"
+        own = trigrams(tokens(" ".join(it.get(f, "") for f in ("stimulus", "transcript")
                                        if isinstance(it.get(f), str))))
         for ans in answers(it):
             needle = tokens(ans)
             if not needle:
                 continue
-            for m, field, toks in by_first.get(needle[0], []):
+            content = [w[:4] for w in tokens(it.get("stem", ""))
+                       if len(w) >= 4 and w not in QUESTION_WORDS and w not in needle]
+            for m, field, sent in by_word.get(needle[0], []):
                 other = items[m]
-                if m == n or not contains(toks, needle):
+                if m == n or not contains(sent, needle):
                     continue
                 pair = frozenset((it.get("id"), other.get("id")))
                 if pair in enemy_pairs or (it.get("set") is not None and it.get("set") == other.get("set")):
                     continue
-                if own_text and not any(set(g) - set(needle) for g in trigrams(toks) & own):
-                    continue
+                if choice:
+                    says_it = bool(content) and all(any(t.startswith(w) for t in sent) for w in content)
+                    repeats = any(set(g) - set(needle) for g in trigrams(sent) & own)
+                    if not (says_it or repeats):
+                        continue
                 where = found.setdefault(pair, {}).setdefault((ans, it.get("id"), other.get("id")), [])
                 if field not in where:
                     where.append(field)

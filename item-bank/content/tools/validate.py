@@ -149,12 +149,14 @@ def check_svg(data: bytes) -> str | None:
 
 
 def check_media(rep: Report, where: str, item: dict, content: Path) -> None:
-    """audio (listening) and image (any section): the path each must have, and the file itself."""
+    """audio (listening) and image (any section): the path each must have, and the file itself. An item
+    of a set may name the set's shared file instead of its own (audio/<set>.ogg, images/<set>.svg)."""
     iid = item["id"]
+    names = [iid] + ([item["set"]] if isinstance(item.get("set"), str) else [])
     if "audio" in item:
-        want = f"audio/{iid}.ogg"
-        if item["audio"] != want:
-            rep.error(where, f"audio must be {want!r}")
+        wants = [f"audio/{n}.ogg" for n in names]
+        if item["audio"] not in wants:
+            rep.error(where, f"audio must be {' or '.join(map(repr, wants))}")
         f = content / item["audio"]
         if not f.is_file():
             rep.error(where, f"audio file {item['audio']} is missing "
@@ -166,9 +168,9 @@ def check_media(rep: Report, where: str, item: dict, content: Path) -> None:
             elif b"OpusHead" not in head and b"\x01vorbis" not in head:
                 rep.error(where, f"{item['audio']} is neither Ogg Opus nor Ogg Vorbis")
     if "image" in item:
-        want = f"images/{iid}.svg"
-        if item["image"] != want:
-            rep.error(where, f"image must be {want!r}")
+        wants = [f"images/{n}.svg" for n in names]
+        if item["image"] not in wants:
+            rep.error(where, f"image must be {' or '.join(map(repr, wants))}")
         f = content / str(item["image"])
         if not f.is_file():
             rep.error(where, f"image file {item['image']} is missing (run tools/draw-images.py)")

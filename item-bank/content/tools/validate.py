@@ -2,8 +2,10 @@
 """Validate the Synaq Kazakh item bank (item-bank/content).
 
 Checks every item file under items/ against the schema documented in
-README.md, checks the bank-wide counts the starter bank promises, and checks
-that every blueprint under blueprints/ can be assembled from the bank.
+README.md (including the pictures items show), checks that no item gives away
+another item's answer (the overlap check), checks the bank-wide counts the
+starter bank promises, and checks that every blueprint under blueprints/ can be
+assembled from the bank and keep its exposure cap.
 
 Usage:  python3 tools/validate.py [--content DIR] [--quiet]
 Exit status: 0 when the bank is valid, 1 when any error was found.
@@ -19,7 +21,9 @@ import tomllib
 import unicodedata
 from pathlib import Path
 
-SECTIONS = ("listening", "reading")
+SECTIONS = ("listening", "reading", "lexico-grammar")
+# The id prefix of each section's items (lexico-grammar items keep the rd- ids they had in reading).
+ID_PREFIXES = {"listening": ("ls-",), "reading": ("rd-",), "lexico-grammar": ("lg-", "rd-")}
 LEVELS = ("A1", "A2")
 TOPICS = (
     "greetings", "family", "numbers-time", "food", "shopping", "home",
@@ -28,12 +32,14 @@ TOPICS = (
 TYPES = ("single_choice", "gap_fill")
 POLICIES = ("exact", "standard", "lenient")
 OPTION_IDS = ("a", "b", "c", "d")
-ID_RE = re.compile(r"^(ls|rd)-[a-z0-9]+(-[a-z0-9]+)*$")
+ID_RE = re.compile(r"^(ls|rd|lg)-[a-z0-9]+(-[a-z0-9]+)*$")
+SET_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 GAP = "____"
 
 ALL_KEYS = {
     "id", "version", "section", "level", "topic", "type", "stem", "stimulus",
-    "transcript", "audio", "options", "key", "text_key", "irt",
+    "transcript", "audio", "image", "options", "key", "text_key", "irt", "set",
+    "enemies", "pretest",
 }
 REQUIRED = {"id", "version", "section", "level", "topic", "type", "stem", "irt"}
 
@@ -41,17 +47,24 @@ REQUIRED = {"id", "version", "section", "level", "topic", "type", "stem", "irt"}
 A_RANGE = (0.8, 1.6)
 B_RANGE = {"A1": (-2.5, 0.5), "A2": (0.0, 2.0)}
 
-# Minimum counts promised by the starter bank.
+# Minimum counts promised by the starter bank (section, level, type).
 MIN_COUNTS = {
-    ("listening", None, None): 62,
-    ("listening", "A1", None): 46,
-    ("listening", "A2", None): 16,
-    ("reading", None, "single_choice"): 125,
-    ("reading", "A1", "single_choice"): 94,
-    ("reading", "A2", "single_choice"): 31,
-    ("reading", None, "gap_fill"): 24,
+    ("listening", "A1", None): 100,
+    ("listening", "A2", None): 35,
+    ("reading", "A1", None): 200,
+    ("reading", "A2", None): 60,
+    ("reading", "A1", "gap_fill"): 24,
+    ("lexico-grammar", None, None): 30,
 }
-MIN_PER_TOPIC = {"listening": 4, "reading": 8}
+MIN_PER_TOPIC = {"listening": 9, "reading": 20, "lexico-grammar": 2}
+
+# The share of forms one item may appear on unless a blueprint sets max_exposure
+# (the assembler's DEFAULT_MAX_EXPOSURE).
+DEFAULT_MAX_EXPOSURE = 0.25
+# Pictures: the Rust loader's limit (bank::MAX_IMAGE_BYTES) and what check_svg refuses.
+MAX_IMAGE_BYTES = 256 * 1024
+SVG_FORBIDDEN = ("<script", "<!entity", "<!doctype", "<foreignobject", "javascript:",
+                 "<iframe", "<use", "@import")
 
 CYRILLIC_KK = set(
     "АӘБВГҒДЕЁЖЗИЙКҚЛМНҢОӨПРСТУҰҮФХҺЦЧШЩЪЫІЬЭЮЯ"
@@ -98,6 +111,103 @@ def norm(text: str) -> str:
     return " ".join(words(text.lower()))
 
 
+def tokens(text: str) -> tuple[str, ...]:
+    """Lower-case words and numbers, punctuation dropped: the form the overlap checks compare."""
+    return tuple(re.findall(r"[^\W_]+", text.lower()))
+
+
+def contains(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
+    """Whether `needle` occurs in `haystack` as whole consecutive tokens."""
+    n = len(needle)
+    if not n:
+        return False
+    first = needle[0]
+    return any(haystack[k:k + n] == needle
+               for k in range(len(haystack) - n + 1) if haystack[k] == first)
+
+
+def check_svg(data: bytes) -> str | None:
+    """The Rust loader's bank::check_svg: None when the picture is safe to show, else why not."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "a picture must be UTF-8 SVG"
+    lower = text.lower()
+    body = lower.lstrip("\ufeff").lstrip()
+    if body.startswith("<?xml"):
+        body = body.split("?>", 1)[1].lstrip() if "?>" in body else ""
+    if not body.startswith("<svg"):
+        return "a picture must be an SVG document (root element <svg>)"
+    for bad in SVG_FORBIDDEN:
+        if bad in lower:
+            return f"a picture may not contain {bad}"
+    if any(w.startswith("on") and "=" in w for w in lower.split()):
+        return "a picture may not carry event handlers (on…=)"
+    if "href=\"http" in lower or "href='http" in lower or "url(http" in lower:
+        return "a picture may not load anything from elsewhere"
+    return None
+
+
+def check_media(rep: Report, where: str, item: dict, content: Path) -> None:
+    """audio (listening) and image (any section): the path each must have, and the file itself. An item
+    of a set may name the set's shared file instead of its own (audio/<set>.ogg, images/<set>.svg)."""
+    iid = item["id"]
+    names = [iid] + ([item["set"]] if isinstance(item.get("set"), str) else [])
+    if "audio" in item:
+        wants = [f"audio/{n}.ogg" for n in names]
+        if item["audio"] not in wants:
+            rep.error(where, f"audio must be {' or '.join(map(repr, wants))}")
+        f = content / item["audio"]
+        if not f.is_file():
+            rep.error(where, f"audio file {item['audio']} is missing "
+                             "(run tools/synthesize-audio.sh)")
+        else:
+            head = f.read_bytes()[:64]
+            if not head.startswith(b"OggS"):
+                rep.error(where, f"{item['audio']} is not an Ogg file")
+            elif b"OpusHead" not in head and b"\x01vorbis" not in head:
+                rep.error(where, f"{item['audio']} is neither Ogg Opus nor Ogg Vorbis")
+    if "image" in item:
+        wants = [f"images/{n}.svg" for n in names]
+        if item["image"] not in wants:
+            rep.error(where, f"image must be {' or '.join(map(repr, wants))}")
+        f = content / str(item["image"])
+        if not f.is_file():
+            rep.error(where, f"image file {item['image']} is missing (run tools/draw-images.py)")
+        elif f.stat().st_size > MAX_IMAGE_BYTES:
+            rep.error(where, f"{item['image']} is larger than {MAX_IMAGE_BYTES} bytes")
+        else:
+            problem = check_svg(f.read_bytes())
+            if problem:
+                rep.error(where, f"{item['image']}: {problem}")
+
+
+def check_irt(rep: Report, where: str, item: dict) -> None:
+    """Choice items: 3PL with c = 1/options (a random answer's chance); text items: 2PL."""
+    irt, level = item["irt"], item["level"]
+    choice = item["type"] == "single_choice"
+    want = {"model", "a", "b", "c", "status"} if choice else {"model", "a", "b", "status"}
+    if not isinstance(irt, dict) or set(irt) != want:
+        rep.error(where, "irt must be { model = \"3pl\", a, b, c, status } for a choice item"
+                  if choice else "irt must be { model = \"2pl\", a, b, status } for a text item")
+        return
+    if irt["model"] != ("3pl" if choice else "2pl"):
+        rep.error(where, f"irt.model must be {'3pl' if choice else '2pl'!r}")
+    a, b = irt["a"], irt["b"]
+    if not isinstance(a, (int, float)) or not A_RANGE[0] <= a <= A_RANGE[1]:
+        rep.error(where, f"irt.a must be in {A_RANGE}")
+    rng = B_RANGE.get(level)
+    if rng and (not isinstance(b, (int, float)) or not rng[0] <= b <= rng[1]):
+        rep.error(where, f"irt.b for {level} must be in {rng}")
+    if choice:
+        n = len(item.get("options") or []) or len(OPTION_IDS)
+        c = irt["c"]
+        if not isinstance(c, (int, float)) or abs(c - 1 / n) > 1e-9:
+            rep.error(where, f"irt.c must be 1/{n} = {1 / n:g} (the chance of a random answer)")
+    if irt["status"] not in ("provisional", "calibrated"):
+        rep.error(where, "irt.status must be 'provisional' or 'calibrated'")
+
+
 def check_item(rep: Report, item: dict, path: Path, content: Path) -> None:
     iid = item.get("id", "?")
     where = f"{path.relative_to(content)}:{iid}"
@@ -110,7 +220,7 @@ def check_item(rep: Report, item: dict, path: Path, content: Path) -> None:
         return
 
     if not isinstance(iid, str) or not ID_RE.match(iid):
-        rep.error(where, "id must match [a-z0-9-] with prefix ls- or rd-")
+        rep.error(where, "id must match [a-z0-9-] with prefix ls-, rd- or lg-")
     if not isinstance(item["version"], int) or isinstance(item["version"], bool) or item["version"] < 1:
         rep.error(where, "version must be a positive integer")
     section, level, topic, typ = item["section"], item["level"], item["topic"], item["type"]
@@ -122,9 +232,10 @@ def check_item(rep: Report, item: dict, path: Path, content: Path) -> None:
         rep.error(where, f"topic must be one of {TOPICS}")
     if typ not in TYPES:
         rep.error(where, f"type must be one of {TYPES}")
-    prefix = {"listening": "ls-", "reading": "rd-"}.get(section)
-    if prefix and isinstance(iid, str) and not iid.startswith(prefix):
-        rep.error(where, f"{section} item ids start with {prefix!r}")
+        return
+    prefixes = ID_PREFIXES.get(section)
+    if prefixes and isinstance(iid, str) and not iid.startswith(prefixes):
+        rep.error(where, f"{section} item ids start with {' or '.join(prefixes)}")
     # File placement: items/<section>/<topic>.toml
     rel = path.relative_to(content / "items")
     if rel.parts[0] != section or path.stem != topic:
@@ -133,6 +244,15 @@ def check_item(rep: Report, item: dict, path: Path, content: Path) -> None:
     check_kazakh_text(rep, where, "stem", item["stem"])
     if "stimulus" in item:
         check_kazakh_text(rep, where, "stimulus", item["stimulus"])
+    if "set" in item and (not isinstance(item["set"], str) or not SET_RE.match(item["set"])):
+        rep.error(where, "set must be an id of a-z, 0-9 and '-'")
+    enemies = item.get("enemies", [])
+    if not isinstance(enemies, list) or not all(isinstance(e, str) for e in enemies):
+        rep.error(where, "enemies must be a list of item ids")
+    elif iid in enemies:
+        rep.error(where, "an item is not its own enemy")
+    if not isinstance(item.get("pretest", False), bool):
+        rep.error(where, "pretest must be true or false")
 
     # Section-specific fields.
     if section == "listening":
@@ -141,38 +261,25 @@ def check_item(rep: Report, item: dict, path: Path, content: Path) -> None:
                 rep.error(where, f"listening items need {k!r}")
         if "transcript" in item:
             check_kazakh_text(rep, where, "transcript", item["transcript"])
-        if "audio" in item:
-            want = f"audio/{iid}.ogg"
-            if item["audio"] != want:
-                rep.error(where, f"audio must be {want!r}")
-            f = content / item["audio"]
-            if not f.is_file():
-                rep.error(where, f"audio file {item['audio']} is missing "
-                                 "(run tools/synthesize-audio.sh)")
-            else:
-                head = f.read_bytes()[:64]
-                if not head.startswith(b"OggS"):
-                    rep.error(where, f"{item['audio']} is not an Ogg file")
-                elif b"OpusHead" not in head and b"\x01vorbis" not in head:
-                    rep.error(where, f"{item['audio']} is neither Ogg Opus nor Ogg Vorbis")
         if typ != "single_choice":
             rep.error(where, "listening items are single_choice")
-    elif section == "reading":
+    else:
         for k in ("transcript", "audio"):
             if k in item:
-                rep.error(where, f"reading items must not have {k!r}")
+                rep.error(where, f"{section} items must not have {k!r}")
+    check_media(rep, where, item, content)
 
     if typ == "single_choice":
         for k in ("text_key",):
             if k in item:
                 rep.error(where, f"single_choice items must not have {k!r}")
         opts = item.get("options")
-        if not isinstance(opts, list) or not 3 <= len(opts) <= 4:
-            rep.error(where, "single_choice needs 3 or 4 options")
+        if not isinstance(opts, list) or len(opts) != len(OPTION_IDS):
+            rep.error(where, f"single_choice needs {len(OPTION_IDS)} options")
             return
         ids = [o.get("id") for o in opts]
-        if ids != list(OPTION_IDS[: len(opts)]):
-            rep.error(where, f"option ids must be {OPTION_IDS[:len(opts)]} in order, got {ids}")
+        if ids != list(OPTION_IDS):
+            rep.error(where, f"option ids must be {OPTION_IDS} in order, got {ids}")
         for o in opts:
             if set(o) != {"id", "text"}:
                 rep.error(where, f"option {o.get('id')!r} must have exactly id and text")
@@ -213,27 +320,147 @@ def check_item(rep: Report, item: dict, path: Path, content: Path) -> None:
                         rep.error(where, f"accepted answer {a!r} is not NFC")
                 if len(set(acc)) != len(acc):
                     rep.error(where, "text_key.accept has duplicates")
-                if any(len(words(a)) != 1 for a in acc):
+                if any(len(a.split()) != 1 for a in acc):
                     rep.warn(where, "accepted answers should be single words")
             if tk.get("policy") not in POLICIES:
                 rep.error(where, f"text_key.policy must be one of {POLICIES}")
-        if section != "reading":
-            rep.error(where, "gap_fill items belong to the reading section")
+        if section == "listening":
+            rep.error(where, "gap_fill items belong to the reading or lexico-grammar section")
 
-    irt = item["irt"]
-    if not isinstance(irt, dict) or set(irt) != {"model", "a", "b", "status"}:
-        rep.error(where, "irt must be { model, a, b, status }")
-    else:
-        if irt["model"] != "2pl":
-            rep.error(where, "irt.model must be '2pl'")
-        a, b = irt["a"], irt["b"]
-        if not isinstance(a, (int, float)) or not A_RANGE[0] <= a <= A_RANGE[1]:
-            rep.error(where, f"irt.a must be in {A_RANGE}")
-        rng = B_RANGE.get(level)
-        if rng and (not isinstance(b, (int, float)) or not rng[0] <= b <= rng[1]):
-            rep.error(where, f"irt.b for {level} must be in {rng}")
-        if irt["status"] not in ("provisional", "calibrated"):
-            rep.error(where, "irt.status must be 'provisional' or 'calibrated'")
+    check_irt(rep, where, item)
+
+
+def check_sets_and_enemies(rep: Report, items: list[dict]) -> None:
+    """Enemies name existing items; the items of a set share section, topic and text."""
+    ids = {i.get("id") for i in items}
+    for i in items:
+        for e in i.get("enemies", []) if isinstance(i.get("enemies"), list) else []:
+            if e not in ids:
+                rep.error(str(i.get("id")), f"enemy {e!r} is not an item of the bank")
+    sets: dict[str, list[dict]] = collections.defaultdict(list)
+    for i in items:
+        if isinstance(i.get("set"), str):
+            sets[i["set"]].append(i)
+    for s, members in sorted(sets.items()):
+        names = ", ".join(m["id"] for m in members)
+        if len(members) < 2:
+            rep.error(f"set {s}", f"a set has at least 2 items, it has only {names}")
+        for field in ("section", "topic", "stimulus", "transcript"):
+            if len({repr(m.get(field)) for m in members}) > 1:
+                rep.error(f"set {s}", f"the items of a set share one {field} ({names})")
+        if all("stimulus" not in m and "transcript" not in m for m in members):
+            rep.error(f"set {s}", "a set's items are questions on one text: give them its stimulus "
+                                  "or transcript")
+
+
+def answers(item: dict) -> list[str]:
+    """What an item counts as right: the key option's text, or every accepted answer."""
+    if item.get("type") == "single_choice":
+        return [o.get("text", "") for o in item.get("options", []) if o.get("id") == item.get("key")]
+    acc = (item.get("text_key") or {}).get("accept", [])
+    return [a for a in acc if isinstance(a, str)]
+
+
+def shown_texts(item: dict) -> list[tuple[str, str]]:
+    """(field, text) of everything a candidate reads or hears in an item."""
+    out = [(f, item[f]) for f in ("stem", "stimulus", "transcript") if isinstance(item.get(f), str)]
+    out += [(f"option {o.get('id')}", o.get("text", "")) for o in item.get("options", [])
+            if isinstance(o, dict)]
+    return out
+
+
+# Question words and task words: a stem's other words of four letters or more are its content words.
+QUESTION_WORDS = frozenset("""
+кім кімге кімді кімнің кіммен не неге неден немен нені ненің неше нешеде нешеге нешінші нешесі
+қанша қай қайда қайдан қайсысы қашан қандай қалай қалайша неліктен мәтін мәтіннен мәтінде
+бойынша хабарландыру хабарландыруда хабарламада жазу жазуда жазуды сөзді сөз табыңыз айтамыз
+айтасыз дейміз дейсіз жауап бересіз береді білдіреді орын болады
+""".split())
+
+
+def sentences(text: str) -> list[tuple[str, ...]]:
+    """The text's sentences, lines and dialogue turns, each as tokens."""
+    return [t for t in (tokens(part) for part in re.split(r"[.!?;\n]+", text)) if t]
+
+
+def trigrams(toks: tuple[str, ...]) -> set[tuple[str, ...]]:
+    return {toks[k:k + 3] for k in range(len(toks) - 2)}
+
+
+def check_overlaps(rep: Report, items: list[dict]) -> int:
+    """No item may show another item's answer, unless the two are enemies or in one set.
+
+    An answer is a key option's text or an accepted answer, compared as whole lower-case words without
+    punctuation; it shows up in a sentence (or line, or option) of another item's stem, stimulus,
+    transcript or options. What counts as giving it away:
+
+    * an accepted answer of a gap fill, anywhere: the other item shows the very form asked for;
+    * a choice item's key, where the other item's sentence also says what the question asks: it
+      contains every content word of the question (its words of four letters or more that are not
+      question words, compared on their first four letters, as Kazakh adds endings), or it repeats
+      three consecutive words, not all of them the key's, of the item's stimulus or transcript.
+      A common word elsewhere («екі», «үйде») does not give a choice item away; the same fact does.
+
+    Every pair is reported once. Returns the number of pairs.
+    """
+    enemy_pairs = set()
+    for i in items:
+        for e in i.get("enemies", []) if isinstance(i.get("enemies"), list) else []:
+            enemy_pairs.add(frozenset((i.get("id"), e)))
+    # Index every shown sentence by its words, so each answer is looked up only where its first word is.
+    by_word: dict[str, list[tuple[int, str, tuple[str, ...]]]] = collections.defaultdict(list)
+    for n, it in enumerate(items):
+        for field, text in shown_texts(it):
+            for sent in sentences(text):
+                for w in set(sent):
+                    by_word[w].append((n, field, sent))
+    # pair -> (answer, answering id, other id) -> fields of the other item it shows up in
+    found: dict[frozenset, dict[tuple[str, str, str], list[str]]] = {}
+    for n, it in enumerate(items):
+        choice = it.get("type") == "single_choice"
+        own = trigrams(tokens(" ".join(it.get(f, "") for f in ("stimulus", "transcript")
+                                       if isinstance(it.get(f), str))))
+        for ans in answers(it):
+            needle = tokens(ans)
+            if not needle:
+                continue
+            content = [w[:4] for w in tokens(it.get("stem", ""))
+                       if len(w) >= 4 and w not in QUESTION_WORDS and w not in needle]
+            for m, field, sent in by_word.get(needle[0], []):
+                other = items[m]
+                if m == n or not contains(sent, needle):
+                    continue
+                pair = frozenset((it.get("id"), other.get("id")))
+                if pair in enemy_pairs or (it.get("set") is not None and it.get("set") == other.get("set")):
+                    continue
+                if choice:
+                    says_it = bool(content) and all(any(t.startswith(w) for t in sent) for w in content)
+                    repeats = any(set(g) - set(needle) for g in trigrams(sent) & own)
+                    if not (says_it or repeats):
+                        continue
+                where = found.setdefault(pair, {}).setdefault((ans, it.get("id"), other.get("id")), [])
+                if field not in where:
+                    where.append(field)
+    for pair, hits in sorted(found.items(), key=lambda kv: sorted(kv[0])):
+        a, b = sorted(pair)
+        why = "; ".join(f"«{ans}» (answer of {src}) is in {dst}'s {', '.join(fields)}"
+                        for (ans, src, dst), fields in hits.items())
+        rep.error(f"overlap {a} / {b}", f"{why} (rewrite one, or declare them enemies)")
+    return len(found)
+
+
+def key_copy_rate(items: list[dict], section: str) -> tuple[int, int]:
+    """(copied, of): how many of a section's choice items with a text have their key option's words,
+    consecutive and whole, in that text; the key should need understanding, not string matching."""
+    copied = total = 0
+    for i in items:
+        src = i.get("stimulus") or i.get("transcript")
+        if i.get("section") != section or i.get("type") != "single_choice" or not isinstance(src, str):
+            continue
+        total += 1
+        if any(contains(tokens(src), tokens(a)) for a in answers(i)):
+            copied += 1
+    return copied, total
 
 
 def check_blueprint(rep: Report, path: Path, items: list[dict]) -> None:
@@ -242,9 +469,16 @@ def check_blueprint(rep: Report, path: Path, items: list[dict]) -> None:
     for k in ("id", "version", "title", "sections", "rules"):
         if k not in bp:
             rep.error(where, f"missing {k!r}")
+    cap = bp.get("max_exposure", DEFAULT_MAX_EXPOSURE)
+
+    def exposure(sid: str, what: str, need: int, have: int) -> None:
+        if need > cap * have:
+            rep.error(where, f"section {sid}: {what}: {need} per form from {have} items exceeds the "
+                             f"{cap:.0%} exposure cap; the bank needs at least {-(-need // cap):.0f}")
+
     for sec in bp.get("sections", []):
         sid = sec.get("id")
-        pool = [i for i in items if i.get("section") == sid]
+        pool = [i for i in items if i.get("section") == sid and not i.get("pretest")]
         if not pool:
             rep.error(where, f"section {sid!r} has no items in the bank")
             continue
@@ -252,13 +486,25 @@ def check_blueprint(rep: Report, path: Path, items: list[dict]) -> None:
         topics = collections.Counter(i["topic"] for i in pool)
         if sum(min(c, mpt) for c in topics.values()) < n:
             rep.error(where, f"section {sid}: cannot pick {n} items with max_per_topic={mpt}")
+        exposure(sid, "all items", n, len(pool))
+        sets = collections.Counter(i["set"] for i in pool if isinstance(i.get("set"), str))
+        for s, size in sets.items():
+            if size > mpt:
+                rep.error(where, f"section {sid}: set {s} has {size} items, more than max_per_topic={mpt}")
         level_total = 0
         for c in sec.get("constraints", []):
-            if "level" in c:
-                lv = [i for i in pool if i["level"] == c["level"]]
-                by_t = collections.Counter(i["topic"] for i in lv)
-                if sum(min(v, mpt) for v in by_t.values()) < c["count"]:
-                    rep.error(where, f"section {sid}: not enough {c['level']} items for count={c['count']}")
+            kind = [i for i in pool
+                    if ("level" not in c or i["level"] == c["level"])
+                    and ("type" not in c or i["type"] == c["type"])
+                    and ("topic" not in c or i["topic"] == c["topic"])]
+            need = c.get("count", c.get("min", 0))
+            what = ", ".join(f"{k} {c[k]}" for k in ("level", "type", "topic") if k in c)
+            by_t = collections.Counter(i["topic"] for i in kind)
+            if sum(min(v, mpt) for v in by_t.values()) < need:
+                rep.error(where, f"section {sid}: not enough {what} items for {need}")
+            if need:
+                exposure(sid, what, need, len(kind))
+            if "level" in c and set(c) == {"level", "count"}:
                 level_total += c["count"]
         if level_total and level_total != n:
             rep.error(where, f"section {sid}: level counts sum to {level_total}, not {n}")
@@ -300,24 +546,29 @@ def main() -> int:
             rep.error(str(iid), f"id used {c} times")
     seen: dict[tuple, str] = {}
     for i in items:
-        sig = (norm(i.get("stem", "")), norm(i.get("stimulus", "")), norm(i.get("transcript", "")))
+        sig = (norm(i.get("stem", "")), norm(i.get("stimulus", "")), norm(i.get("transcript", "")),
+               i.get("image"))
         if sig in seen:
             rep.error(str(i.get("id")), f"duplicates item {seen[sig]}")
         seen[sig] = i.get("id")
     for field in ("transcript", "stimulus"):
-        by: dict[str, list[str]] = collections.defaultdict(list)
+        by: dict[str, list[dict]] = collections.defaultdict(list)
         for i in items:
-            if field in i:
-                by[norm(i[field])].append(i["id"])
-        for ids_ in by.values():
-            if len(ids_) > 1:
-                rep.warn(",".join(ids_), f"items share the same {field}")
+            if isinstance(i.get(field), str):
+                by[norm(i[field])].append(i)
+        for group in by.values():
+            one_set = len({i.get("set") for i in group}) == 1 and group[0].get("set") is not None
+            if len(group) > 1 and not one_set:
+                rep.warn(",".join(i["id"] for i in group), f"items share the same {field} outside one set")
+    check_sets_and_enemies(rep, items)
+    overlaps = check_overlaps(rep, items)
 
-    # Orphan audio.
-    used = {i.get("audio") for i in items}
-    for f in sorted((content / "audio").glob("*")):
-        if f"audio/{f.name}" not in used:
-            rep.warn(f"audio/{f.name}", "file is not referenced by any item")
+    # Orphan media.
+    used = {i.get("audio") for i in items} | {i.get("image") for i in items}
+    for sub in ("audio", "images"):
+        for f in sorted((content / sub).glob("*")) if (content / sub).is_dir() else []:
+            if f"{sub}/{f.name}" not in used:
+                rep.warn(f"{sub}/{f.name}", "file is not referenced by any item")
 
     # Counts.
     def count(section=None, level=None, typ=None, topic=None):
@@ -346,7 +597,7 @@ def main() -> int:
     total = sum(keys.values()) or 1
     for k in OPTION_IDS:
         share = keys.get(k, 0) / total
-        if share < 0.12 or share > 0.38:
+        if share < 0.15 or share > 0.35:
             rep.warn("bank", f"key {k!r} is used for {share:.0%} of single_choice items")
 
     for bp in sorted((content / "blueprints").glob("*.toml")):
@@ -358,9 +609,18 @@ def main() -> int:
             print(f"  {sec}: " + ", ".join(
                 f"{lvl}/{typ}={count(sec, lvl, typ)}" for lvl in LEVELS for typ in TYPES
                 if count(sec, lvl, typ)))
-        print("  per topic (listening/reading): " + ", ".join(
-            f"{t}={count('listening', topic=t)}/{count('reading', topic=t)}" for t in TOPICS))
+        for sec in SECTIONS:
+            print(f"  {sec} per topic (A1/A2): " + ", ".join(
+                f"{t}={count(sec, 'A1', topic=t)}/{count(sec, 'A2', topic=t)}" for t in TOPICS))
+        print(f"  item sets: {len({i['set'] for i in items if isinstance(i.get('set'), str)})}, "
+              f"pictures: {sum(1 for i in items if 'image' in i)}, "
+              f"enemy pairs declared: {sum(len(i.get('enemies', [])) for i in items)}")
+        for sec in ("listening", "reading"):
+            copied, of = key_copy_rate(items, sec)
+            print(f"  {sec}: key copied word for word from the text in {copied} of {of} "
+                  f"text-based choice items ({copied / max(of, 1):.0%})")
         print("  single_choice keys: " + ", ".join(f"{k}={keys.get(k, 0)}" for k in OPTION_IDS))
+        print(f"  overlapping pairs: {overlaps}")
     for w in rep.warnings:
         print(w)
     for e in rep.errors:

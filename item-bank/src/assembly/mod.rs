@@ -297,7 +297,6 @@ pub fn feasibility_problems<'a>(
     bank: impl IntoIterator<Item = &'a Item>,
 ) -> Vec<String> {
     let latest = engine::latest_versions(bank);
-    let has_enemies = !blueprint.enemies.is_empty() || latest.iter().any(|i| !i.enemies.is_empty());
     let mut out = Vec::new();
     for spec in &blueprint.sections {
         let pool: Vec<&Item> = latest
@@ -305,7 +304,9 @@ pub fn feasibility_problems<'a>(
             .copied()
             .filter(|i| i.section == spec.id && !i.pretest)
             .collect();
-        let mut problems = infeasibility(spec, &pool, has_enemies);
+        // Counting problems only: whether enemies can be kept apart is known only by drawing a form,
+        // and the engine explains that when a draw fails (with `has_enemies` there).
+        let mut problems = infeasibility(spec, &pool, false);
         if problems.len() == 1 && problems[0] == GENERIC {
             problems.clear();
         }

@@ -27,6 +27,9 @@ pub struct LoadOptions {
     pub think_ms: u64,
     /// The server's database, to check that acknowledged answers are stored.
     pub database_url: Option<String>,
+    /// Integrity events each candidate's page sends a minute (0: none), one event a batch, as a page
+    /// reporting focus and resize changes would.
+    pub events_per_minute: u32,
 }
 
 /// Latencies of one kind of call.
@@ -45,6 +48,7 @@ pub struct CallStats {
 pub struct LoadReport {
     pub candidates: usize,
     pub think_ms: u64,
+    pub events_per_minute: u32,
     pub setup_seconds: f64,
     pub run_seconds: f64,
     /// Sessions started per second: starts over the time from the run's beginning to the last start.
@@ -170,9 +174,12 @@ pub async fn run(options: LoadOptions) -> anyhow::Result<LoadReport> {
     let mut tasks = tokio::task::JoinSet::new();
     for (registration, code) in registrations {
         let (client, base, rec) = (client.clone(), base.clone(), rec.clone());
-        let think = options.think_ms;
+        let pace = Pace {
+            think_ms: options.think_ms,
+            events_per_minute: options.events_per_minute,
+        };
         tasks.spawn(
-            async move { candidate(&client, &base, &rec, &registration, &code, think).await },
+            async move { candidate(&client, &base, &rec, &registration, &code, pace).await },
         );
     }
     let mut failed = 0;
@@ -218,6 +225,7 @@ pub async fn run(options: LoadOptions) -> anyhow::Result<LoadReport> {
     Ok(LoadReport {
         candidates: options.candidates,
         think_ms: options.think_ms,
+        events_per_minute: options.events_per_minute,
         setup_seconds,
         run_seconds,
         starts_per_second: rec.start_times.len() as f64 / start_span,
@@ -261,6 +269,13 @@ async fn call(
     .await
 }
 
+/// How a simulated candidate paces their answers and their page's integrity events.
+#[derive(Clone, Copy)]
+struct Pace {
+    think_ms: u64,
+    events_per_minute: u32,
+}
+
 /// One candidate's whole sitting.
 async fn candidate(
     client: &Client,
@@ -268,8 +283,12 @@ async fn candidate(
     rec: &Shared,
     registration: &str,
     code: &str,
-    think_ms: u64,
+    pace: Pace,
 ) -> anyhow::Result<()> {
+    let think_ms = pace.think_ms;
+    let event_every = (pace.events_per_minute > 0)
+        .then(|| Duration::from_millis(60_000 / u64::from(pace.events_per_minute)));
+    let mut last_event = Instant::now();
     let token = timed(rec, "sign_in", async {
         let body = json_ok(
             client
@@ -344,6 +363,16 @@ async fn candidate(
                 .expect("recorder lock")
                 .acknowledged
                 .push((session_id, key));
+            if event_every.is_some_and(|every| last_event.elapsed() >= every) {
+                last_event = Instant::now();
+                let url = format!("{base}/api/v1/sessions/{session_id}/integrity-events");
+                let batch = json!({"events": [{"type": "resize", "at": chrono::Utc::now()}]});
+                let sent = client.post(url).bearer_auth(&token).json(&batch);
+                timed(rec, "integrity_events", async {
+                    json_ok(sent.send().await?, &[StatusCode::ACCEPTED]).await
+                })
+                .await?;
+            }
         }
         let submit = format!("{base}/api/v1/sessions/{session_id}/sections/current/submit");
         view = call(

@@ -82,6 +82,9 @@ pub enum Command {
         /// The server's database, to check every acknowledged answer is stored.
         #[arg(long)]
         database_url: Option<String>,
+        /// Integrity events each candidate's page sends a minute (0: none).
+        #[arg(long, default_value_t = 0)]
+        events_per_minute: u32,
     },
 }
 
@@ -235,6 +238,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             candidates,
             think_ms,
             database_url,
+            events_per_minute,
         } => {
             let admin_password = std::env::var("SYNAQ_ADMIN_PASSWORD")
                 .context("set SYNAQ_ADMIN_PASSWORD to the server's admin password")?;
@@ -244,6 +248,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 admin_password,
                 think_ms,
                 database_url,
+                events_per_minute,
             };
             let report = crate::loadtest::run(options).await?;
             println!("{}", serde_json::to_string_pretty(&report)?);

@@ -5,212 +5,112 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// Where a session stands.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    EnumIter,
-    DeriveActiveEnum,
-    Serialize,
-    Deserialize,
-    ToSchema,
-)]
-#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum SessionStatus {
-    /// Started in a sitting that needs a proctor's authorization; the clock has not started.
-    AwaitingAuthorization,
-    InProgress,
-    /// A proctor stopped the clock.
-    Paused,
-    Finished,
-    /// A proctor ended the session; it has no result.
-    Terminated,
+/// Declares a state stored as its snake_case word: the same word in the database (`DeriveActiveEnum`), in
+/// JSON and in the OpenAPI description.
+macro_rules! stored_enum {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident,)* }) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+            ToSchema,
+        )]
+        #[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)*
+        }
+    };
 }
 
-/// Where a sitting is taken.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    EnumIter,
-    DeriveActiveEnum,
-    Serialize,
-    Deserialize,
-    ToSchema,
-)]
-#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum SittingMode {
-    /// At a test centre, on its computers.
-    Centre,
-    /// At home, on the candidate's own computer.
-    Online,
+stored_enum! {
+    /// Where a session stands.
+    pub enum SessionStatus {
+        /// Started in a sitting that needs a proctor's authorization; the clock has not started.
+        AwaitingAuthorization,
+        InProgress,
+        /// A proctor stopped the clock.
+        Paused,
+        Finished,
+        /// A proctor ended the session; it has no result.
+        Terminated,
+    }
 }
 
-/// Where one section of a session stands.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    EnumIter,
-    DeriveActiveEnum,
-    Serialize,
-    Deserialize,
-    ToSchema,
-)]
-#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum SectionStatus {
-    /// Not opened yet: its items are hidden.
-    Pending,
-    /// The candidate's clock runs.
-    Open,
-    Closed,
+stored_enum! {
+    /// Where a sitting is taken.
+    pub enum SittingMode {
+        /// At a test centre, on its computers.
+        Centre,
+        /// At home, on the candidate's own computer.
+        Online,
+    }
 }
 
-/// A certificate as stored. `expired` is not stored: it is derived from `valid_until` when read.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    EnumIter,
-    DeriveActiveEnum,
-    Serialize,
-    Deserialize,
-    ToSchema,
-)]
-#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum CertificateStatus {
-    Valid,
-    Revoked,
+stored_enum! {
+    /// Where one section of a session stands.
+    pub enum SectionStatus {
+        /// Not opened yet: its items are hidden.
+        Pending,
+        /// The candidate's clock runs.
+        Open,
+        Closed,
+    }
 }
 
-/// What an event of the results feed announces.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    EnumIter,
-    DeriveActiveEnum,
-    Serialize,
-    Deserialize,
-    ToSchema,
-)]
-#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum FeedEventType {
-    Certified,
-    Revoked,
+stored_enum! {
+    /// A certificate as stored. `expired` is not stored: it is derived from `valid_until` when read.
+    pub enum CertificateStatus {
+        Valid,
+        Revoked,
+    }
 }
 
-/// Whether a result waits for a reviewer, and what they decided.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    EnumIter,
-    DeriveActiveEnum,
-    Serialize,
-    Deserialize,
-    ToSchema,
-)]
-#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum ReviewStatus {
-    /// Never held: certified (or shown, for a blueprint that is not certified) at once.
-    None,
-    /// Held for review: not in the feed; the candidate sees "under review".
-    Held,
-    /// Released by a reviewer: certified.
-    Released,
-    /// Voided by a reviewer: no certificate (a certified one is revoked); the attempt still counts.
-    Voided,
+stored_enum! {
+    /// What an event of the results feed announces.
+    pub enum FeedEventType {
+        Certified,
+        Revoked,
+    }
 }
 
-/// Where a review stands.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    EnumIter,
-    DeriveActiveEnum,
-    Serialize,
-    Deserialize,
-    ToSchema,
-)]
-#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum ReviewState {
-    Open,
-    Closed,
+stored_enum! {
+    /// Whether a result waits for a reviewer, and what they decided.
+    pub enum ReviewStatus {
+        /// Never held: certified (or shown, for a blueprint that is not certified) at once.
+        None,
+        /// Held for review: not in the feed; the candidate sees "under review".
+        Held,
+        /// Released by a reviewer: certified.
+        Released,
+        /// Voided by a reviewer: no certificate (a certified one is revoked); the attempt still counts.
+        Voided,
+    }
 }
 
-/// What a reviewer decided.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    EnumIter,
-    DeriveActiveEnum,
-    Serialize,
-    Deserialize,
-    ToSchema,
-)]
-#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum ReviewDecision {
-    Release,
-    Void,
+stored_enum! {
+    /// Where a review stands.
+    pub enum ReviewState {
+        Open,
+        Closed,
+    }
 }
 
-/// Who recorded an integrity event.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    EnumIter,
-    DeriveActiveEnum,
-    Serialize,
-    Deserialize,
-    ToSchema,
-)]
-#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum EventSource {
-    /// The candidate's browser.
-    Client,
-    /// The server itself.
-    Server,
+stored_enum! {
+    /// What a reviewer decided.
+    pub enum ReviewDecision {
+        Release,
+        Void,
+    }
+}
+
+stored_enum! {
+    /// Who recorded an integrity event.
+    pub enum EventSource {
+        /// The candidate's browser.
+        Client,
+        /// The server itself.
+        Server,
+    }
 }
 
 /// How serious a flag is (mirrors [`proctoring::policy::Severity`]).
@@ -247,104 +147,52 @@ impl From<proctoring::policy::Severity> for Severity {
     }
 }
 
-/// What raised a flag.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    EnumIter,
-    DeriveActiveEnum,
-    Serialize,
-    Deserialize,
-    ToSchema,
-)]
-#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum FlagSource {
-    /// A rule of the policy, from integrity events.
-    Policy,
-    /// A proctor's report of an irregularity.
-    Report,
-    /// The post-test statistics.
-    Forensics,
+stored_enum! {
+    /// What raised a flag.
+    pub enum FlagSource {
+        /// A rule of the policy, from integrity events.
+        Policy,
+        /// A proctor's report of an irregularity.
+        Report,
+        /// The post-test statistics.
+        Forensics,
+    }
 }
 
-/// What a proctor may do to a session.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    EnumIter,
-    DeriveActiveEnum,
-    Serialize,
-    Deserialize,
-    ToSchema,
-)]
-#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum ProctorAction {
-    /// Lets the clock of a session awaiting authorization start.
-    Authorize,
-    /// Stops the clock.
-    Pause,
-    /// Starts it again; every remaining deadline moves by the pause.
-    Resume,
-    /// Adds time to the open section, or to every remaining section.
-    Extend,
-    /// Ends the session; it gets no result.
-    Terminate,
-    /// Records an irregularity and raises a flag.
-    Report,
-    /// Brings a terminated session back, paused.
-    Reactivate,
+stored_enum! {
+    /// What a proctor may do to a session.
+    pub enum ProctorAction {
+        /// Lets the clock of a session awaiting authorization start.
+        Authorize,
+        /// Stops the clock.
+        Pause,
+        /// Starts it again; every remaining deadline moves by the pause.
+        Resume,
+        /// Adds time to the open section, or to every remaining section.
+        Extend,
+        /// Ends the session; it gets no result.
+        Terminate,
+        /// Records an irregularity and raises a flag.
+        Report,
+        /// Brings a terminated session back, paused.
+        Reactivate,
+    }
 }
 
-/// Whether an item version may be drawn onto forms.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    EnumIter,
-    DeriveActiveEnum,
-    Serialize,
-    Deserialize,
-    ToSchema,
-)]
-#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum ItemStatus {
-    Active,
+stored_enum! {
+    /// Whether an item version may be drawn onto forms.
+    pub enum ItemStatus {
+        Active,
+    }
 }
 
-/// Whether an item version's parameters come from real responses (mirrors
-/// [`item_bank::bank::ParamStatus`], the bank's word for it).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    EnumIter,
-    DeriveActiveEnum,
-    Serialize,
-    Deserialize,
-    ToSchema,
-)]
-#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum ParamStatus {
-    Provisional,
-    Calibrated,
+stored_enum! {
+    /// Whether an item version's parameters come from real responses (mirrors
+    /// [`item_bank::bank::ParamStatus`], the bank's word for it).
+    pub enum ParamStatus {
+        Provisional,
+        Calibrated,
+    }
 }
 
 impl From<item_bank::bank::ParamStatus> for ParamStatus {
@@ -365,25 +213,12 @@ impl From<ParamStatus> for item_bank::bank::ParamStatus {
     }
 }
 
-/// The pre-selection decision of a result (mirrors [`item_bank::bank::Decision`]).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    EnumIter,
-    DeriveActiveEnum,
-    Serialize,
-    Deserialize,
-    ToSchema,
-)]
-#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    Pass,
-    Fail,
+stored_enum! {
+    /// The pre-selection decision of a result (mirrors [`item_bank::bank::Decision`]).
+    pub enum Decision {
+        Pass,
+        Fail,
+    }
 }
 
 impl From<item_bank::bank::Decision> for Decision {

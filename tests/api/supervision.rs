@@ -780,6 +780,15 @@ async fn a_voided_result_with_a_ban_bars_registration_and_still_counts_as_an_att
         json!({}),
     )
     .await;
+    // A finished session takes no more actions.
+    let late = act(
+        &app,
+        &proctor,
+        &session,
+        json!({"action": "pause", "reason": "too late"}),
+    )
+    .await;
+    assert_problem(late, StatusCode::CONFLICT, "invalid_transition").await;
     let ban_on_release = app
         .post(
             &format!("/api/v1/reviews/{session}"),

@@ -8,9 +8,21 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 
 /// `(name, content type, bytes)`.
 const FILES: &[(&str, &str, &[u8])] = &[
-    ("style.css", "text/css; charset=utf-8", include_bytes!("assets/style.css")),
-    ("icon.svg", "image/svg+xml", include_bytes!("assets/icon.svg")),
-    ("sound-check.ogg", "audio/ogg", include_bytes!("assets/sound-check.ogg")),
+    (
+        "style.css",
+        "text/css; charset=utf-8",
+        include_bytes!("assets/style.css"),
+    ),
+    (
+        "icon.svg",
+        "image/svg+xml",
+        include_bytes!("assets/icon.svg"),
+    ),
+    (
+        "sound-check.ogg",
+        "audio/ogg",
+        include_bytes!("assets/sound-check.ogg"),
+    ),
     ("sit.js", JS, include_bytes!("assets/sit.js")),
     ("api.js", JS, include_bytes!("assets/api.js")),
     ("clock.js", JS, include_bytes!("assets/clock.js")),
@@ -21,7 +33,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("keyboard.js", JS, include_bytes!("assets/keyboard.js")),
     ("dom.js", JS, include_bytes!("assets/dom.js")),
     ("scores.js", JS, include_bytes!("assets/scores.js")),
-    ("certificate.js", JS, include_bytes!("assets/certificate.js")),
+    (
+        "certificate.js",
+        JS,
+        include_bytes!("assets/certificate.js"),
+    ),
 ];
 
 const JS: &str = "text/javascript; charset=utf-8";

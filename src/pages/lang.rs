@@ -42,7 +42,9 @@ impl Chosen {
     }
 
     fn from_parts(query: &str, cookies: &str, accept: &str) -> Chosen {
-        if let Some(lang) = pairs(query, '&').find_map(|(k, v)| (k == "lang").then(|| Lang::parse(v)).flatten()) {
+        if let Some(lang) =
+            pairs(query, '&').find_map(|(k, v)| (k == "lang").then(|| Lang::parse(v)).flatten())
+        {
             return Chosen {
                 lang,
                 remember: true,
@@ -129,6 +131,10 @@ mod tests {
     fn unknown_choices_fall_back_to_kazakh() {
         let c = Chosen::from_parts("lang=de", "synaq_lang=fr", "fr");
         assert_eq!(c.lang, Lang::Kk);
-        assert_eq!(c.set_cookie(), None, "a language we do not have is not remembered");
+        assert_eq!(
+            c.set_cookie(),
+            None,
+            "a language we do not have is not remembered"
+        );
     }
 }

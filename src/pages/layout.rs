@@ -3,8 +3,8 @@
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::Lang;
-use super::lang::endonym;
 use super::assets::asset_url;
+use super::lang::endonym;
 use super::text::get;
 
 /// What a page puts into the shared frame.

@@ -55,7 +55,10 @@ mod tests {
         let image = svg("https://test.synaq.kz/verify/00000000-0000-0000-0000-000000000000");
         assert!(image.contains("<svg") && image.contains("viewBox"));
         let path = image.split(" d=\"").nth(1).unwrap();
-        assert!(path.matches('M').count() > 100, "a QR code of a URL has many modules");
+        assert!(
+            path.matches('M').count() > 100,
+            "a QR code of a URL has many modules"
+        );
         assert_ne!(
             image,
             svg("https://test.synaq.kz/verify/00000000-0000-0000-0000-000000000001"),

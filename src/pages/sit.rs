@@ -52,7 +52,11 @@ async fn certificate(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
         scripts: &["certificate.js"],
         data: Some(page_data(lang, &state, &req)),
     };
-    respond(StatusCode::OK, &chosen, render(frame, certificate_frame(lang)))
+    respond(
+        StatusCode::OK,
+        &chosen,
+        render(frame, certificate_frame(lang)),
+    )
 }
 
 /// A labelled text field with a hint.
@@ -135,38 +139,40 @@ fn sit_screens(lang: Lang) -> Markup {
             }
             div #timer-alert .message .warning role="alert" {}
             div #runner-message .message role="alert" {}
-            div.runner {
-                article #item aria-labelledby="item-counter" {}
-                nav #navigator aria-label=(t("nav.label")) {
-                    h2.small { (t("nav.label")) }
-                    ol #navigator-list {}
-                    p #adaptive-note .hint hidden { (t("adaptive.note")) }
-                    ul.legend aria-hidden="true" {
-                        li { span.swatch.answered {} (t("nav.answered")) }
-                        li { span.swatch.flagged {} (t("nav.flagged")) }
-                        li { span.swatch.current {} (t("nav.current")) }
+            div #items-panel {
+                div.runner {
+                    article #item aria-labelledby="item-counter" {}
+                    nav #navigator aria-label=(t("nav.label")) {
+                        h2.small { (t("nav.label")) }
+                        ol #navigator-list {}
+                        p #adaptive-note .hint hidden { (t("adaptive.note")) }
+                        ul.legend aria-hidden="true" {
+                            li { span.swatch.answered {} (t("nav.answered")) }
+                            li { span.swatch.flagged {} (t("nav.flagged")) }
+                            li { span.swatch.current {} (t("nav.current")) }
+                        }
                     }
                 }
+                div.controls {
+                    button #previous type="button" { (t("button.previous")) }
+                    button #flag type="button" aria-pressed="false" { (t("button.flag")) }
+                    button #next .primary type="button" { (t("button.next")) }
+                    button #review type="button" { (t("button.review")) }
+                }
             }
-            div.controls {
-                button #previous type="button" { (t("button.previous")) }
-                button #flag type="button" aria-pressed="false" { (t("button.flag")) }
-                button #next .primary type="button" { (t("button.next")) }
-                button #review type="button" { (t("button.review")) }
-            }
-        }
-        section #screen-review .screen aria-labelledby="review-heading" hidden {
-            h1 #review-heading { (t("review.heading")) }
-            h2 { (t("review.unanswered")) }
-            ul #review-unanswered .jump {}
-            h2 { (t("review.flagged")) }
-            ul #review-flagged .jump {}
-            div #review-message .message role="alert" {}
-            p #review-warning { (t("review.warning")) }
-            div.controls {
-                button #back type="button" { (t("button.back")) }
-                button #submit-section .primary type="button" { (t("button.submit_section")) }
-                button #finish .primary type="button" { (t("button.finish")) }
+            section #review-panel aria-labelledby="review-heading" hidden {
+                h2 #review-heading tabindex="-1" { (t("review.heading")) }
+                h3 { (t("review.unanswered")) }
+                ul #review-unanswered .jump {}
+                h3 { (t("review.flagged")) }
+                ul #review-flagged .jump {}
+                div #review-message .message role="alert" {}
+                p #review-warning { (t("review.warning")) }
+                div.controls {
+                    button #back type="button" { (t("button.back")) }
+                    button #submit-section .primary type="button" { (t("button.submit_section")) }
+                    button #finish .primary type="button" { (t("button.finish")) }
+                }
             }
         }
         section #screen-wait .screen aria-labelledby="wait-heading" hidden {

@@ -203,7 +203,10 @@ pub fn json(lang: Lang) -> serde_json::Value {
         .map(|(k, v)| ((*k).to_owned(), (*v).into()))
         .collect();
     for code in ErrorCode::ALL {
-        texts.insert(format!("error.{}", code.as_str()), code.message(lang).into());
+        texts.insert(
+            format!("error.{}", code.as_str()),
+            code.message(lang).into(),
+        );
     }
     texts.into()
 }
@@ -229,8 +232,16 @@ mod tests {
                 names.sort();
                 names
             };
-            assert_eq!(placeholders(kk), placeholders(en), "{key}: kk and en fill in different values");
-            assert_eq!(placeholders(ru), placeholders(en), "{key}: ru and en fill in different values");
+            assert_eq!(
+                placeholders(kk),
+                placeholders(en),
+                "{key}: kk and en fill in different values"
+            );
+            assert_eq!(
+                placeholders(ru),
+                placeholders(en),
+                "{key}: ru and en fill in different values"
+            );
         }
     }
 
@@ -244,7 +255,13 @@ mod tests {
     fn the_script_gets_one_language() {
         let en = json(Lang::En);
         assert_eq!(en["button.flag"], "Flag for review");
-        assert_eq!(en["error.deadline_passed"], ErrorCode::DeadlinePassed.message(Lang::En));
-        assert_eq!(en.as_object().unwrap().len(), TEXTS.len() + ErrorCode::ALL.len());
+        assert_eq!(
+            en["error.deadline_passed"],
+            ErrorCode::DeadlinePassed.message(Lang::En)
+        );
+        assert_eq!(
+            en.as_object().unwrap().len(),
+            TEXTS.len() + ErrorCode::ALL.len()
+        );
     }
 }

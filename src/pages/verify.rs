@@ -76,7 +76,13 @@ async fn lookup(req: HttpRequest, query: web::Query<Lookup>) -> HttpResponse {
                 p { (get(lang, "home.verify_text")) }
                 (lookup_form(lang))
             };
-            page_of(&chosen, "/verify", get(lang, "verify.title"), StatusCode::OK, main)
+            page_of(
+                &chosen,
+                "/verify",
+                get(lang, "verify.title"),
+                StatusCode::OK,
+                main,
+            )
         }
     }
 }
@@ -97,7 +103,11 @@ async fn page(
     let day = |d: chrono::DateTime<chrono::Utc>| d.format("%Y-%m-%d").to_string();
     let status = wire(&cert.status);
     let level = wire(&cert.level);
-    let level = if level == "below_A1" { t("level.below_A1") } else { level };
+    let level = if level == "below_A1" {
+        t("level.below_A1")
+    } else {
+        level
+    };
     let main = html! {
         h1 { (t("verify.title")) }
         section.verdict.(status) aria-labelledby="verdict" {
@@ -114,7 +124,13 @@ async fn page(
         }
         p.note { (t("verify.compare")) }
     };
-    Ok(page_of(&chosen, &here, t("verify.title"), StatusCode::OK, main))
+    Ok(page_of(
+        &chosen,
+        &here,
+        t("verify.title"),
+        StatusCode::OK,
+        main,
+    ))
 }
 
 #[get("/verify/{certificate_id}/qr.svg")]
@@ -161,7 +177,13 @@ fn not_found(chosen: &Chosen, path: &str) -> HttpResponse {
         p { (get(lang, "verify.not_found_text")) }
         (lookup_form(lang))
     };
-    page_of(chosen, path, get(lang, "verify.not_found"), StatusCode::NOT_FOUND, main)
+    page_of(
+        chosen,
+        path,
+        get(lang, "verify.not_found"),
+        StatusCode::NOT_FOUND,
+        main,
+    )
 }
 
 #[cfg(test)]

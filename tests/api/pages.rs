@@ -22,8 +22,14 @@ fn assert_page_headers(r: &reqwest::Response) {
     assert_eq!(h["content-type"], "text/html; charset=utf-8");
     assert_eq!(h["x-content-type-options"], "nosniff");
     let csp = h["content-security-policy"].to_str().unwrap();
-    assert!(csp.contains("default-src 'none'") && csp.contains("script-src 'self'"), "{csp}");
-    assert!(!csp.contains("unsafe"), "no inline script or style is allowed: {csp}");
+    assert!(
+        csp.contains("default-src 'none'") && csp.contains("script-src 'self'"),
+        "{csp}"
+    );
+    assert!(
+        !csp.contains("unsafe"),
+        "no inline script or style is allowed: {csp}"
+    );
 }
 
 #[tokio::test]
@@ -34,7 +40,10 @@ async fn pages_carry_a_strict_policy_and_speak_the_chosen_language() {
         assert_eq!(r.status(), StatusCode::OK, "{path}");
         assert_page_headers(&r);
         let body = r.text().await.unwrap();
-        assert!(body.starts_with("<!DOCTYPE html><html lang=\"kk\">"), "Kazakh by default: {path}");
+        assert!(
+            body.starts_with("<!DOCTYPE html><html lang=\"kk\">"),
+            "Kazakh by default: {path}"
+        );
         assert!(!body.contains("⟦"), "every text of {path} is in the table");
         assert!(!body.contains("<script>"), "no inline script on {path}");
     }
@@ -43,16 +52,37 @@ async fn pages_carry_a_strict_policy_and_speak_the_chosen_language() {
     let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.starts_with("synaq_lang=en;"), "{cookie}");
     let body = r.text().await.unwrap();
-    for name in ["Registration ID", "Access code", "Sign in", "Start", "Next", "Previous", "Submit section",
-        "Finish", "Flag for review", "role=\"timer\""]
-    {
+    for name in [
+        "Registration ID",
+        "Access code",
+        "Sign in",
+        "Start",
+        "Next",
+        "Previous",
+        "Submit section",
+        "Finish",
+        "Flag for review",
+        "role=\"timer\"",
+    ] {
         assert!(body.contains(name), "the English page names {name}");
     }
     let remembered = get(&app, "/sit", &[("cookie", "synaq_lang=ru")]).await;
     assert!(remembered.headers().get("set-cookie").is_none());
-    assert!(remembered.text().await.unwrap().contains("<html lang=\"ru\">"));
+    assert!(
+        remembered
+            .text()
+            .await
+            .unwrap()
+            .contains("<html lang=\"ru\">")
+    );
     let browser = get(&app, "/", &[("accept-language", "en-GB,en;q=0.9")]).await;
-    assert!(browser.text().await.unwrap().contains("State-language proficiency test"));
+    assert!(
+        browser
+            .text()
+            .await
+            .unwrap()
+            .contains("State-language proficiency test")
+    );
 }
 
 #[tokio::test]
@@ -60,7 +90,10 @@ async fn the_pages_files_are_embedded_and_revalidated() {
     let app = spawn_app().await;
     let r = get(&app, "/assets/sit.js", &[]).await;
     assert_eq!(r.status(), StatusCode::OK);
-    assert_eq!(r.headers()["content-type"], "text/javascript; charset=utf-8");
+    assert_eq!(
+        r.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
     let etag = r.headers()["etag"].to_str().unwrap().to_owned();
     assert!(r.text().await.unwrap().contains("import"));
@@ -69,18 +102,37 @@ async fn the_pages_files_are_embedded_and_revalidated() {
     let sound = get(&app, "/assets/sound-check.ogg", &[]).await;
     assert_eq!(sound.headers()["content-type"], "audio/ogg");
     assert!(sound.bytes().await.unwrap().starts_with(b"OggS"));
-    assert_eq!(get(&app, "/assets/nothing.js", &[]).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(&app, "/assets/nothing.js", &[]).await.status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 /// A finished session's certificate id, with the candidate's name and document number.
 async fn certified(app: &TestApp) -> (String, String, Value) {
     let (token, s) = app.started_session().await;
     let id = s["id"].as_str().unwrap().to_owned();
-    let r = app.post(&format!("/api/v1/sessions/{id}/finish"), &token, json!({})).await;
+    let r = app
+        .post(&format!("/api/v1/sessions/{id}/finish"), &token, json!({}))
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
-    let result: Value = app.get(&format!("/api/v1/sessions/{id}/result"), &token).await.json().await.unwrap();
-    let outline: Value = app.get(&format!("/sit/api/sessions/{id}/outline"), &token).await.json().await.unwrap();
-    (result["certificate_id"].as_str().unwrap().to_owned(), token, outline)
+    let result: Value = app
+        .get(&format!("/api/v1/sessions/{id}/result"), &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let outline: Value = app
+        .get(&format!("/sit/api/sessions/{id}/outline"), &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    (
+        result["certificate_id"].as_str().unwrap().to_owned(),
+        token,
+        outline,
+    )
 }
 
 #[tokio::test]
@@ -100,9 +152,23 @@ async fn anyone_checks_a_certificate_without_learning_who_holds_it() {
         .json()
         .await
         .unwrap();
-    assert!(page.contains("id=\"verdict\">Valid<"), "the verdict comes first");
+    assert!(
+        page.contains("id=\"verdict\">Valid<"),
+        "the verdict comes first"
+    );
     assert!(page.contains(&certificate));
-    assert!(page.contains(status["level"].as_str().unwrap()));
+    assert_eq!(
+        status["level"], "below_A1",
+        "a session finished with no answer"
+    );
+    assert!(
+        page.contains("<dd>Below A1</dd>"),
+        "the level, in the page's language"
+    );
+    assert!(
+        page.contains("<dd>Fail</dd>"),
+        "the decision, in the page's language"
+    );
     assert!(page.contains(&status["valid_until"].as_str().unwrap()[..10]));
     for private in ["full_name", "document_number"] {
         let value = outline["candidate"][private].as_str().unwrap();
@@ -111,11 +177,22 @@ async fn anyone_checks_a_certificate_without_learning_who_holds_it() {
 
     let admin = app.admin_token().await;
     let r = app
-        .post(&format!("/api/v1/certificates/{certificate}/revoke"), &admin, json!({"reason": "a test"}))
+        .post(
+            &format!("/api/v1/certificates/{certificate}/revoke"),
+            &admin,
+            json!({"reason": "a test"}),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
-    let page = get(&app, &format!("/verify/{certificate}?lang=ru"), &[]).await.text().await.unwrap();
-    assert!(page.contains("id=\"verdict\">Отозван<"), "a revoked certificate says so");
+    let page = get(&app, &format!("/verify/{certificate}?lang=ru"), &[])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("id=\"verdict\">Отозван<"),
+        "a revoked certificate says so"
+    );
 
     for wrong in [uuid::Uuid::now_v7().to_string(), "not-an-id".to_owned()] {
         let r = get(&app, &format!("/verify/{wrong}?lang=en"), &[]).await;
@@ -129,7 +206,10 @@ async fn anyone_checks_a_certificate_without_learning_who_holds_it() {
         .send()
         .await
         .unwrap();
-    assert!(r.url().path().ends_with(&certificate), "the lookup form leads to the check page");
+    assert!(
+        r.url().path().ends_with(&certificate),
+        "the lookup form leads to the check page"
+    );
 }
 
 #[tokio::test]
@@ -141,19 +221,46 @@ async fn the_qr_code_is_an_svg_of_the_check_address() {
     assert_eq!(r.headers()["content-type"], "image/svg+xml");
     let svg = r.text().await.unwrap();
     assert!(svg.contains("<svg") && svg.contains("<path"));
-    let elsewhere = get(&app, &format!("/verify/{certificate}/qr.svg"), &[("host", "test.synaq.kz")]).await;
-    assert_ne!(svg, elsewhere.text().await.unwrap(), "the code encodes the host the request came to");
-    let configured = crate::helpers::spawn_app_with(|s| s.public_url = "https://test.synaq.kz/".into()).await;
+    let elsewhere = get(
+        &app,
+        &format!("/verify/{certificate}/qr.svg"),
+        &[("host", "test.synaq.kz")],
+    )
+    .await;
+    assert_ne!(
+        svg,
+        elsewhere.text().await.unwrap(),
+        "the code encodes the host the request came to"
+    );
+    let configured =
+        crate::helpers::spawn_app_with(|s| s.public_url = "https://test.synaq.kz/".into()).await;
     let (certificate, _, _) = certified(&configured).await;
-    let a = get(&configured, &format!("/verify/{certificate}/qr.svg"), &[]).await.text().await.unwrap();
-    let b = get(&configured, &format!("/verify/{certificate}/qr.svg"), &[("host", "elsewhere.example")])
+    let a = get(&configured, &format!("/verify/{certificate}/qr.svg"), &[])
         .await
         .text()
         .await
         .unwrap();
-    assert_eq!(a, b, "with public_url set, the request's host does not matter");
+    let b = get(
+        &configured,
+        &format!("/verify/{certificate}/qr.svg"),
+        &[("host", "elsewhere.example")],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
     assert_eq!(
-        get(&app, &format!("/verify/{}/qr.svg", uuid::Uuid::now_v7()), &[]).await.status(),
+        a, b,
+        "with public_url set, the request's host does not matter"
+    );
+    assert_eq!(
+        get(
+            &app,
+            &format!("/verify/{}/qr.svg", uuid::Uuid::now_v7()),
+            &[]
+        )
+        .await
+        .status(),
         StatusCode::NOT_FOUND
     );
 }
@@ -163,7 +270,9 @@ async fn the_outline_is_the_candidates_own() {
     let app = spawn_app().await;
     let (token, s) = app.started_session().await;
     let id = s["id"].as_str().unwrap();
-    let r = app.get(&format!("/sit/api/sessions/{id}/outline"), &token).await;
+    let r = app
+        .get(&format!("/sit/api/sessions/{id}/outline"), &token)
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let outline: Value = r.json().await.unwrap();
     assert_eq!(outline["candidate"]["full_name"], "Айгүл Серікқызы");
@@ -176,12 +285,18 @@ async fn the_outline_is_the_candidates_own() {
     assert_eq!(sections, [("listening", false), ("reading", false)]);
     let (other, _) = app.started_session().await;
     assert_problem(
-        app.get(&format!("/sit/api/sessions/{id}/outline"), &other).await,
+        app.get(&format!("/sit/api/sessions/{id}/outline"), &other)
+            .await,
         StatusCode::NOT_FOUND,
         "not_found",
     )
     .await;
-    let r = app.client.get(app.url(&format!("/sit/api/sessions/{id}/outline"))).send().await.unwrap();
+    let r = app
+        .client
+        .get(app.url(&format!("/sit/api/sessions/{id}/outline")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -212,5 +327,8 @@ async fn the_candidate_sits_the_test_in_a_real_browser() {
         "the browser scenario failed ({}):\n{stdout}\n{stderr}",
         output.status
     );
-    assert!(stdout.contains("the QR code decodes to the check address"), "{stdout}");
+    assert!(
+        stdout.contains("the QR code decodes to the check address"),
+        "{stdout}"
+    );
 }

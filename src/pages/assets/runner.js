@@ -5,7 +5,7 @@
 
 import { Offline, Problem, call, explain, file } from './api.js';
 import { Countdown } from './clock.js';
-import { $, el, message, sectionName, show, t, page } from './dom.js';
+import { $, el, message, page, sectionName, show, t } from './dom.js';
 import { kazakhKeyboard } from './keyboard.js';
 import { Outbox } from './outbox.js';
 import { listeningPlayer } from './player.js';
@@ -84,9 +84,10 @@ export class Runner {
     if (this.adaptive) this.index = section.items.length - 1;
     this.index = Math.max(0, Math.min(this.index, section.items.length - 1));
     this.countdown.set(section.deadline);
-    if (entering || !this.visible()) {
+    if (entering || $('screen-runner').hidden) {
       $('section-title').textContent = sectionName(section.id, section.title);
       show('screen-runner');
+      this.panel('items');
     }
     if (changed || entering) this.renderItem();
     else this.renderNavigator();
@@ -94,8 +95,10 @@ export class Runner {
     this.outbox.flush();
   }
 
-  visible() {
-    return !$('screen-runner').hidden || !$('screen-review').hidden;
+  /** Shows the items or the review (the bar with the time left stays). */
+  panel(which) {
+    $('items-panel').hidden = which !== 'items';
+    $('review-panel').hidden = which !== 'review';
   }
 
   /** Fetches the session again and follows it. */
@@ -163,7 +166,10 @@ export class Runner {
   }
 
   give(item, answer) {
-    if (sameAnswer(this.answerOf(item.position), answer)) return;
+    if (sameAnswer(this.answerOf(item.position), answer)) {
+      if (!this.outbox.size) this.saveState('saved');
+      return;
+    }
     const timeOnItem = Math.round(performance.now() - this.shownAt);
     this.outbox.add(item.position, answer, { time_on_item_ms: timeOnItem });
     this.renderNavigator();
@@ -185,7 +191,8 @@ export class Runner {
 
   saveState(state) {
     const box = $('save-state');
-    const shown = state === 'saved' && !this.outbox.size ? 'saved' : state;
+    // "Saved" only when every answer given, typed ones included, has the server's acknowledgement.
+    const shown = state === 'saved' && (this.outbox.size || this.pendingText) ? 'saving' : state;
     box.dataset.state = shown;
     box.textContent = t(`save.${shown}`);
   }
@@ -252,11 +259,12 @@ export class Runner {
     $('review-warning').textContent = t(last ? 'review.last' : 'review.warning');
     message($('review-message'), adaptiveDone ? t('adaptive.done') : '', 'info');
     $('back').hidden = adaptiveDone;
-    show('screen-review');
+    this.panel('review');
+    $('review-heading').focus();
   }
 
   backToItems(index = this.index) {
-    show('screen-runner');
+    this.panel('items');
     this.go(index);
   }
 
@@ -415,6 +423,8 @@ export class Runner {
     };
     input.addEventListener('input', () => {
       clearTimeout(timer);
+      // What is being typed is not saved yet: never "Saved" before the server has it.
+      this.saveState('saving');
       this.pendingText = save;
       timer = setTimeout(save, TYPING_PAUSE_MS);
     });

@@ -9,7 +9,8 @@ result, the printable certificate and the public check page, and decodes the cer
 Every page is checked with axe-core (no serious or critical violation), for Content-Security-Policy
 violations and for untranslated texts; a screenshot of each screen goes to `--out`.
 
-`--measure N` instead times N fresh starts (Start pressed → first item visible) and weighs the runner.
+`--measure N` instead times N fresh starts of the A1 pre-selection test (Start pressed → first item
+visible) and weighs the runner's page.
 
 Exit status: 0 all passed, 1 a check failed, 3 something needed is not installed (the message says how
 to install it).
@@ -475,7 +476,7 @@ def measure(base, admin_password, runs, axe_path):
     from playwright.sync_api import expect, sync_playwright
 
     api = Api(base)
-    regs = registrations(api, admin_password, runs, listening_seconds=1500)
+    regs = registrations(api, admin_password, runs, blueprint_id="kaztest-a1-preselection")
     times = []
     weight = {}
     with sync_playwright() as p:

@@ -7,9 +7,9 @@ use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::auth::{Authorized, Candidates};
 use crate::error::ApiError;
-use crate::services::{AppState, access};
+use crate::services::AppState;
+use crate::services::access::{self, CandidateCall};
 use crate::store::context::SessionContext;
 use crate::store::registration;
 
@@ -46,10 +46,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[get("/sit/api/sessions/{id}/outline")]
 async fn outline(
     state: web::Data<AppState>,
-    auth: Authorized<Candidates>,
+    call: CandidateCall,
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let outline = outline_of(&state, &auth.principal, path.into_inner()).await?;
+    let outline = outline_of(&state, &call, path.into_inner()).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(outline))
@@ -57,10 +57,10 @@ async fn outline(
 
 async fn outline_of(
     state: &AppState,
-    principal: &crate::auth::Principal,
+    call: &CandidateCall,
     session_id: Uuid,
 ) -> Result<Outline, ApiError> {
-    let session = access::own_session(state, principal, session_id).await?;
+    let session = access::own_session(state, call, session_id).await?;
     let SessionContext {
         registration,
         blueprint,

@@ -111,6 +111,7 @@ const TEXTS: &[Row] = &[
     ("player.progress", "Аудионың барысы", "Ход воспроизведения", "Playback progress"),
     ("section.listening", "Тыңдалым", "Аудирование", "Listening"),
     ("section.reading", "Оқылым", "Чтение", "Reading"),
+    ("section.lexico-grammar", "Лексика және грамматика", "Лексика и грамматика", "Vocabulary and grammar"),
 
     // The session's states.
     ("state.wait", "Күте тұрыңыз", "Подождите", "Please wait"),
@@ -122,6 +123,7 @@ const TEXTS: &[Row] = &[
     ("result.heading", "Нәтиже", "Результат", "Your result"),
     ("result.finished", "Тест аяқталды.", "Тест завершён.", "The test is finished."),
     ("result.under_review", "Нәтижеңіз тексерілуде. Ол дайын болғанда хабарланады.", "Ваш результат проверяется. Вам сообщат, когда он будет готов.", "Your result is under review. You will be told when it is ready."),
+    ("result.voided", "Тексеру нәтижесінде бұл нәтиже жойылды.", "По итогам проверки этот результат аннулирован.", "On review, this result has been voided."),
     ("result.preparing", "Нәтиже әзірленуде…", "Результат готовится…", "Your result is being prepared…"),
     ("result.section", "Бөлім", "Раздел", "Section"),
     ("result.score", "Ұпай", "Баллы", "Score"),

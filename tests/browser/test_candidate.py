@@ -79,6 +79,10 @@ class Api:
     def __init__(self, base):
         self.base = base
 
+    def admin(self, password):
+        return self.ok("POST", "/api/v1/auth/token",
+                       {"grant_type": "password", "username": "admin", "password": password})["access_token"]
+
     def call(self, method, path, body=None, token=None, headers=None):
         h = {"content-type": "application/json", **(headers or {})}
         if token:
@@ -124,8 +128,7 @@ def short_blueprint(listening_seconds):
 
 def registrations(api, admin_password, count, listening_seconds=None, blueprint_id=None):
     """`count` candidates registered to a new open sitting, of a new short blueprint (or `blueprint_id`)."""
-    admin = api.ok("POST", "/api/v1/auth/token",
-                   {"grant_type": "password", "username": "admin", "password": admin_password})["access_token"]
+    admin = api.admin(admin_password)
     if blueprint_id is None:
         blueprint = short_blueprint(listening_seconds)
         api.ok("POST", "/api/v1/blueprints", blueprint, admin)
@@ -401,6 +404,15 @@ def scenario(base, admin_password, screens, axe_path):
 
             print("the result")
             expect(page.get_by_role("heading", name="Your result")).to_be_visible()
+            # Signing in on the second computer while the session ran is a concurrent login: a high flag,
+            # so the result is held until a reviewer releases it.
+            expect(page.locator("#result-status")).to_have_text(
+                "Your result is under review. You will be told when it is ready.")
+            screens.take(page, "result-under-review")
+            api.ok("POST", f"/api/v1/reviews/{session_id}",
+                   {"decision": "release", "reason": "moved to a replacement computer with the proctor"},
+                   api.admin(admin_password))
+            page.reload()
             expect(page.locator("#result-status")).to_have_text("The test is finished.")
             check(page.locator("#result-sections tbody tr").count() == 2, "a score for each section")
             decision = page.locator("#result-decision").inner_text()

@@ -51,7 +51,7 @@ export function watchIntegrity(sessionId) {
   document.addEventListener('fullscreenchange', () =>
     record(document.fullscreenElement ? 'fullscreen_enter' : 'fullscreen_exit'),
   );
-  const target = (e) => ({ target: e.target?.closest?.('input[type=text], textarea') ? 'text' : 'page' });
+  const target = (e) => ({ target: e.target?.closest?.('input[type=text], textarea') ? 'text' : 'other' });
   document.addEventListener('paste', (e) => record('paste', target(e)));
   document.addEventListener('copy', (e) => record('copy', target(e)));
   document.addEventListener('contextmenu', () => record('context_menu'));

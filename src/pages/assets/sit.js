@@ -13,6 +13,7 @@ import { fillScores } from './scores.js';
 
 const SESSION = 'synaq.session';
 const RESULT_RETRY_MS = 2000;
+const REVIEW_RETRY_MS = 60_000;
 
 /** Cyrillic letters that look like the hex digits of an id, as a Russian layout types them. */
 const LOOK_ALIKES = { а: 'a', в: 'b', с: 'c', е: 'e' };
@@ -169,6 +170,11 @@ async function showResult(id) {
   }
   if (result.status === 'under_review') {
     $('result-status').textContent = t('result.under_review');
+    setTimeout(() => showResult(id), REVIEW_RETRY_MS);
+    return;
+  }
+  if (result.status === 'voided') {
+    $('result-status').textContent = t('result.voided');
     return;
   }
   $('result-status').textContent = t('result.finished');

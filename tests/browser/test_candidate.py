@@ -117,8 +117,8 @@ def short_blueprint(listening_seconds):
         "title": "Қазақ тілі: қысқа тексеру",
         "sections": [
             {"id": "listening", "title": "Тыңдалым", "time_limit_seconds": listening_seconds,
-             "items": 3, "max_per_topic": 1},
-            {"id": "reading", "title": "Оқылым", "time_limit_seconds": 900, "items": 4, "max_per_topic": 2,
+             "items": 3, "max_per_topic": 3},
+            {"id": "reading", "title": "Оқылым", "time_limit_seconds": 900, "items": 4, "max_per_topic": 4,
              "constraints": [{"type": "gap_fill", "min": 2, "max": 2}]},
         ],
         "rules": {"pass_min_percent": 30,

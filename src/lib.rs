@@ -9,6 +9,7 @@ pub mod error;
 pub mod lang;
 pub mod loadtest;
 pub mod net;
+pub mod pages;
 pub mod routes;
 pub mod services;
 pub mod startup;

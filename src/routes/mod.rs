@@ -26,4 +26,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     supervision::configure(cfg);
     results::configure(cfg);
     openapi::configure(cfg);
+    crate::pages::configure(cfg);
 }

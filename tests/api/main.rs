@@ -8,5 +8,6 @@ mod centre;
 mod delivery;
 mod forensics;
 mod logs;
+mod pages;
 mod results;
 mod supervision;

@@ -1,0 +1,57 @@
+//! Pages for people, served by the same server on the same origin: `/` (links), `/sit` (the candidate's
+//! test), `/sit/certificate` (the printable certificate) and `/verify/{certificate_id}` (anyone checks a
+//! certificate; its QR code encodes this address).
+//!
+//! The pages are HTML rendered here (maud) in Kazakh, Russian or English; the candidate's page runs a small
+//! amount of plain JavaScript served as files (timer, autosave, offline queue). Every file is embedded in
+//! the binary. Every page answers with a strict Content-Security-Policy (scripts and styles only from this
+//! origin, nothing inline), `X-Content-Type-Options: nosniff`, and loads nothing from elsewhere. The
+//! candidate's token never appears in a URL: the page keeps it in `sessionStorage` and sends it as an
+//! `Authorization` header.
+
+mod assets;
+mod home;
+mod lang;
+mod layout;
+mod outline;
+mod qr;
+mod sit;
+mod text;
+mod verify;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+
+use crate::lang::Lang;
+
+/// What every page allows itself: its own scripts, styles, images and sounds, and the `blob:` URLs the
+/// candidate's page makes from media it fetched with its token. Nothing inline, nothing from elsewhere.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+     img-src 'self' blob:; media-src 'self' blob:; connect-src 'self'; form-action 'self'; \
+     base-uri 'none'; frame-ancestors 'none'";
+
+/// Registers the pages and their files.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    assets::configure(cfg);
+    home::configure(cfg);
+    sit::configure(cfg);
+    outline::configure(cfg);
+    verify::configure(cfg);
+}
+
+/// An HTML page with the security headers every page carries, and the language cookie when `?lang=`
+/// chose one.
+fn respond(status: StatusCode, lang: &lang::Chosen, markup: maud::Markup) -> HttpResponse {
+    let mut response = HttpResponse::build(status);
+    response
+        .content_type("text/html; charset=utf-8")
+        .insert_header(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .insert_header(("Referrer-Policy", "no-referrer"))
+        .insert_header(("X-Frame-Options", "DENY"))
+        .insert_header(("Cache-Control", "no-store"));
+    if let Some(cookie) = lang.set_cookie() {
+        response.insert_header(("Set-Cookie", cookie));
+    }
+    response.body(markup.into_string())
+}

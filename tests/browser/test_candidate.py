@@ -356,7 +356,7 @@ def scenario(base, admin_password, screens, axe_path):
             check(all(navigator_label(page, n).endswith(": answered") for n in (1, 2, 3)),
                   "every acknowledged answer is shown on the new computer")
             page.locator("#navigator-list button").nth(1).click()
-            expect(page.get_by_role("radio", name=second_choice_name.strip())).to_be_checked()
+            expect(page.get_by_role("radio", name=second_choice_name.strip(), exact=True)).to_be_checked()
 
             print("the time runs out")
             expect(page.locator("#runner-message")).to_have_text("Time is up. Waiting for the server…", timeout=130_000)

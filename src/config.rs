@@ -37,6 +37,14 @@ pub struct Settings {
     pub log_format: String,
     /// Database connections in the pool.
     pub max_connections: u32,
+    /// Access-code checks (argon2id, 4 MiB each) running at once.
+    pub hash_slots_light: usize,
+    /// Access-code checks waiting for a slot; one more is refused at once with `busy`.
+    pub hash_queue_light: usize,
+    /// Password and client-secret checks (argon2id, 19 MiB each) running at once.
+    pub hash_slots_strong: usize,
+    /// Password and client-secret checks waiting for a slot; one more is refused at once with `busy`.
+    pub hash_queue_strong: usize,
 }
 
 impl Default for Settings {
@@ -55,6 +63,10 @@ impl Default for Settings {
             max_attempts: 3,
             log_format: "json".into(),
             max_connections: 16,
+            hash_slots_light: 4,
+            hash_queue_light: 1024,
+            hash_slots_strong: 2,
+            hash_queue_strong: 32,
         }
     }
 }
@@ -156,6 +168,10 @@ impl Settings {
         layer!("SYNAQ_MAX_ATTEMPTS", max_attempts);
         layer!("SYNAQ_LOG_FORMAT", log_format);
         layer!("SYNAQ_MAX_CONNECTIONS", max_connections);
+        layer!("SYNAQ_HASH_SLOTS_LIGHT", hash_slots_light);
+        layer!("SYNAQ_HASH_QUEUE_LIGHT", hash_queue_light);
+        layer!("SYNAQ_HASH_SLOTS_STRONG", hash_slots_strong);
+        layer!("SYNAQ_HASH_QUEUE_STRONG", hash_queue_strong);
         if let Some(v) = &flags.bind {
             s.bind = *v;
         }

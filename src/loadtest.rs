@@ -249,6 +249,16 @@ fn stats(lat: &[Duration], errors: usize) -> CallStats {
     }
 }
 
+/// The wait a `429` or `503` asks for (`Retry-After`, in seconds; 1 s when absent).
+fn retry_after(resp: &reqwest::Response) -> Duration {
+    let seconds = resp
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok()?.parse().ok())
+        .unwrap_or(1);
+    Duration::from_secs(seconds)
+}
+
 /// Sends one request expecting 200, timed as `kind`.
 async fn call(
     rec: &Shared,
@@ -271,15 +281,25 @@ async fn candidate(
     think_ms: u64,
 ) -> anyhow::Result<()> {
     let token = timed(rec, "sign_in", async {
-        let body = json_ok(
-            client
+        // A server too busy to check the code now says when to try again, and a page does so.
+        let mut attempt = 0;
+        let resp = loop {
+            attempt += 1;
+            let resp = client
                 .post(format!("{base}/api/v1/auth/token"))
                 .json(&json!({"grant_type": "access_code", "registration_id": registration, "access_code": code}))
                 .send()
-                .await?,
-            &[StatusCode::OK],
-        )
-        .await?;
+                .await?;
+            let busy = matches!(
+                resp.status(),
+                StatusCode::SERVICE_UNAVAILABLE | StatusCode::TOO_MANY_REQUESTS
+            );
+            if !busy || attempt == 30 {
+                break resp;
+            }
+            tokio::time::sleep(retry_after(&resp)).await;
+        };
+        let body = json_ok(resp, &[StatusCode::OK]).await?;
         Ok(body["access_token"].as_str().context("a token")?.to_owned())
     })
     .await?;

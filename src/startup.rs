@@ -8,6 +8,7 @@ use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use tracing_actix_web::TracingLogger;
 
+use crate::auth::hashing::{HashPool, LaneLimits};
 use crate::auth::{KeyRing, TokenVerifier};
 use crate::config::Settings;
 pub use crate::services::AppState;
@@ -47,8 +48,15 @@ impl Application {
             saves: store::save_queue::SaveQueue::new(pools.write.clone()),
             writer: pools.write,
             items: Default::default(),
-            hashing: Arc::new(tokio::sync::Semaphore::new(
-                crate::services::accounts::MAX_CONCURRENT_HASHES,
+            hashing: Arc::new(HashPool::new(
+                LaneLimits {
+                    slots: settings.hash_slots_light,
+                    queue: settings.hash_queue_light,
+                },
+                LaneLimits {
+                    slots: settings.hash_slots_strong,
+                    queue: settings.hash_queue_strong,
+                },
             )),
             settings: Arc::new(settings),
             keys,

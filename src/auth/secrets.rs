@@ -10,24 +10,30 @@ use rand::Rng;
 /// on a Russian or Kazakh layout.
 const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-/// Argon2id for staff passwords and client secrets: the OWASP baseline (19 MiB, 2 passes).
-fn strong() -> Argon2<'static> {
-    Argon2::new(
-        Algorithm::Argon2id,
-        Version::V0x13,
-        Params::new(19 * 1024, 2, 1, None).expect("valid params"),
-    )
+/// How costly a hash is: the argon2id parameters of one kind of secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cost {
+    /// Access codes. A code has 59 bits of entropy from the OS generator, so guessing it offline is out of
+    /// reach even at a lower cost; the cost is kept low because thousands of candidates sign in in the
+    /// same minute: 4 MiB, 1 pass.
+    Light,
+    /// Staff passwords and client secrets: the OWASP baseline, 19 MiB, 2 passes.
+    Strong,
 }
 
-/// Argon2id for access codes. A code has 59 bits of entropy from the OS generator, so guessing it offline
-/// is out of reach even at a lower cost; the cost is kept low because thousands of candidates sign in in
-/// the same minute.
-fn light() -> Argon2<'static> {
-    Argon2::new(
-        Algorithm::Argon2id,
-        Version::V0x13,
-        Params::new(4 * 1024, 1, 1, None).expect("valid params"),
-    )
+impl Cost {
+    /// The argon2id parameters of this cost.
+    pub fn params(self) -> Params {
+        let (m_kib, passes) = match self {
+            Cost::Light => (4 * 1024, 1),
+            Cost::Strong => (19 * 1024, 2),
+        };
+        Params::new(m_kib, passes, 1, None).expect("valid params")
+    }
+
+    fn argon2(self) -> Argon2<'static> {
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, self.params())
+    }
 }
 
 /// A fresh 16-byte salt from the OS-seeded generator.
@@ -36,22 +42,18 @@ fn salt() -> SaltString {
     SaltString::encode_b64(&bytes).expect("16 bytes make a valid salt")
 }
 
-/// Hashes a password or client secret.
-pub fn hash_secret(secret: &str) -> String {
+/// Hashes a secret at `cost` (an access code already parsed to its canonical form).
+pub fn hash(cost: Cost, secret: &str) -> String {
     let salt = salt();
-    strong()
+    cost.argon2()
         .hash_password(secret.as_bytes(), &salt)
         .expect("argon2 hashing succeeds")
         .to_string()
 }
 
-/// Hashes an access code (already parsed to its canonical form).
-pub fn hash_access_code(code: &str) -> String {
-    let salt = salt();
-    light()
-        .hash_password(code.as_bytes(), &salt)
-        .expect("argon2 hashing succeeds")
-        .to_string()
+/// Hashes a password or client secret.
+pub fn hash_secret(secret: &str) -> String {
+    hash(Cost::Strong, secret)
 }
 
 /// Whether `secret` matches `hash`; the parameters are read from the hash itself.
@@ -124,7 +126,7 @@ mod tests {
         assert!(verify("correct horse", &h));
         assert!(!verify("correct hors", &h));
         let code = new_access_code();
-        let h = hash_access_code(&code);
+        let h = hash(Cost::Light, &code);
         assert!(verify(&code, &h));
         assert!(!verify("2222-2222-2222", &h));
         assert!(!verify("x", "not a hash"));

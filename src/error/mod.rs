@@ -86,7 +86,7 @@ impl ResponseError for ApiError {
         };
         let mut response = HttpResponse::build(code.status());
         if matches!(self, ApiError::Busy) {
-            response.insert_header(("Retry-After", "5"));
+            response.insert_header(("Retry-After", "1"));
         }
         response
             .content_type("application/problem+json")

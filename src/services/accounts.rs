@@ -2,10 +2,10 @@
 
 use std::sync::LazyLock;
 
-use actix_web::web;
 use uuid::Uuid;
 
 use super::AppState;
+use crate::auth::secrets::Cost;
 use crate::auth::{Role, secrets, tokens};
 use crate::error::ApiError;
 use crate::store::{accounts, registration};
@@ -51,35 +51,26 @@ pub struct IssuedToken {
 /// Compared against when the account does not exist, so that a missing account costs the same time as a
 /// wrong secret and does not reveal which accounts exist: one per hashing cost.
 static DUMMY_STRONG: LazyLock<String> =
-    LazyLock::new(|| secrets::hash_secret("synaq-dummy-secret"));
+    LazyLock::new(|| secrets::hash(Cost::Strong, "synaq-dummy-secret"));
 static DUMMY_LIGHT: LazyLock<String> =
-    LazyLock::new(|| secrets::hash_access_code("2222-2222-2222"));
+    LazyLock::new(|| secrets::hash(Cost::Light, "2222-2222-2222"));
 
-/// Argon2 checks running at once, at most. Each takes up to 19 MiB and a core's worth of work: a flood of
-/// sign-ins waits here (and, past a few seconds, gets `busy`) instead of exhausting memory.
-pub const MAX_CONCURRENT_HASHES: usize = 8;
-
-/// How long a sign-in waits for a hashing slot before it is told to retry.
-const HASH_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
-
-async fn verify_blocking(
+/// Whether `secret` matches the account's `hash`, in `cost`'s hashing lane; an absent account is checked
+/// against a dummy of the same cost and never matches.
+async fn verify(
     state: &AppState,
+    cost: Cost,
     secret: String,
     hash: Option<String>,
-    dummy: &'static LazyLock<String>,
 ) -> Result<bool, ApiError> {
-    let permit = tokio::time::timeout(HASH_WAIT, state.hashing.clone().acquire_owned())
-        .await
-        .map_err(|_| ApiError::Busy)?
-        .map_err(|e| ApiError::Internal(e.into()))?;
-    web::block(move || {
-        let _permit = permit;
-        let known = hash.is_some();
-        let ok = secrets::verify(&secret, hash.as_deref().unwrap_or(dummy));
-        known && ok
-    })
-    .await
-    .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking pool: {e}")))
+    let known = hash.is_some();
+    let dummy = match cost {
+        Cost::Light => &DUMMY_LIGHT,
+        Cost::Strong => &DUMMY_STRONG,
+    };
+    let against = hash.unwrap_or_else(|| dummy.to_string());
+    let ok = state.hashing.verify(cost, secret, against).await?;
+    Ok(known && ok)
 }
 
 /// Checks a credential and issues a token for it. Every failure is the same `invalid_credentials`.
@@ -88,7 +79,7 @@ pub async fn sign_in(state: &AppState, grant: Grant) -> Result<IssuedToken, ApiE
         Grant::Password { username, password } => {
             let user = accounts::find_user(&state.db, &username).await?;
             let hash = user.as_ref().map(|u| u.password_hash.clone());
-            if !verify_blocking(state, password, hash, &DUMMY_STRONG).await? {
+            if !verify(state, Cost::Strong, password, hash).await? {
                 return Err(ApiError::InvalidCredentials);
             }
             let user = user.ok_or(ApiError::InvalidCredentials)?;
@@ -103,7 +94,7 @@ pub async fn sign_in(state: &AppState, grant: Grant) -> Result<IssuedToken, ApiE
         } => {
             let client = accounts::find_client(&state.db, &client_id).await?;
             let hash = client.as_ref().map(|c| c.0.clone());
-            if !verify_blocking(state, client_secret, hash, &DUMMY_STRONG).await? {
+            if !verify(state, Cost::Strong, client_secret, hash).await? {
                 return Err(ApiError::InvalidCredentials);
             }
             let (_, role) = client.ok_or(ApiError::InvalidCredentials)?;
@@ -120,7 +111,7 @@ pub async fn sign_in(state: &AppState, grant: Grant) -> Result<IssuedToken, ApiE
                 secrets::parse_access_code(&access_code).ok_or(ApiError::InvalidCredentials)?;
             let reg = registration::registration(&state.db, registration_id).await?;
             let hash = reg.as_ref().map(|r| r.access_code_hash.clone());
-            if !verify_blocking(state, code, hash, &DUMMY_LIGHT).await? {
+            if !verify(state, Cost::Light, code, hash).await? {
                 return Err(ApiError::InvalidCredentials);
             }
             (registration_id.to_string(), Role::Candidate)

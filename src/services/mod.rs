@@ -29,8 +29,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Where answer saves are committed.
     pub saves: crate::store::save_queue::SaveQueue,
-    /// Slots for argon2 checks (see `accounts::MAX_CONCURRENT_HASHES`).
-    pub hashing: Arc<tokio::sync::Semaphore>,
+    /// The bounded lanes of argon2 work (see [`crate::auth::hashing`]).
+    pub hashing: Arc<crate::auth::hashing::HashPool>,
     /// Parsed item versions.
     pub items: Arc<items::ItemCache>,
     pub keys: Arc<KeyRing>,

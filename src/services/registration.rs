@@ -1,11 +1,10 @@
 //! Registering candidates, creating sittings and registering candidates to sittings.
 
-use actix_web::web;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::AppState;
-use crate::auth::secrets;
+use crate::auth::secrets::{self, Cost};
 use crate::domain::{Citizenship, DocumentNumber, FullName, SittingWindow};
 use crate::error::{ApiError, ErrorCode};
 use crate::store::registration::{self as reg, Candidate, NewCandidate, Registration, Sitting};
@@ -92,12 +91,7 @@ pub async fn register(
         ));
     }
     let code = secrets::new_access_code();
-    let hashed = {
-        let code = code.clone();
-        web::block(move || secrets::hash_access_code(&code))
-            .await
-            .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking pool: {e}")))?
-    };
+    let hashed = state.hashing.hash(Cost::Light, code.clone()).await?;
     let registration =
         reg::create_registration(&state.writer, sitting_id, candidate_id, &hashed).await?;
     Ok((registration, code))

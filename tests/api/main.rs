@@ -6,5 +6,6 @@ mod helpers;
 mod auth;
 mod centre;
 mod delivery;
+mod hashing;
 mod logs;
 mod results;

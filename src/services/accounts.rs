@@ -1,7 +1,5 @@
 //! Signing in, and the creation of staff users and service clients.
 
-use std::sync::LazyLock;
-
 use uuid::Uuid;
 
 use super::AppState;
@@ -48,15 +46,9 @@ pub struct IssuedToken {
     pub expires_in: i64,
 }
 
-/// Compared against when the account does not exist, so that a missing account costs the same time as a
-/// wrong secret and does not reveal which accounts exist: one per hashing cost.
-static DUMMY_STRONG: LazyLock<String> =
-    LazyLock::new(|| secrets::hash(Cost::Strong, "synaq-dummy-secret"));
-static DUMMY_LIGHT: LazyLock<String> =
-    LazyLock::new(|| secrets::hash(Cost::Light, "2222-2222-2222"));
-
 /// Whether `secret` matches the account's `hash`, in `cost`'s hashing lane; an absent account is checked
-/// against a dummy of the same cost and never matches.
+/// against a dummy of the same cost, so that it costs the same time as a wrong secret and does not reveal
+/// which accounts exist, and never matches.
 async fn verify(
     state: &AppState,
     cost: Cost,
@@ -64,11 +56,7 @@ async fn verify(
     hash: Option<String>,
 ) -> Result<bool, ApiError> {
     let known = hash.is_some();
-    let dummy = match cost {
-        Cost::Light => &DUMMY_LIGHT,
-        Cost::Strong => &DUMMY_STRONG,
-    };
-    let against = hash.unwrap_or_else(|| dummy.to_string());
+    let against = hash.unwrap_or_else(|| secrets::dummy_hash(cost).to_owned());
     let ok = state.hashing.verify(cost, secret, against).await?;
     Ok(known && ok)
 }

@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use tokio::task::JoinSet;
 
-use crate::helpers::{assert_problem, spawn_app_with};
+use crate::helpers::{assert_problem, run_server, spawn_app_with};
 
 #[tokio::test]
 async fn candidates_sign_in_during_a_flood_of_bogus_staff_sign_ins() {
@@ -64,4 +64,36 @@ async fn candidates_sign_in_during_a_flood_of_bogus_staff_sign_ins() {
         }
     }
     assert!(busy > 0, "a full strong lane refuses at once");
+}
+
+#[tokio::test]
+async fn a_burst_of_wrong_passwords_leaves_the_server_small() {
+    // No throttling and a queue that holds the whole burst: every one of the 200 passwords is hashed.
+    let server = run_server(&[
+        ("SYNAQ_THROTTLE_PAIR_FAILURES", "100000"),
+        ("SYNAQ_THROTTLE_ACCOUNT_FAILURES", "100000"),
+        ("SYNAQ_THROTTLE_ADDRESS_FAILURES", "100000"),
+        ("SYNAQ_HASH_QUEUE_STRONG", "256"),
+        ("RUST_LOG", "warn"),
+    ])
+    .await;
+    let client = reqwest::Client::new();
+    let mut burst = JoinSet::new();
+    for i in 0..200 {
+        let request = client
+            .post(format!("{}/api/v1/auth/token", server.base))
+            .json(&json!({"grant_type": "password", "username": "admin", "password": format!("wrong-{i}")}));
+        burst.spawn(async move { request.send().await.unwrap().status() });
+    }
+    let statuses = burst.join_all().await;
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::UNAUTHORIZED),
+        "every wrong password was checked: {statuses:?}"
+    );
+    let resident = server.resident_bytes();
+    assert!(
+        resident <= 300 * 1024 * 1024,
+        "the server holds {} MiB after the burst",
+        resident / (1024 * 1024)
+    );
 }

@@ -45,6 +45,12 @@ pub struct Settings {
     pub hash_slots_strong: usize,
     /// Password and client-secret checks waiting for a slot; one more is refused at once with `busy`.
     pub hash_queue_strong: usize,
+    /// Answer saves a session may make a second, sustained (0: no limit); beyond, `rate_limited`.
+    pub save_rate_per_second: f64,
+    /// Answer saves a session may make at once before the sustained rate applies.
+    pub save_burst: u32,
+    /// Answers kept in each position's history (the latest always); older ones are pruned.
+    pub saves_kept_per_position: u32,
 }
 
 impl Default for Settings {
@@ -67,6 +73,9 @@ impl Default for Settings {
             hash_queue_light: 1024,
             hash_slots_strong: 2,
             hash_queue_strong: 32,
+            save_rate_per_second: 5.0,
+            save_burst: 30,
+            saves_kept_per_position: 20,
         }
     }
 }
@@ -172,6 +181,9 @@ impl Settings {
         layer!("SYNAQ_HASH_QUEUE_LIGHT", hash_queue_light);
         layer!("SYNAQ_HASH_SLOTS_STRONG", hash_slots_strong);
         layer!("SYNAQ_HASH_QUEUE_STRONG", hash_queue_strong);
+        layer!("SYNAQ_SAVE_RATE_PER_SECOND", save_rate_per_second);
+        layer!("SYNAQ_SAVE_BURST", save_burst);
+        layer!("SYNAQ_SAVES_KEPT_PER_POSITION", saves_kept_per_position);
         if let Some(v) = &flags.bind {
             s.bind = *v;
         }

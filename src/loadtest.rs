@@ -353,6 +353,12 @@ async fn candidate(
                         .send()
                         .await;
                     match sent {
+                        // Faster than the server accepts from one session: wait as it says.
+                        Ok(resp)
+                            if resp.status() == StatusCode::TOO_MANY_REQUESTS && attempt < 30 =>
+                        {
+                            tokio::time::sleep(retry_after(&resp)).await;
+                        }
                         Ok(resp) => return json_ok(resp, &[StatusCode::OK]).await,
                         Err(e) if attempt < 3 => eprintln!("a save is sent again after: {e}"),
                         Err(e) => return Err(e.into()),

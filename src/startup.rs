@@ -12,6 +12,7 @@ use crate::auth::hashing::{HashPool, LaneLimits};
 use crate::auth::{KeyRing, TokenVerifier};
 use crate::config::Settings;
 pub use crate::services::AppState;
+use crate::services::save_rate::{SaveLimiter, SaveRate};
 use crate::services::{bootstrap, sweeper};
 use crate::{error, routes, store};
 
@@ -46,6 +47,10 @@ impl Application {
         let state = AppState {
             db: pools.read,
             saves: store::save_queue::SaveQueue::new(pools.write.clone()),
+            save_rate: Arc::new(SaveLimiter::new(SaveRate {
+                per_second: settings.save_rate_per_second,
+                burst: settings.save_burst,
+            })),
             writer: pools.write,
             items: Default::default(),
             hashing: Arc::new(HashPool::new(

@@ -6,6 +6,7 @@ mod m20261128_000001_initial;
 mod m20261128_000002_calibration;
 mod m20261128_000003_exposure;
 mod m20261128_000004_adaptive;
+mod m20261129_000001_answer_history;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_calibration::Migration),
             Box::new(m20261128_000003_exposure::Migration),
             Box::new(m20261128_000004_adaptive::Migration),
+            Box::new(m20261129_000001_answer_history::Migration),
         ]
     }
 }

@@ -105,6 +105,11 @@ error_codes! {
         kk: "Сервер бос емес: бірнеше секундтан соң қайталаңыз.",
         ru: "Сервер занят: повторите через несколько секунд.",
         en: "The server is busy: try again in a few seconds.";
+    /// Too many requests of this kind from this caller; `Retry-After` says when to try again.
+    RateLimited = "rate_limited", TOO_MANY_REQUESTS, "Rate limited",
+        kk: "Сұраныстар тым жиі: біраз күтіп, қайталаңыз.",
+        ru: "Слишком много запросов: подождите немного и повторите.",
+        en: "Too many requests: wait a moment and try again.";
     /// A fault of the server; nothing about it is revealed.
     Internal = "internal", INTERNAL_SERVER_ERROR, "Internal error",
         kk: "Сервер қатесі. Қайталап көріңіз немесе бақылаушыға хабарлаңыз.",

@@ -29,6 +29,9 @@ pub enum ApiError {
     PayloadTooLarge,
     #[error("the server is busy; try again in a few seconds")]
     Busy,
+    /// Too many requests; the duration is how long until the next is accepted (`Retry-After`).
+    #[error("too many requests; try again in {} s", retry_after_seconds(.0))]
+    RateLimited(std::time::Duration),
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -57,6 +60,7 @@ impl ApiError {
             ApiError::Conflict(code, _) => *code,
             ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
             ApiError::Busy => ErrorCode::Busy,
+            ApiError::RateLimited(_) => ErrorCode::RateLimited,
             ApiError::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -85,13 +89,24 @@ impl ResponseError for ApiError {
             code,
         };
         let mut response = HttpResponse::build(code.status());
-        if matches!(self, ApiError::Busy) {
-            response.insert_header(("Retry-After", "1"));
+        match self {
+            ApiError::Busy => {
+                response.insert_header(("Retry-After", "1"));
+            }
+            ApiError::RateLimited(wait) => {
+                response.insert_header(("Retry-After", retry_after_seconds(wait).to_string()));
+            }
+            _ => {}
         }
         response
             .content_type("application/problem+json")
             .json(problem)
     }
+}
+
+/// A wait in whole seconds for `Retry-After`: rounded up, at least 1.
+fn retry_after_seconds(wait: &std::time::Duration) -> u64 {
+    wait.as_secs_f64().ceil().max(1.0) as u64
 }
 
 impl From<crate::store::StoreError> for ApiError {
@@ -141,4 +156,37 @@ pub fn query_config() -> actix_web::web::QueryConfig {
 pub fn path_config() -> actix_web::web::PathConfig {
     actix_web::web::PathConfig::default()
         .error_handler(|_, _| ApiError::NotFound("resource").into())
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::body::to_bytes;
+
+    use super::*;
+
+    async fn problem(
+        e: ApiError,
+    ) -> (
+        StatusCode,
+        actix_web::http::header::HeaderMap,
+        serde_json::Value,
+    ) {
+        let response = e.error_response();
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body = to_bytes(response.into_body()).await.unwrap();
+        (status, headers, serde_json::from_slice(&body).unwrap())
+    }
+
+    #[actix_web::test]
+    async fn a_rate_limit_says_when_to_retry_in_whole_seconds() {
+        for (wait_ms, header) in [(1200, "2"), (10, "1"), (900_000, "900")] {
+            let (status, headers, body) = problem(ApiError::RateLimited(
+                std::time::Duration::from_millis(wait_ms),
+            ))
+            .await;
+            assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+            assert_eq!(headers.get("retry-after").unwrap(), header);
+            assert_eq!(body["code"], "rate_limited");
+        }
+    }
 }

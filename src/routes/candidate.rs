@@ -54,7 +54,8 @@ async fn view(
 #[utoipa::path(put, path = "/api/v1/sessions/{id}/responses/{position}", tag = "candidate",
     security(("bearer" = [])), request_body = Object,
     params(("Idempotency-Key" = String, Header, description = "repeats of one save carry the same key")),
-    responses((status = 200, body = SavedView), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = SavedView), (status = 409, body = Problem), (status = 422, body = Problem),
+        (status = 429, description = "more saves than a person makes: rate_limited, with Retry-After", body = Problem)))]
 #[put("/api/v1/sessions/{id}/responses/{position}")]
 async fn save(
     state: web::Data<AppState>,

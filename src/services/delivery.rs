@@ -415,6 +415,10 @@ pub async fn save(
     answer: Answer,
 ) -> Result<SavedView, ApiError> {
     let session = access::own_session(state, principal, session_id).await?;
+    state
+        .save_rate
+        .take(session_id, std::time::Instant::now())
+        .map_err(ApiError::RateLimited)?;
     let placed = store::item_at(&state.db, session_id, position)
         .await?
         .ok_or(ApiError::NotFound("item"))?;
@@ -458,6 +462,7 @@ pub async fn save(
         answer: answer_json.clone(),
         now,
         cutoff,
+        keep: state.settings.saves_kept_per_position,
     };
     let outcome = store::save_response(&state.saves, &state.db, new).await?;
     match outcome {

@@ -10,6 +10,7 @@ pub mod certification;
 pub mod delivery;
 pub mod items;
 pub mod registration;
+pub mod save_rate;
 pub mod scoring;
 pub mod sweeper;
 
@@ -29,6 +30,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Where answer saves are committed.
     pub saves: crate::store::save_queue::SaveQueue,
+    /// The per-session limit of saves (the first line; the store bounds the history).
+    pub save_rate: Arc<save_rate::SaveLimiter>,
     /// The bounded lanes of argon2 work (see [`crate::auth::hashing`]).
     pub hashing: Arc<crate::auth::hashing::HashPool>,
     /// Parsed item versions.

@@ -235,15 +235,28 @@ pub async fn section(
         .await
 }
 
-/// The latest saved answer at each position (the full history stays in `response_events`).
+/// The latest saved answer at each position, read through the `response_events_position_latest` index:
+/// one row per position, however long its history.
 pub async fn latest_answers(
     db: &impl ConnectionTrait,
     session_id: Uuid,
 ) -> Result<HashMap<i32, ResponseEvent>, sea_orm::DbErr> {
+    static LATEST_SQL: super::BackendSql = super::BackendSql::new(|backend| {
+        format!(
+            "SELECT e.id, e.session_id, e.position, e.idempotency_key, e.answer, e.received_at \
+             FROM response_events e WHERE e.session_id = {} AND e.id = (SELECT l.id FROM response_events l \
+             WHERE l.session_id = e.session_id AND l.position = e.position \
+             ORDER BY l.received_at DESC, l.id DESC LIMIT 1)",
+            super::bind(backend)(1)
+        )
+    });
+    let backend = db.get_database_backend();
     let events = response_event::Entity::find()
-        .filter(response_event::Column::SessionId.eq(session_id))
-        .order_by_asc(response_event::Column::ReceivedAt)
-        .order_by_asc(response_event::Column::Id)
+        .from_raw_sql(Statement::from_sql_and_values(
+            backend,
+            LATEST_SQL.get(backend),
+            [session_id.into()],
+        ))
         .all(db)
         .await?;
     Ok(events.into_iter().map(|e| (e.position, e)).collect())
@@ -271,50 +284,62 @@ pub struct NewResponse<'a> {
     pub now: DateTime<Utc>,
     /// The earliest deadline still accepting: `now` less the grace.
     pub cutoff: DateTime<Utc>,
+    /// How many answers of the position's history are kept (at least 1): older ones are pruned.
+    pub keep: u32,
 }
 
 /// The conditional insert of a save, written once per backend (built once, not per save).
-fn save_sql(backend: DbBackend) -> &'static str {
-    fn build(backend: DbBackend) -> String {
-        let p = super::bind(backend);
-        let open = super::status::word(SectionStatus::Open);
-        let share_lock = if backend == DbBackend::Postgres {
-            " FOR SHARE"
-        } else {
-            ""
-        };
-        format!(
-            "INSERT INTO response_events (id, session_id, position, idempotency_key, answer, received_at) \
+static SAVE_SQL: super::BackendSql = super::BackendSql::new(|backend| {
+    let p = super::bind(backend);
+    let open = super::status::word(SectionStatus::Open);
+    let share_lock = if backend == DbBackend::Postgres {
+        " FOR SHARE"
+    } else {
+        ""
+    };
+    format!(
+        "INSERT INTO response_events (id, session_id, position, idempotency_key, answer, received_at) \
              SELECT {}, {}, {}, {}, {}, {} WHERE EXISTS (SELECT 1 FROM session_sections \
              WHERE session_id = {} AND idx = {} AND status = '{open}' AND deadline >= {}{share_lock}) \
              ON CONFLICT (session_id, idempotency_key) DO NOTHING",
-            p(1),
-            p(2),
-            p(3),
-            p(4),
-            p(5),
-            p(6),
-            p(7),
-            p(8),
-            p(9)
-        )
-    }
-    static POSTGRES: std::sync::LazyLock<String> =
-        std::sync::LazyLock::new(|| build(DbBackend::Postgres));
-    static SQLITE: std::sync::LazyLock<String> =
-        std::sync::LazyLock::new(|| build(DbBackend::Sqlite));
-    if backend == DbBackend::Postgres {
-        &POSTGRES
+        p(1),
+        p(2),
+        p(3),
+        p(4),
+        p(5),
+        p(6),
+        p(7),
+        p(8),
+        p(9)
+    )
+});
+
+/// The pruning of a position's history down to its latest `keep` answers (the latest is always kept),
+/// written once per backend.
+static PRUNE_SQL: super::BackendSql = super::BackendSql::new(|backend| {
+    let p = super::bind(backend);
+    // SQLite takes an offset only after a limit; -1 is none.
+    let limit = if backend == DbBackend::Postgres {
+        ""
     } else {
-        &SQLITE
-    }
-}
+        " LIMIT -1"
+    };
+    format!(
+        "DELETE FROM response_events WHERE id IN (SELECT id FROM response_events \
+             WHERE session_id = {} AND position = {} ORDER BY received_at DESC, id DESC{limit} OFFSET {})",
+        p(1),
+        p(2),
+        p(3)
+    )
+});
 
 /// Appends an answer, in one statement that also checks that the section is open and that its deadline
 /// is not before `cutoff` (now less the grace). On PostgreSQL the check takes a share lock on the section
 /// row, so a concurrent close waits for the save or the save sees the close: an acknowledged answer is
-/// always one the section accepted. The insert goes through `saves`; `db` answers the look-up of an
-/// earlier save with the same key.
+/// always one the section accepted. A stored answer prunes the position's history to its latest `keep`,
+/// so that no flood of saves grows it without bound (a key older than that is forgotten: a replay of it is
+/// stored as a new answer). The save goes through `saves`; `db` answers the look-up of an earlier save
+/// with the same key.
 pub async fn save_response(
     saves: &SaveQueue,
     db: &impl ConnectionTrait,
@@ -328,10 +353,11 @@ pub async fn save_response(
         answer,
         now,
         cutoff,
+        keep,
     } = new;
     let id = Uuid::now_v7();
     let backend = db.get_database_backend();
-    let sql = save_sql(backend);
+    let sql = SAVE_SQL.get(backend);
     let stmt = Statement::from_sql_and_values(
         backend,
         sql,
@@ -347,7 +373,20 @@ pub async fn save_response(
             cutoff.into(),
         ],
     );
-    if saves.execute(stmt).await? == 1 {
+    let prune = Statement::from_sql_and_values(
+        backend,
+        PRUNE_SQL.get(backend),
+        [
+            session_id.into(),
+            position.into(),
+            i64::from(keep.max(1)).into(),
+        ],
+    );
+    let save = super::save_queue::Save {
+        insert: stmt,
+        then: prune,
+    };
+    if saves.execute(save).await? == 1 {
         return Ok(SaveOutcome::Saved(ResponseEvent {
             id,
             session_id,

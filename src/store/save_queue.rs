@@ -16,8 +16,15 @@ const MAX_BATCH: usize = 512;
 /// Saves waiting beyond this many make callers wait to enqueue (backpressure).
 const QUEUE_DEPTH: usize = 8192;
 
+/// One save: a conditional insert, and the statement that follows it when it inserted a row (in the same
+/// transaction on SQLite; right after it on PostgreSQL, where `then` must be safe to run late or twice).
+pub struct Save {
+    pub insert: Statement,
+    pub then: Statement,
+}
+
 struct Queued {
-    statement: Statement,
+    save: Save,
     done: oneshot::Sender<Result<u64, DbErr>>,
 }
 
@@ -43,13 +50,19 @@ impl SaveQueue {
         SaveQueue(Route::Batched(tx))
     }
 
-    /// Executes one insert and returns the rows it affected, once it is committed.
-    pub async fn execute(&self, statement: Statement) -> Result<u64, DbErr> {
+    /// Executes a save and returns the rows its insert affected, once it is committed.
+    pub async fn execute(&self, save: Save) -> Result<u64, DbErr> {
         match &self.0 {
-            Route::Direct(db) => Ok(db.execute_raw(statement).await?.rows_affected()),
+            Route::Direct(db) => {
+                let inserted = db.execute_raw(save.insert).await?.rows_affected();
+                if inserted == 1 {
+                    db.execute_raw(save.then).await?;
+                }
+                Ok(inserted)
+            }
             Route::Batched(tx) => {
                 let (done, wait) = oneshot::channel();
-                tx.send(Queued { statement, done })
+                tx.send(Queued { save, done })
                     .await
                     .map_err(|_| DbErr::Custom("the save queue has stopped".into()))?;
                 wait.await
@@ -86,7 +99,14 @@ async fn commit(writer: &WriteDb, batch: &[Queued]) -> Result<Vec<u64>, DbErr> {
     let txn = super::begin(writer).await?;
     let mut affected = Vec::with_capacity(batch.len());
     for q in batch {
-        affected.push(txn.execute_raw(q.statement.clone()).await?.rows_affected());
+        let inserted = txn
+            .execute_raw(q.save.insert.clone())
+            .await?
+            .rows_affected();
+        if inserted == 1 {
+            txn.execute_raw(q.save.then.clone()).await?;
+        }
+        affected.push(inserted);
     }
     txn.commit().await?;
     Ok(affected)

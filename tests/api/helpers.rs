@@ -65,6 +65,8 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
         log_format: "json".into(),
         sweep_interval_seconds: 1,
         grace_seconds: 2,
+        // The tests answer whole forms in a moment, faster than any person; the limit has its own tests.
+        save_rate_per_second: 0.0,
         ..Settings::default()
     };
     tweak(&mut settings);

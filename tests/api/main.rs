@@ -7,5 +7,6 @@ mod auth;
 mod centre;
 mod delivery;
 mod hashing;
+mod history;
 mod logs;
 mod results;

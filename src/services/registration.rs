@@ -80,19 +80,24 @@ pub async fn register(
             "the candidate is registered to this sitting already",
         ));
     }
-    let used = reg::attempts(&state.db, candidate_id, &sitting.blueprint_id).await?;
-    if used >= u64::from(state.settings.max_attempts) {
-        return Err(ApiError::conflict(
+    let code = secrets::new_access_code();
+    let hashed = state.hashing.hash(Cost::Light, code.clone()).await?;
+    let registration = reg::create_registration_within(
+        &state.writer,
+        sitting_id,
+        candidate_id,
+        &hashed,
+        state.settings.max_attempts,
+    )
+    .await?
+    .ok_or_else(|| {
+        ApiError::conflict(
             ErrorCode::AttemptsExhausted,
             format!(
                 "the candidate has used all {} attempts at {}",
                 state.settings.max_attempts, sitting.blueprint_id
             ),
-        ));
-    }
-    let code = secrets::new_access_code();
-    let hashed = state.hashing.hash(Cost::Light, code.clone()).await?;
-    let registration =
-        reg::create_registration(&state.writer, sitting_id, candidate_id, &hashed).await?;
+        )
+    })?;
     Ok((registration, code))
 }

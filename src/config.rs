@@ -51,6 +51,15 @@ pub struct Settings {
     pub save_burst: u32,
     /// Answers kept in each position's history (the latest always); older ones are pruned.
     pub saves_kept_per_position: u32,
+    /// Failed sign-ins to one account from one address before delays begin.
+    pub throttle_pair_failures: u32,
+    /// Failed sign-ins to one account from any address before delays begin (well above the pair's, so
+    /// that a stranger cannot lock an account's owner out).
+    pub throttle_account_failures: u32,
+    /// Failed staff and client sign-ins from one address, to any account, before delays begin.
+    pub throttle_address_failures: u32,
+    /// The longest delay a throttled sign-in waits.
+    pub throttle_max_delay_seconds: u64,
 }
 
 impl Default for Settings {
@@ -76,6 +85,10 @@ impl Default for Settings {
             save_rate_per_second: 5.0,
             save_burst: 30,
             saves_kept_per_position: 20,
+            throttle_pair_failures: 5,
+            throttle_account_failures: 50,
+            throttle_address_failures: 100,
+            throttle_max_delay_seconds: 900,
         }
     }
 }
@@ -184,6 +197,13 @@ impl Settings {
         layer!("SYNAQ_SAVE_RATE_PER_SECOND", save_rate_per_second);
         layer!("SYNAQ_SAVE_BURST", save_burst);
         layer!("SYNAQ_SAVES_KEPT_PER_POSITION", saves_kept_per_position);
+        layer!("SYNAQ_THROTTLE_PAIR_FAILURES", throttle_pair_failures);
+        layer!("SYNAQ_THROTTLE_ACCOUNT_FAILURES", throttle_account_failures);
+        layer!("SYNAQ_THROTTLE_ADDRESS_FAILURES", throttle_address_failures);
+        layer!(
+            "SYNAQ_THROTTLE_MAX_DELAY_SECONDS",
+            throttle_max_delay_seconds
+        );
         if let Some(v) = &flags.bind {
             s.bind = *v;
         }

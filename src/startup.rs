@@ -2,6 +2,7 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, web};
@@ -9,6 +10,7 @@ use anyhow::Context;
 use tracing_actix_web::TracingLogger;
 
 use crate::auth::hashing::{HashPool, LaneLimits};
+use crate::auth::throttle::{Limits, Throttle};
 use crate::auth::{KeyRing, TokenVerifier};
 use crate::config::Settings;
 pub use crate::services::AppState;
@@ -63,6 +65,12 @@ impl Application {
                     queue: settings.hash_queue_strong,
                 },
             )),
+            throttle: Arc::new(Throttle::new(Limits {
+                pair: settings.throttle_pair_failures,
+                account: settings.throttle_account_failures,
+                address: settings.throttle_address_failures,
+                max_delay: Duration::from_secs(settings.throttle_max_delay_seconds),
+            })),
             settings: Arc::new(settings),
             keys,
         };

@@ -5,6 +5,7 @@ pub mod hashing;
 pub mod keys;
 pub mod principal;
 pub mod secrets;
+pub mod throttle;
 pub mod tokens;
 
 pub use keys::KeyRing;

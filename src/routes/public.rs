@@ -1,6 +1,8 @@
 //! Routes anyone may call: health, keys, signing in, and the public certificate check.
 
-use actix_web::{HttpResponse, get, post, web};
+use std::net::IpAddr;
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -46,17 +48,23 @@ pub struct TokenResponse {
 
 /// Signs in staff (password), services (client credentials) or a candidate (access code).
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "public", request_body = Grant,
-    responses((status = 200, body = TokenResponse), (status = 401, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = TokenResponse), (status = 401, body = Problem), (status = 422, body = Problem),
+        (status = 429, description = "too many failed sign-ins: rate_limited, with Retry-After", body = Problem),
+        (status = 503, description = "too many sign-ins being checked: busy, with Retry-After", body = Problem)))]
 #[post("/api/v1/auth/token")]
 async fn token(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: web::Json<Grant>,
 ) -> Result<HttpResponse, ApiError> {
     let grant = body.into_inner();
     if grant.longest_field() > MAX_CREDENTIAL_BYTES {
         return Err(ApiError::InvalidCredentials);
     }
-    let issued = accounts::sign_in(&state, grant).await?;
+    let address = req
+        .peer_addr()
+        .map_or(IpAddr::from([0, 0, 0, 0]), |a| a.ip());
+    let issued = accounts::sign_in(&state, grant, address).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(TokenResponse {

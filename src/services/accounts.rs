@@ -1,9 +1,13 @@
 //! Signing in, and the creation of staff users and service clients.
 
+use std::net::IpAddr;
+use std::time::Instant;
+
 use uuid::Uuid;
 
 use super::AppState;
 use crate::auth::secrets::Cost;
+use crate::auth::throttle::{Attempt, Credential};
 use crate::auth::{Role, secrets, tokens};
 use crate::error::ApiError;
 use crate::store::{accounts, registration};
@@ -61,9 +65,75 @@ async fn verify(
     Ok(known && ok)
 }
 
-/// Checks a credential and issues a token for it. Every failure is the same `invalid_credentials`.
-pub async fn sign_in(state: &AppState, grant: Grant) -> Result<IssuedToken, ApiError> {
-    let (subject, role) = match grant {
+/// Checks a credential presented from `address` and issues a token for it. Every wrong credential is the
+/// same `invalid_credentials`; failed attempts are throttled (see [`crate::auth::throttle`]): after a few,
+/// `rate_limited` with `Retry-After`, before any hashing.
+pub async fn sign_in(
+    state: &AppState,
+    grant: Grant,
+    address: IpAddr,
+) -> Result<IssuedToken, ApiError> {
+    let attempt = grant.attempt(address);
+    let pending = state
+        .throttle
+        .begin(&attempt, Instant::now())
+        .map_err(ApiError::RateLimited)?;
+    let checked = check(state, grant).await;
+    match &checked {
+        Ok(_) => pending.succeeded(),
+        Err(ApiError::InvalidCredentials) => pending.failed(),
+        // Not checked (busy, a fault): the attempt counts for nothing.
+        Err(_) => drop(pending),
+    }
+    let account = checked?;
+    let ttl = if account.role == Role::Candidate {
+        state.settings.candidate_token_ttl_seconds
+    } else {
+        state.settings.token_ttl_seconds
+    };
+    let access_token = tokens::issue(
+        &state.keys,
+        &state.settings.issuer,
+        &account.subject,
+        account.role,
+        ttl,
+    )?;
+    Ok(IssuedToken {
+        access_token,
+        expires_in: ttl,
+    })
+}
+
+/// Who a credential proved to be.
+struct Account {
+    subject: String,
+    role: Role,
+}
+
+impl Grant {
+    /// The throttle's view of this grant from `address`.
+    fn attempt(&self, address: IpAddr) -> Attempt {
+        let (credential, account) = match self {
+            Grant::Password { username, .. } => (Credential::Password, username.clone()),
+            Grant::ClientCredentials { client_id, .. } => {
+                (Credential::ClientSecret, client_id.clone())
+            }
+            Grant::AccessCode {
+                registration_id, ..
+            } => (Credential::AccessCode, registration_id.to_string()),
+        };
+        Attempt {
+            credential,
+            account,
+            address,
+        }
+    }
+}
+
+/// The account a credential proves; `invalid_credentials` for a wrong secret and an unknown account
+/// alike.
+async fn check(state: &AppState, grant: Grant) -> Result<Account, ApiError> {
+    Ok(match grant {
         Grant::Password { username, password } => {
             let user = accounts::find_user(&state.db, &username).await?;
             let hash = user.as_ref().map(|u| u.password_hash.clone());
@@ -71,10 +141,10 @@ pub async fn sign_in(state: &AppState, grant: Grant) -> Result<IssuedToken, ApiE
                 return Err(ApiError::InvalidCredentials);
             }
             let user = user.ok_or(ApiError::InvalidCredentials)?;
-            (
-                user.id.to_string(),
-                Role::parse(&user.role).ok_or(ApiError::InvalidCredentials)?,
-            )
+            Account {
+                subject: user.id.to_string(),
+                role: Role::parse(&user.role).ok_or(ApiError::InvalidCredentials)?,
+            }
         }
         Grant::ClientCredentials {
             client_id,
@@ -86,10 +156,10 @@ pub async fn sign_in(state: &AppState, grant: Grant) -> Result<IssuedToken, ApiE
                 return Err(ApiError::InvalidCredentials);
             }
             let (_, role) = client.ok_or(ApiError::InvalidCredentials)?;
-            (
-                client_id,
-                Role::parse(&role).ok_or(ApiError::InvalidCredentials)?,
-            )
+            Account {
+                subject: client_id,
+                role: Role::parse(&role).ok_or(ApiError::InvalidCredentials)?,
+            }
         }
         Grant::AccessCode {
             registration_id,
@@ -102,18 +172,11 @@ pub async fn sign_in(state: &AppState, grant: Grant) -> Result<IssuedToken, ApiE
             if !verify(state, Cost::Light, code, hash).await? {
                 return Err(ApiError::InvalidCredentials);
             }
-            (registration_id.to_string(), Role::Candidate)
+            Account {
+                subject: registration_id.to_string(),
+                role: Role::Candidate,
+            }
         }
-    };
-    let ttl = if role == Role::Candidate {
-        state.settings.candidate_token_ttl_seconds
-    } else {
-        state.settings.token_ttl_seconds
-    };
-    let access_token = tokens::issue(&state.keys, &state.settings.issuer, &subject, role, ttl)?;
-    Ok(IssuedToken {
-        access_token,
-        expires_in: ttl,
     })
 }
 

@@ -34,6 +34,8 @@ pub struct AppState {
     pub save_rate: Arc<save_rate::SaveLimiter>,
     /// The bounded lanes of argon2 work (see [`crate::auth::hashing`]).
     pub hashing: Arc<crate::auth::hashing::HashPool>,
+    /// Failed sign-ins (see [`crate::auth::throttle`]).
+    pub throttle: Arc<crate::auth::throttle::Throttle>,
     /// Parsed item versions.
     pub items: Arc<items::ItemCache>,
     pub keys: Arc<KeyRing>,

@@ -11,3 +11,4 @@ mod hashing;
 mod history;
 mod logs;
 mod results;
+mod throttle;

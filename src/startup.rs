@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use tracing_actix_web::TracingLogger;
@@ -78,9 +79,11 @@ impl Application {
         let verifier = web::Data::new(TokenVerifier {
             keys: state.keys.clone(),
             issuer: state.settings.issuer.clone(),
+            accounts: state.db.clone(),
         });
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(from_fn(crate::auth::bearer::authenticate))
                 .wrap(TracingLogger::default())
                 .app_data(data.clone())
                 .app_data(verifier.clone())

@@ -7,6 +7,7 @@ mod m20261128_000002_calibration;
 mod m20261128_000003_exposure;
 mod m20261128_000004_adaptive;
 mod m20261129_000001_answer_history;
+mod m20261129_000002_account_state;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_exposure::Migration),
             Box::new(m20261128_000004_adaptive::Migration),
             Box::new(m20261129_000001_answer_history::Migration),
+            Box::new(m20261129_000002_account_state::Migration),
         ]
     }
 }

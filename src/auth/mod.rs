@@ -1,6 +1,7 @@
 //! Who is calling: signing keys, access tokens, password and access-code hashes (bounded by
 //! [`hashing`]), and the extractor that turns a bearer token into a [`Principal`] with a [`Role`].
 
+pub mod bearer;
 pub mod hashing;
 pub mod keys;
 pub mod principal;

@@ -19,14 +19,21 @@ pub struct Claims {
     pub role: Role,
     pub iat: i64,
     pub exp: i64,
+    /// The account's token version when the token was issued (staff and services; 0 for candidates and
+    /// for tokens issued before versions existed). A token whose version is not the account's current one
+    /// is refused.
+    #[serde(default)]
+    pub ver: i64,
 }
 
-/// Signs an access token for `sub` in `role`, valid for `ttl_seconds`.
+/// Signs an access token for `sub` in `role` at the account's token version `ver`, valid for
+/// `ttl_seconds`.
 pub fn issue(
     keys: &KeyRing,
     issuer: &str,
     sub: &str,
     role: Role,
+    ver: i64,
     ttl_seconds: i64,
 ) -> anyhow::Result<String> {
     let now = Utc::now().timestamp();
@@ -37,6 +44,7 @@ pub fn issue(
         role,
         iat: now,
         exp: now + ttl_seconds,
+        ver,
     };
     let mut header = Header::new(Algorithm::EdDSA);
     header.kid = Some(keys.kid().to_owned());

@@ -96,6 +96,7 @@ pub async fn sign_in(
         &state.settings.issuer,
         &account.subject,
         account.role,
+        account.token_version,
         ttl,
     )?;
     Ok(IssuedToken {
@@ -108,6 +109,7 @@ pub async fn sign_in(
 struct Account {
     subject: String,
     role: Role,
+    token_version: i64,
 }
 
 impl Grant {
@@ -130,8 +132,8 @@ impl Grant {
     }
 }
 
-/// The account a credential proves; `invalid_credentials` for a wrong secret and an unknown account
-/// alike.
+/// The account a credential proves; `invalid_credentials` for a wrong secret, an unknown or a disabled
+/// account alike.
 async fn check(state: &AppState, grant: Grant) -> Result<Account, ApiError> {
     Ok(match grant {
         Grant::Password { username, password } => {
@@ -140,10 +142,13 @@ async fn check(state: &AppState, grant: Grant) -> Result<Account, ApiError> {
             if !verify(state, Cost::Strong, password, hash).await? {
                 return Err(ApiError::InvalidCredentials);
             }
-            let user = user.ok_or(ApiError::InvalidCredentials)?;
+            let user = user
+                .filter(|u| !u.disabled)
+                .ok_or(ApiError::InvalidCredentials)?;
             Account {
                 subject: user.id.to_string(),
                 role: Role::parse(&user.role).ok_or(ApiError::InvalidCredentials)?,
+                token_version: user.token_version,
             }
         }
         Grant::ClientCredentials {
@@ -151,14 +156,17 @@ async fn check(state: &AppState, grant: Grant) -> Result<Account, ApiError> {
             client_secret,
         } => {
             let client = accounts::find_client(&state.db, &client_id).await?;
-            let hash = client.as_ref().map(|c| c.0.clone());
+            let hash = client.as_ref().map(|c| c.secret_hash.clone());
             if !verify(state, Cost::Strong, client_secret, hash).await? {
                 return Err(ApiError::InvalidCredentials);
             }
-            let (_, role) = client.ok_or(ApiError::InvalidCredentials)?;
+            let client = client
+                .filter(|c| !c.disabled)
+                .ok_or(ApiError::InvalidCredentials)?;
             Account {
                 subject: client_id,
-                role: Role::parse(&role).ok_or(ApiError::InvalidCredentials)?,
+                role: Role::parse(&client.role).ok_or(ApiError::InvalidCredentials)?,
+                token_version: client.token_version,
             }
         }
         Grant::AccessCode {
@@ -175,6 +183,7 @@ async fn check(state: &AppState, grant: Grant) -> Result<Account, ApiError> {
             Account {
                 subject: registration_id.to_string(),
                 role: Role::Candidate,
+                token_version: 0,
             }
         }
     })
@@ -191,6 +200,12 @@ pub enum AccountError {
     Taken(String),
     #[error("role {0} cannot be given to a {1}")]
     BadRole(String, &'static str),
+    #[error("there is no user {0}")]
+    NoSuchUser(String),
+    #[error("there is no client {0}")]
+    NoSuchClient(String),
+    #[error("{0} is the last enabled admin: make another admin first")]
+    LastAdmin(String),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
 }
@@ -207,6 +222,18 @@ fn check_username(username: &str) -> Result<(), AccountError> {
     }
 }
 
+/// A role a staff user may have: admin, operator, proctor or author.
+fn staff_role(role: &str) -> Result<Role, AccountError> {
+    Role::parse(role)
+        .filter(|r| {
+            matches!(
+                r,
+                Role::Admin | Role::Operator | Role::Proctor | Role::Author
+            )
+        })
+        .ok_or_else(|| AccountError::BadRole(role.to_owned(), "user"))
+}
+
 /// Creates a staff user (admin, operator, proctor or author).
 pub async fn create_user(
     db: &crate::store::WriteDb,
@@ -215,14 +242,7 @@ pub async fn create_user(
     role: &str,
 ) -> Result<(), AccountError> {
     check_username(username)?;
-    let role = Role::parse(role)
-        .filter(|r| {
-            matches!(
-                r,
-                Role::Admin | Role::Operator | Role::Proctor | Role::Author
-            )
-        })
-        .ok_or_else(|| AccountError::BadRole(role.to_owned(), "user"))?;
+    let role = staff_role(role)?;
     if !(12..=1024).contains(&password.chars().count()) {
         return Err(AccountError::WeakPassword);
     }
@@ -257,4 +277,54 @@ pub async fn create_client(
     )
     .await?;
     Ok((client_id, secret))
+}
+
+/// Refuses to leave the service without an enabled admin when `username` stops being one.
+async fn keep_an_admin(db: &crate::store::WriteDb, username: &str) -> Result<(), AccountError> {
+    let is_admin = accounts::find_user(db, username)
+        .await?
+        .is_some_and(|u| u.role == Role::Admin.as_str() && !u.disabled);
+    if is_admin && accounts::count_other_admins(db, username).await? == 0 {
+        return Err(AccountError::LastAdmin(username.to_owned()));
+    }
+    Ok(())
+}
+
+/// Gives a staff user a new role; the tokens issued before stop working at once.
+pub async fn set_role(
+    db: &crate::store::WriteDb,
+    username: &str,
+    role: &str,
+) -> Result<(), AccountError> {
+    let role = staff_role(role)?;
+    if role != Role::Admin {
+        keep_an_admin(db, username).await?;
+    }
+    if accounts::set_role(db, username, role.as_str()).await? {
+        Ok(())
+    } else {
+        Err(AccountError::NoSuchUser(username.to_owned()))
+    }
+}
+
+/// Disables a staff user: they can no longer sign in, and their tokens stop working at once.
+pub async fn disable_user(db: &crate::store::WriteDb, username: &str) -> Result<(), AccountError> {
+    keep_an_admin(db, username).await?;
+    if accounts::disable_user(db, username).await? {
+        Ok(())
+    } else {
+        Err(AccountError::NoSuchUser(username.to_owned()))
+    }
+}
+
+/// Disables a service client: it can no longer sign in, and its tokens stop working at once.
+pub async fn disable_client(
+    db: &crate::store::WriteDb,
+    client_id: &str,
+) -> Result<(), AccountError> {
+    if accounts::disable_client(db, client_id).await? {
+        Ok(())
+    } else {
+        Err(AccountError::NoSuchClient(client_id.to_owned()))
+    }
 }

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod accounts;
 mod attempts;
 mod auth;
 mod centre;

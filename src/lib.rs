@@ -9,6 +9,7 @@ pub mod error;
 pub mod lang;
 pub mod loadtest;
 pub mod routes;
+pub mod security_headers;
 pub mod services;
 pub mod startup;
 pub mod store;

@@ -17,7 +17,7 @@ use crate::config::Settings;
 pub use crate::services::AppState;
 use crate::services::save_rate::{SaveLimiter, SaveRate};
 use crate::services::{bootstrap, sweeper};
-use crate::{error, routes, store};
+use crate::{error, routes, security_headers, store};
 
 /// A built, bound, not yet running server.
 pub struct Application {
@@ -84,9 +84,12 @@ impl Application {
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(from_fn(crate::auth::bearer::authenticate))
+                .wrap(from_fn(error::problems))
+                .wrap(from_fn(security_headers::apply))
                 .wrap(TracingLogger::default())
                 .app_data(data.clone())
                 .app_data(verifier.clone())
+                .app_data(error::payload_config())
                 .app_data(error::json_config())
                 .app_data(error::query_config())
                 .app_data(error::path_config())

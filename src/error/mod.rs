@@ -6,8 +6,10 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
 mod codes;
+mod fallback;
 
 pub use codes::ErrorCode;
+pub use fallback::problems;
 
 /// Everything a request can fail with. Each carries an [`ErrorCode`], which decides the status.
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +36,9 @@ pub enum ApiError {
     RateLimited(std::time::Duration),
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
+    /// An error status that no handler produced (see [`problems`]), with its code's English message.
+    #[error("{}", .0.message(crate::lang::Lang::En))]
+    Status(ErrorCode),
 }
 
 /// The problem document (RFC 9457) every error is sent as.
@@ -62,6 +67,7 @@ impl ApiError {
             ApiError::Busy => ErrorCode::Busy,
             ApiError::RateLimited(_) => ErrorCode::RateLimited,
             ApiError::Internal(_) => ErrorCode::Internal,
+            ApiError::Status(code) => *code,
         }
     }
 
@@ -130,10 +136,19 @@ impl From<anyhow::Error> for ApiError {
     }
 }
 
+/// The largest body a route reads, JSON or raw.
+const BODY_LIMIT: usize = 64 * 1024;
+
+/// Bounds raw bodies (`web::Bytes`); one over the limit is a `payload_too_large` problem (see
+/// [`problems`]).
+pub fn payload_config() -> actix_web::web::PayloadConfig {
+    actix_web::web::PayloadConfig::new(BODY_LIMIT)
+}
+
 /// Turns body and query parse failures into `validation_failed` problems.
 pub fn json_config() -> actix_web::web::JsonConfig {
     actix_web::web::JsonConfig::default()
-        .limit(64 * 1024)
+        .limit(BODY_LIMIT)
         .error_handler(|err, _| {
             let e = match &err {
                 actix_web::error::JsonPayloadError::Overflow { .. }
@@ -175,6 +190,19 @@ mod tests {
         let (status, headers) = (response.status(), response.headers().clone());
         let body = to_bytes(response.into_body()).await.unwrap();
         (status, headers, serde_json::from_slice(&body).unwrap())
+    }
+
+    #[actix_web::test]
+    async fn a_conflict_says_its_message_and_carries_its_code() {
+        let (status, _, body) = problem(ApiError::conflict(
+            ErrorCode::SessionFinished,
+            "the session is finished",
+        ))
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert_eq!(body["detail"], "the session is finished");
+        assert_eq!(body["code"], "session_finished");
+        assert_eq!(body["title"], "Session finished");
     }
 
     #[actix_web::test]

@@ -161,7 +161,7 @@ async fn media(
     let (content_type, bytes) = delivery::media(&state, &auth.principal, id, position).await?;
     Ok(HttpResponse::Ok()
         .content_type(content_type)
-        .insert_header(("Cache-Control", "private, max-age=3600"))
+        .insert_header(("Cache-Control", "private, no-store"))
         .body(bytes))
 }
 
@@ -178,7 +178,7 @@ async fn image(
     let (content_type, bytes) = delivery::image(&state, &auth.principal, id, position).await?;
     Ok(HttpResponse::Ok()
         .content_type(content_type)
-        .insert_header(("Cache-Control", "private, max-age=3600"))
+        .insert_header(("Cache-Control", "private, no-store"))
         .insert_header((
             "Content-Security-Policy",
             "default-src 'none'; style-src 'unsafe-inline'; sandbox",

@@ -9,6 +9,7 @@ mod auth;
 mod centre;
 mod delivery;
 mod hashing;
+mod headers;
 mod history;
 mod logs;
 mod results;

@@ -375,7 +375,10 @@ async fn candidate(
         view = call(
             rec,
             "submit_section",
-            client.post(submit).bearer_auth(&token),
+            client
+                .post(submit)
+                .bearer_auth(&token)
+                .json(&json!({"section": section["id"]})),
         )
         .await?;
     }

@@ -87,13 +87,24 @@ async fn save(
 #[serde(deny_unknown_fields)]
 pub struct SubmitSection {
     /// The section the page means to close; a retried submit of a closed section is then a no-op.
+    /// Required from the next release; until then a submit without it is served with a `Deprecation`
+    /// header (see the README).
     section: Option<String>,
 }
 
-/// Closes the open section and opens the next. The body is optional: `{"section": "<id>"}`.
+/// When a submit without `section` became deprecated (RFC 9745 `Deprecation`: `@` and Unix seconds):
+/// 2026-12-01T00:00:00Z.
+const SUBMIT_WITHOUT_SECTION_DEPRECATED: &str = "@1796083200";
+
+/// Closes the open section and opens the next. Name the section: `{"section": "<id>"}`. A submit without
+/// it (an empty body, or no `section`) still closes whichever section is open, so a retried one closes
+/// the next section too; it is deprecated, answered with a `Deprecation` header, and refused from the
+/// next release.
 #[utoipa::path(post, path = "/api/v1/sessions/{id}/sections/current/submit", tag = "candidate",
-    security(("bearer" = [])), request_body(content = Option<SubmitSection>),
-    responses((status = 200, body = SessionView), (status = 409, body = Problem)))]
+    security(("bearer" = [])), request_body(content = SubmitSection),
+    responses((status = 200, body = SessionView,
+        headers(("Deprecation" = String, description = "present when `section` was not named: such submits are refused from the next release"))),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/api/v1/sessions/{id}/sections/current/submit")]
 async fn submit_section(
     state: web::Data<AppState>,
@@ -105,9 +116,7 @@ async fn submit_section(
         None
     } else {
         serde_json::from_slice::<SubmitSection>(&body)
-            .map_err(|e| {
-                ApiError::Validation(format!("the body is {{\"section\": …}} or empty: {e}"))
-            })?
+            .map_err(|e| ApiError::Validation(format!("the body is {{\"section\": …}}: {e}")))?
             .section
     };
     let session = delivery::submit_section(
@@ -117,7 +126,11 @@ async fn submit_section(
         section.as_deref(),
     )
     .await?;
-    Ok(HttpResponse::Ok().json(session))
+    let mut response = HttpResponse::Ok();
+    if section.is_none() {
+        response.insert_header(("Deprecation", SUBMIT_WITHOUT_SECTION_DEPRECATED));
+    }
+    Ok(response.json(session))
 }
 
 /// Finishes the session; it is graded and certified at once.

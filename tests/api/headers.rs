@@ -1,6 +1,7 @@
-//! The headers every answer carries, and problem+json for every error.
+//! The headers every answer carries, problem+json for every error, and the deprecated bare submit.
 
 use reqwest::StatusCode;
+use serde_json::json;
 
 use crate::helpers::{assert_problem, spawn_app};
 use synaq::security_headers::API_POLICY;
@@ -77,4 +78,27 @@ async fn every_extractor_error_is_a_problem() {
     let admin = app.admin_token().await;
     let r = app.get("/api/v1/results/feed?limit=many", &admin).await;
     assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+}
+
+#[tokio::test]
+async fn a_submit_without_its_section_is_deprecated() {
+    let app = spawn_app().await;
+    let (token, session) = app.started_session().await;
+    let id = session["id"].as_str().unwrap();
+    let submit = format!("/api/v1/sessions/{id}/sections/current/submit");
+    let named = app
+        .post(&submit, &token, json!({"section": "listening"}))
+        .await;
+    assert_eq!(named.status(), StatusCode::OK);
+    assert!(!named.headers().contains_key("deprecation"));
+    let bare = app
+        .client
+        .post(app.url(&submit))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bare.status(), StatusCode::OK);
+    let deprecation = bare.headers()["deprecation"].to_str().unwrap();
+    assert!(deprecation.starts_with('@'), "{deprecation}");
 }

@@ -7,6 +7,7 @@ mod document_number;
 mod full_name;
 mod idempotency_key;
 mod sitting_window;
+pub mod text;
 
 pub use citizenship::Citizenship;
 pub use document_number::DocumentNumber;

@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 use crate::auth::{Authorized, Candidates};
 use crate::domain::IdempotencyKey;
+use crate::domain::text::{self, Lines};
 use crate::error::{ApiError, Problem};
 use crate::services::delivery::{self, SavedView, SessionView};
 use crate::services::{AppState, certification};
@@ -76,6 +77,7 @@ async fn save(
         .cloned()
         .ok_or_else(|| ApiError::Validation("the body is {\"answer\": …}".into()))
         .and_then(|a| {
+            text::check_json("answer", &a)?;
             serde_json::from_value::<Answer>(a)
                 .map_err(|e| ApiError::Validation(format!("answer: {e}")))
         })?;
@@ -119,6 +121,9 @@ async fn submit_section(
             .map_err(|e| ApiError::Validation(format!("the body is {{\"section\": …}}: {e}")))?
             .section
     };
+    if let Some(name) = &section {
+        text::check("section", name, Lines::One)?;
+    }
     let session = delivery::submit_section(
         &state,
         &auth.principal,

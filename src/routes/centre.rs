@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::auth::{Authorized, CentreStaff};
+use crate::domain::text::{self, Lines};
 use crate::domain::{Citizenship, DocumentNumber, FullName, SittingWindow};
 use crate::error::{ApiError, Problem};
 use crate::services::{AppState, registration};
@@ -103,6 +104,7 @@ async fn create_sitting(
     _auth: Authorized<CentreStaff>,
     body: web::Json<NewSitting>,
 ) -> Result<HttpResponse, ApiError> {
+    text::check("blueprint", &body.blueprint, Lines::One)?;
     let s = registration::create_sitting(
         &state,
         &body.blueprint,

@@ -61,6 +61,7 @@ async fn token(
     if grant.longest_field() > MAX_CREDENTIAL_BYTES {
         return Err(ApiError::InvalidCredentials);
     }
+    grant.check_text()?;
     let address = req
         .peer_addr()
         .map_or(IpAddr::from([0, 0, 0, 0]), |a| a.ip());

@@ -9,6 +9,7 @@ use super::AppState;
 use crate::auth::secrets::Cost;
 use crate::auth::throttle::{Attempt, Credential};
 use crate::auth::{Role, secrets, tokens};
+use crate::domain::text::{self, Lines};
 use crate::error::ApiError;
 use crate::store::{accounts, registration};
 
@@ -31,16 +32,34 @@ pub enum Grant {
 }
 
 impl Grant {
-    /// The length in bytes of the longest string field.
-    pub fn longest_field(&self) -> usize {
+    /// The string fields, by name.
+    fn fields(&self) -> Vec<(&'static str, &str)> {
         match self {
-            Grant::Password { username, password } => username.len().max(password.len()),
+            Grant::Password { username, password } => {
+                vec![("username", username), ("password", password)]
+            }
             Grant::ClientCredentials {
                 client_id,
                 client_secret,
-            } => client_id.len().max(client_secret.len()),
-            Grant::AccessCode { access_code, .. } => access_code.len(),
+            } => vec![("client_id", client_id), ("client_secret", client_secret)],
+            Grant::AccessCode { access_code, .. } => vec![("access_code", access_code)],
         }
+    }
+
+    /// The length in bytes of the longest string field.
+    pub fn longest_field(&self) -> usize {
+        self.fields()
+            .iter()
+            .map(|(_, v)| v.len())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Refuses a grant whose fields hold a control character.
+    pub fn check_text(&self) -> Result<(), crate::domain::DomainError> {
+        self.fields()
+            .into_iter()
+            .try_for_each(|(name, value)| text::check(name, value, Lines::One))
     }
 }
 
@@ -200,6 +219,8 @@ pub enum AccountError {
     Taken(String),
     #[error("role {0} cannot be given to a {1}")]
     BadRole(String, &'static str),
+    #[error("the client name must have 1 to 200 characters and no control character")]
+    BadName,
     #[error("there is no user {0}")]
     NoSuchUser(String),
     #[error("there is no client {0}")]
@@ -263,8 +284,12 @@ pub async fn create_client(
     let role = Role::parse(role)
         .filter(|r| *r == Role::ResultsReader)
         .ok_or_else(|| AccountError::BadRole(role.to_owned(), "client"))?;
-    if name.trim().is_empty() || name.len() > 200 {
-        return Err(AccountError::BadUsername);
+    let name = name.trim();
+    if name.is_empty()
+        || name.chars().count() > 200
+        || text::check("name", name, Lines::One).is_err()
+    {
+        return Err(AccountError::BadName);
     }
     let client_id = format!("client-{}", Uuid::now_v7().simple());
     let secret = secrets::new_client_secret();
@@ -272,7 +297,7 @@ pub async fn create_client(
         db,
         &client_id,
         &secrets::hash_secret(&secret),
-        name.trim(),
+        name,
         role.as_str(),
     )
     .await?;

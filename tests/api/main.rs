@@ -11,6 +11,7 @@ mod delivery;
 mod hashing;
 mod headers;
 mod history;
+mod input;
 mod logs;
 mod results;
 mod throttle;

@@ -27,6 +27,9 @@ pub struct LoadOptions {
     pub think_ms: u64,
     /// The server's database, to check that acknowledged answers are stored.
     pub database_url: Option<String>,
+    /// Bogus staff sign-ins (unknown usernames) sent all at once as the candidates start, to show that
+    /// they do not keep candidates from signing in (`bogus_sign_in` in the report).
+    pub flood: usize,
 }
 
 /// Latencies of one kind of call.
@@ -167,6 +170,25 @@ pub async fn run(options: LoadOptions) -> anyhow::Result<LoadReport> {
 
     let rec: Shared = Arc::new(Mutex::new(Recorder::default()));
     let run_start = Instant::now();
+    let mut flood = tokio::task::JoinSet::new();
+    for i in 0..options.flood {
+        let (client, base, rec) = (client.clone(), base.clone(), rec.clone());
+        flood.spawn(async move {
+            let request = client
+                .post(format!("{base}/api/v1/auth/token"))
+                .json(&json!({"grant_type": "password", "username": format!("bogus-{i}"), "password": "not-a-password"}));
+            // Refused any way but an error of the server's: unknown (401), throttled (429), busy (503).
+            let refused = [
+                StatusCode::UNAUTHORIZED,
+                StatusCode::TOO_MANY_REQUESTS,
+                StatusCode::SERVICE_UNAVAILABLE,
+            ];
+            let _ = timed(&rec, "bogus_sign_in", async {
+                json_ok(request.send().await?, &refused).await
+            })
+            .await;
+        });
+    }
     let mut tasks = tokio::task::JoinSet::new();
     for (registration, code) in registrations {
         let (client, base, rec) = (client.clone(), base.clone(), rec.clone());
@@ -184,6 +206,7 @@ pub async fn run(options: LoadOptions) -> anyhow::Result<LoadReport> {
             }
         }
     }
+    flood.join_all().await;
     let run_seconds = run_start.elapsed().as_secs_f64();
     let rec = Arc::try_unwrap(rec)
         .map_err(|_| anyhow::anyhow!("tasks still hold the recorder"))?

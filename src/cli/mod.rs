@@ -76,6 +76,9 @@ pub enum Command {
         /// The server's database, to check every acknowledged answer is stored.
         #[arg(long)]
         database_url: Option<String>,
+        /// Bogus staff sign-ins sent at once as the candidates start.
+        #[arg(long, default_value_t = 0)]
+        flood: usize,
     },
 }
 
@@ -284,6 +287,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             candidates,
             think_ms,
             database_url,
+            flood,
         } => {
             let admin_password = std::env::var("SYNAQ_ADMIN_PASSWORD")
                 .context("set SYNAQ_ADMIN_PASSWORD to the server's admin password")?;
@@ -293,6 +297,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 admin_password,
                 think_ms,
                 database_url,
+                flood,
             };
             let report = crate::loadtest::run(options).await?;
             println!("{}", serde_json::to_string_pretty(&report)?);

@@ -48,6 +48,29 @@ pub struct Settings {
     pub ban_days: Option<u32>,
     /// A test centre's own anti-fraud policy file, replacing the built-in `proctoring/policy.toml`.
     pub policy_file: Option<PathBuf>,
+    /// Access-code checks (argon2id, 4 MiB each) running at once.
+    pub hash_slots_light: usize,
+    /// Access-code checks waiting for a slot; one more is refused at once with `busy`.
+    pub hash_queue_light: usize,
+    /// Password and client-secret checks (argon2id, 19 MiB each) running at once.
+    pub hash_slots_strong: usize,
+    /// Password and client-secret checks waiting for a slot; one more is refused at once with `busy`.
+    pub hash_queue_strong: usize,
+    /// Answer saves a session may make a second, sustained (0: no limit); beyond, `rate_limited`.
+    pub save_rate_per_second: f64,
+    /// Answer saves a session may make at once before the sustained rate applies.
+    pub save_burst: u32,
+    /// Answers kept in each position's history (the latest always); older ones are pruned.
+    pub saves_kept_per_position: u32,
+    /// Failed sign-ins to one account from one address before delays begin.
+    pub throttle_pair_failures: u32,
+    /// Failed sign-ins to one account from any address before delays begin (well above the pair's, so
+    /// that a stranger cannot lock an account's owner out).
+    pub throttle_account_failures: u32,
+    /// Failed staff and client sign-ins from one address, to any account, before delays begin.
+    pub throttle_address_failures: u32,
+    /// The longest delay a throttled sign-in waits.
+    pub throttle_max_delay_seconds: u64,
 }
 
 impl Default for Settings {
@@ -70,6 +93,17 @@ impl Default for Settings {
             trusted_proxies: CidrList::default(),
             ban_days: None,
             policy_file: None,
+            hash_slots_light: 4,
+            hash_queue_light: 1024,
+            hash_slots_strong: 2,
+            hash_queue_strong: 32,
+            save_rate_per_second: 5.0,
+            save_burst: 30,
+            saves_kept_per_position: 20,
+            throttle_pair_failures: 5,
+            throttle_account_failures: 50,
+            throttle_address_failures: 100,
+            throttle_max_delay_seconds: 900,
         }
     }
 }
@@ -179,6 +213,20 @@ impl Settings {
         if let Some(v) = env("SYNAQ_POLICY_FILE") {
             s.policy_file = Some(PathBuf::from(v));
         }
+        layer!("SYNAQ_HASH_SLOTS_LIGHT", hash_slots_light);
+        layer!("SYNAQ_HASH_QUEUE_LIGHT", hash_queue_light);
+        layer!("SYNAQ_HASH_SLOTS_STRONG", hash_slots_strong);
+        layer!("SYNAQ_HASH_QUEUE_STRONG", hash_queue_strong);
+        layer!("SYNAQ_SAVE_RATE_PER_SECOND", save_rate_per_second);
+        layer!("SYNAQ_SAVE_BURST", save_burst);
+        layer!("SYNAQ_SAVES_KEPT_PER_POSITION", saves_kept_per_position);
+        layer!("SYNAQ_THROTTLE_PAIR_FAILURES", throttle_pair_failures);
+        layer!("SYNAQ_THROTTLE_ACCOUNT_FAILURES", throttle_account_failures);
+        layer!("SYNAQ_THROTTLE_ADDRESS_FAILURES", throttle_address_failures);
+        layer!(
+            "SYNAQ_THROTTLE_MAX_DELAY_SECONDS",
+            throttle_max_delay_seconds
+        );
         if let Some(v) = &flags.bind {
             s.bind = *v;
         }

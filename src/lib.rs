@@ -11,6 +11,7 @@ pub mod loadtest;
 pub mod net;
 pub mod pages;
 pub mod routes;
+pub mod security_headers;
 pub mod services;
 pub mod startup;
 pub mod store;

@@ -30,6 +30,9 @@ pub struct LoadOptions {
     /// Integrity events each candidate's page sends a minute (0: none), one event a batch, as a page
     /// reporting focus and resize changes would.
     pub events_per_minute: u32,
+    /// Bogus staff sign-ins (unknown usernames) sent all at once as the candidates start, to show that
+    /// they do not keep candidates from signing in (`bogus_sign_in` in the report).
+    pub flood: usize,
 }
 
 /// Latencies of one kind of call.
@@ -171,6 +174,25 @@ pub async fn run(options: LoadOptions) -> anyhow::Result<LoadReport> {
 
     let rec: Shared = Arc::new(Mutex::new(Recorder::default()));
     let run_start = Instant::now();
+    let mut flood = tokio::task::JoinSet::new();
+    for i in 0..options.flood {
+        let (client, base, rec) = (client.clone(), base.clone(), rec.clone());
+        flood.spawn(async move {
+            let request = client
+                .post(format!("{base}/api/v1/auth/token"))
+                .json(&json!({"grant_type": "password", "username": format!("bogus-{i}"), "password": "not-a-password"}));
+            // Refused any way but an error of the server's: unknown (401), throttled (429), busy (503).
+            let refused = [
+                StatusCode::UNAUTHORIZED,
+                StatusCode::TOO_MANY_REQUESTS,
+                StatusCode::SERVICE_UNAVAILABLE,
+            ];
+            let _ = timed(&rec, "bogus_sign_in", async {
+                json_ok(request.send().await?, &refused).await
+            })
+            .await;
+        });
+    }
     let mut tasks = tokio::task::JoinSet::new();
     for (registration, code) in registrations {
         let (client, base, rec) = (client.clone(), base.clone(), rec.clone());
@@ -191,6 +213,7 @@ pub async fn run(options: LoadOptions) -> anyhow::Result<LoadReport> {
             }
         }
     }
+    flood.join_all().await;
     let run_seconds = run_start.elapsed().as_secs_f64();
     let rec = Arc::try_unwrap(rec)
         .map_err(|_| anyhow::anyhow!("tasks still hold the recorder"))?
@@ -257,6 +280,16 @@ fn stats(lat: &[Duration], errors: usize) -> CallStats {
     }
 }
 
+/// The wait a `429` or `503` asks for (`Retry-After`, in seconds; 1 s when absent).
+fn retry_after(resp: &reqwest::Response) -> Duration {
+    let seconds = resp
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok()?.parse().ok())
+        .unwrap_or(1);
+    Duration::from_secs(seconds)
+}
+
 /// Sends one request expecting 200, timed as `kind`.
 async fn call(
     rec: &Shared,
@@ -290,15 +323,25 @@ async fn candidate(
         .then(|| Duration::from_millis(60_000 / u64::from(pace.events_per_minute)));
     let mut last_event = Instant::now();
     let token = timed(rec, "sign_in", async {
-        let body = json_ok(
-            client
+        // A server too busy to check the code now says when to try again, and a page does so.
+        let mut attempt = 0;
+        let resp = loop {
+            attempt += 1;
+            let resp = client
                 .post(format!("{base}/api/v1/auth/token"))
                 .json(&json!({"grant_type": "access_code", "registration_id": registration, "access_code": code}))
                 .send()
-                .await?,
-            &[StatusCode::OK],
-        )
-        .await?;
+                .await?;
+            let busy = matches!(
+                resp.status(),
+                StatusCode::SERVICE_UNAVAILABLE | StatusCode::TOO_MANY_REQUESTS
+            );
+            if !busy || attempt == 30 {
+                break resp;
+            }
+            tokio::time::sleep(retry_after(&resp)).await;
+        };
+        let body = json_ok(resp, &[StatusCode::OK]).await?;
         Ok(body["access_token"].as_str().context("a token")?.to_owned())
     })
     .await?;
@@ -352,6 +395,12 @@ async fn candidate(
                         .send()
                         .await;
                     match sent {
+                        // Faster than the server accepts from one session: wait as it says.
+                        Ok(resp)
+                            if resp.status() == StatusCode::TOO_MANY_REQUESTS && attempt < 30 =>
+                        {
+                            tokio::time::sleep(retry_after(&resp)).await;
+                        }
                         Ok(resp) => return json_ok(resp, &[StatusCode::OK]).await,
                         Err(e) if attempt < 3 => eprintln!("a save is sent again after: {e}"),
                         Err(e) => return Err(e.into()),
@@ -378,7 +427,10 @@ async fn candidate(
         view = call(
             rec,
             "submit_section",
-            client.post(submit).bearer_auth(&token),
+            client
+                .post(submit)
+                .bearer_auth(&token)
+                .json(&json!({"section": section["id"]})),
         )
         .await?;
     }

@@ -2,17 +2,23 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use tracing_actix_web::TracingLogger;
 
+use crate::auth::hashing::{HashPool, LaneLimits};
+use crate::auth::throttle::{Limits, Throttle};
 use crate::auth::{KeyRing, TokenVerifier};
 use crate::config::Settings;
 pub use crate::services::AppState;
+use crate::services::integrity;
+use crate::services::rate_limit::{Rate, SessionLimiter};
 use crate::services::{bootstrap, sweeper};
-use crate::{error, routes, store};
+use crate::{error, routes, security_headers, store};
 
 /// A built, bound, not yet running server.
 pub struct Application {
@@ -45,27 +51,49 @@ impl Application {
         let state = AppState {
             db: pools.read,
             saves: store::save_queue::SaveQueue::new(pools.write.clone()),
+            save_rate: Arc::new(SessionLimiter::new(Rate {
+                per_second: settings.save_rate_per_second,
+                burst: settings.save_burst,
+            })),
             writer: pools.write,
             items: Default::default(),
-            hashing: Arc::new(tokio::sync::Semaphore::new(
-                crate::services::accounts::MAX_CONCURRENT_HASHES,
+            hashing: Arc::new(HashPool::new(
+                LaneLimits {
+                    slots: settings.hash_slots_light,
+                    queue: settings.hash_queue_light,
+                },
+                LaneLimits {
+                    slots: settings.hash_slots_strong,
+                    queue: settings.hash_queue_strong,
+                },
             )),
             policy: Arc::new(load_policy(&settings)?),
+            throttle: Arc::new(Throttle::new(Limits {
+                pair: settings.throttle_pair_failures,
+                account: settings.throttle_account_failures,
+                address: settings.throttle_address_failures,
+                max_delay: Duration::from_secs(settings.throttle_max_delay_seconds),
+            })),
             settings: Arc::new(settings),
             keys,
             admissions: Default::default(),
-            event_rate: Default::default(),
+            event_rate: Arc::new(SessionLimiter::new(integrity::EVENT_RATE)),
         };
         let data = web::Data::new(state.clone());
         let verifier = web::Data::new(TokenVerifier {
             keys: state.keys.clone(),
             issuer: state.settings.issuer.clone(),
+            accounts: state.db.clone(),
         });
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(from_fn(crate::auth::bearer::authenticate))
+                .wrap(from_fn(error::problems))
+                .wrap(from_fn(security_headers::apply))
                 .wrap(TracingLogger::default())
                 .app_data(data.clone())
                 .app_data(verifier.clone())
+                .app_data(error::payload_config())
                 .app_data(error::json_config())
                 .app_data(error::query_config())
                 .app_data(error::path_config())

@@ -6,7 +6,10 @@ mod m20261128_000001_initial;
 mod m20261128_000002_calibration;
 mod m20261128_000003_exposure;
 mod m20261128_000004_adaptive;
+mod m20261129_000001_answer_history;
+mod m20261129_000002_account_state;
 mod m20261201_000005_integrity;
+mod m20261202_000006_media_plays;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -19,7 +22,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_calibration::Migration),
             Box::new(m20261128_000003_exposure::Migration),
             Box::new(m20261128_000004_adaptive::Migration),
+            Box::new(m20261129_000001_answer_history::Migration),
+            Box::new(m20261129_000002_account_state::Migration),
             Box::new(m20261201_000005_integrity::Migration),
+            Box::new(m20261202_000006_media_plays::Migration),
         ]
     }
 }

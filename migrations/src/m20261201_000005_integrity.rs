@@ -41,20 +41,15 @@ impl MigrationTrait for Migration {
         .await?;
         add(m, "sessions", &mut string_null("client_ip")).await?;
         add(m, "sessions", &mut string_null("user_agent")).await?;
-        add(m, "sessions", &mut integer("token_generation").default(0)).await?;
-        add(
-            m,
-            "registrations",
-            &mut integer("token_generation").default(0),
-        )
-        .await?;
+        add(m, "sessions", integer("token_generation").default(0)).await?;
+        add(m, "registrations", integer("token_generation").default(0)).await?;
         add(
             m,
             "response_events",
             &mut integer_null("client_time_on_item_ms"),
         )
         .await?;
-        add(m, "results", &mut string("review_status").default("none")).await?;
+        add(m, "results", string("review_status").default("none")).await?;
 
         m.create_table(
             Table::create()

@@ -1,9 +1,12 @@
-//! Who is calling: signing keys, access tokens, password and access-code hashes, and the extractor that
-//! turns a bearer token into a [`Principal`] with a [`Role`].
+//! Who is calling: signing keys, access tokens, password and access-code hashes (bounded by
+//! [`hashing`]), and the extractor that turns a bearer token into a [`Principal`] with a [`Role`].
 
+pub mod bearer;
+pub mod hashing;
 pub mod keys;
 pub mod principal;
 pub mod secrets;
+pub mod throttle;
 pub mod tokens;
 
 pub use keys::KeyRing;

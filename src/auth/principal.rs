@@ -3,11 +3,14 @@
 use std::future::{Ready, ready};
 use std::marker::PhantomData;
 
-use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use actix_web::http::header::HeaderMap;
+use actix_web::{FromRequest, HttpRequest, dev::Payload};
 use serde::{Deserialize, Serialize};
 
 use super::KeyRing;
+use super::tokens::Claims;
 use crate::error::ApiError;
+use crate::store::accounts;
 
 /// A role of the contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -119,6 +122,11 @@ impl RoleSet for Admins {
 
 /// A caller proven to hold one of `R`'s roles. As an extractor it runs before the body is read, so a
 /// caller without the role learns nothing about what the route accepts: the answer is `401` or `403`.
+///
+/// It is synchronous: it reads the outcome that [`super::bearer::authenticate`] left in the request,
+/// which has checked the token and, for staff and services, the account's current state before any
+/// extractor ran (an asynchronous extractor would let the body be read and judged while the account was
+/// being looked up).
 #[derive(Debug, Clone)]
 pub struct Authorized<R> {
     pub principal: Principal,
@@ -130,7 +138,12 @@ impl<R: RoleSet> FromRequest for Authorized<R> {
     type Future = Ready<Result<Authorized<R>, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authenticate(req).and_then(|principal| {
+        ready(super::bearer::outcome(req).and_then(|claims| {
+            let principal = Principal {
+                subject: claims.sub,
+                role: claims.role,
+                generation: claims.generation,
+            };
             principal.require(R::ROLES)?;
             Ok(Authorized {
                 principal,
@@ -140,43 +153,56 @@ impl<R: RoleSet> FromRequest for Authorized<R> {
     }
 }
 
-/// What the extractor needs to check a bearer token: the public keys and the issuer. Registered as app
-/// data beside the application state, so that the extractor depends on nothing else.
+/// What it takes to check a bearer token: the public keys, the issuer, and the read pool for the state
+/// of staff and service accounts. Registered as app data beside the application state, so that
+/// authentication depends on nothing else.
 #[derive(Clone)]
 pub struct TokenVerifier {
     pub keys: std::sync::Arc<KeyRing>,
     pub issuer: String,
+    pub accounts: crate::store::ReadDb,
 }
 
-fn authenticate(req: &HttpRequest) -> Result<Principal, ApiError> {
-    let verifier = req
-        .app_data::<web::Data<TokenVerifier>>()
-        .expect("TokenVerifier is registered");
-    let header = req
-        .headers()
-        .get(actix_web::http::header::AUTHORIZATION)
-        .ok_or(ApiError::Unauthorized("no bearer token"))?;
-    let token = header
-        .to_str()
-        .ok()
-        .and_then(|h| {
-            h.strip_prefix("Bearer ")
-                .or_else(|| h.strip_prefix("bearer "))
-        })
-        .ok_or(ApiError::Unauthorized(
-            "the Authorization header is not a bearer token",
-        ))?;
-    match super::tokens::verify(&verifier.keys, &verifier.issuer, token.trim()) {
-        Ok(claims) => Ok(Principal {
-            subject: claims.sub,
-            role: claims.role,
-            generation: claims.generation,
-        }),
-        Err(e) => {
+impl TokenVerifier {
+    /// The claims of the bearer token in `headers`, checked for signature, issuer, audience and expiry;
+    /// the reason, for the caller, when there is none or it is refused.
+    pub(crate) fn claims(&self, headers: &HeaderMap) -> Result<Claims, &'static str> {
+        let header = headers
+            .get(actix_web::http::header::AUTHORIZATION)
+            .ok_or("no bearer token")?;
+        let token = header
+            .to_str()
+            .ok()
+            .and_then(|h| {
+                h.strip_prefix("Bearer ")
+                    .or_else(|| h.strip_prefix("bearer "))
+            })
+            .ok_or("the Authorization header is not a bearer token")?;
+        super::tokens::verify(&self.keys, &self.issuer, token.trim()).map_err(|e| {
             tracing::debug!(reason = %e, "token refused");
-            Err(ApiError::Unauthorized(
-                "the token is not valid or has expired",
-            ))
-        }
+            "the token is not valid or has expired"
+        })
+    }
+
+    /// Whether the staff or service account a token names still exists, is enabled, and has the
+    /// token's role and version.
+    pub(crate) async fn account_is_current(
+        &self,
+        claims: &Claims,
+    ) -> Result<bool, crate::store::StoreError> {
+        let state = match claims.role {
+            Role::ResultsReader => {
+                accounts::client_token_state(&self.accounts, &claims.sub).await?
+            }
+            _ => match claims.sub.parse() {
+                Ok(id) => accounts::user_token_state(&self.accounts, id).await?,
+                Err(_) => None,
+            },
+        };
+        Ok(state.is_some_and(|s| {
+            !s.disabled
+                && s.token_version == claims.ver
+                && Role::parse(&s.role) == Some(claims.role)
+        }))
     }
 }

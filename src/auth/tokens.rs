@@ -19,6 +19,11 @@ pub struct Claims {
     pub role: Role,
     pub iat: i64,
     pub exp: i64,
+    /// The account's token version when the token was issued (staff and services; 0 for candidates and
+    /// for tokens issued before versions existed). A token whose version is not the account's current one
+    /// is refused.
+    #[serde(default)]
+    pub ver: i64,
     /// A candidate token's sign-in generation: a session accepts only its latest (see
     /// `services::access`). Zero for staff and services.
     #[serde(default, rename = "gen", skip_serializing_if = "is_zero")]
@@ -29,12 +34,14 @@ fn is_zero(n: &i32) -> bool {
     *n == 0
 }
 
-/// Signs an access token for `sub` in `role`, valid for `ttl_seconds`.
+/// Signs an access token for `sub` in `role` at the account's token version `ver`, valid for
+/// `ttl_seconds`.
 pub fn issue(
     keys: &KeyRing,
     issuer: &str,
     sub: &str,
     role: Role,
+    ver: i64,
     ttl_seconds: i64,
     generation: i32,
 ) -> anyhow::Result<String> {
@@ -46,6 +53,7 @@ pub fn issue(
         role,
         iat: now,
         exp: now + ttl_seconds,
+        ver,
         generation,
     };
     let mut header = Header::new(Algorithm::EdDSA);

@@ -1,5 +1,5 @@
-//! The command line: `synaq serve`, `synaq users create`, `synaq clients create`, `synaq text …`,
-//! `synaq irt …`, `synaq assembly simulate`, `synaq load`.
+//! The command line: `synaq serve`, `synaq users create|set-role|disable`, `synaq clients create|disable`,
+//! `synaq text …`, `synaq irt …`, `synaq assembly simulate`, `synaq load`.
 
 pub mod assembly;
 pub mod forensics;
@@ -85,6 +85,9 @@ pub enum Command {
         /// Integrity events each candidate's page sends a minute (0: none).
         #[arg(long, default_value_t = 0)]
         events_per_minute: u32,
+        /// Bogus staff sign-ins sent at once as the candidates start.
+        #[arg(long, default_value_t = 0)]
+        flood: usize,
     },
 }
 
@@ -117,6 +120,23 @@ pub enum UsersAction {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Gives a staff user another role; their tokens stop working at once.
+    SetRole {
+        #[arg(long)]
+        username: String,
+        /// admin, operator, proctor or author
+        #[arg(long)]
+        role: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Disables a staff user: no more sign-ins, and their tokens stop working at once.
+    Disable {
+        #[arg(long)]
+        username: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -128,6 +148,13 @@ pub enum ClientsAction {
         /// results-reader
         #[arg(long)]
         role: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Disables a service client: no more sign-ins, and its tokens stop working at once.
+    Disable {
+        #[arg(long)]
+        client_id: String,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -205,6 +232,41 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 serde_json::json!({"username": username, "role": role})
             );
         }
+        Command::Users {
+            action:
+                UsersAction::SetRole {
+                    username,
+                    role,
+                    store,
+                },
+        } => {
+            let db = open_store(&settings(&store, None, None)?).await?;
+            crate::services::accounts::set_role(&db, &username, &role).await?;
+            println!(
+                "{}",
+                serde_json::json!({"username": username, "role": role})
+            );
+        }
+        Command::Users {
+            action: UsersAction::Disable { username, store },
+        } => {
+            let db = open_store(&settings(&store, None, None)?).await?;
+            crate::services::accounts::disable_user(&db, &username).await?;
+            println!(
+                "{}",
+                serde_json::json!({"username": username, "disabled": true})
+            );
+        }
+        Command::Clients {
+            action: ClientsAction::Disable { client_id, store },
+        } => {
+            let db = open_store(&settings(&store, None, None)?).await?;
+            crate::services::accounts::disable_client(&db, &client_id).await?;
+            println!(
+                "{}",
+                serde_json::json!({"client_id": client_id, "disabled": true})
+            );
+        }
         Command::Clients {
             action: ClientsAction::Create { name, role, store },
         } => {
@@ -239,6 +301,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             think_ms,
             database_url,
             events_per_minute,
+            flood,
         } => {
             let admin_password = std::env::var("SYNAQ_ADMIN_PASSWORD")
                 .context("set SYNAQ_ADMIN_PASSWORD to the server's admin password")?;
@@ -249,6 +312,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 think_ms,
                 database_url,
                 events_per_minute,
+                flood,
             };
             let report = crate::loadtest::run(options).await?;
             println!("{}", serde_json::to_string_pretty(&report)?);

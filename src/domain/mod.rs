@@ -6,12 +6,15 @@ mod citizenship;
 mod document_number;
 mod full_name;
 mod idempotency_key;
+mod reason;
 mod sitting_window;
+pub mod text;
 
 pub use citizenship::Citizenship;
 pub use document_number::DocumentNumber;
 pub use full_name::FullName;
 pub use idempotency_key::IdempotencyKey;
+pub use reason::Reason;
 pub use sitting_window::SittingWindow;
 
 /// Why a value typed at the edge is refused. The message is for the person who typed it.

@@ -105,6 +105,11 @@ error_codes! {
         kk: "Сервер бос емес: бірнеше секундтан соң қайталаңыз.",
         ru: "Сервер занят: повторите через несколько секунд.",
         en: "The server is busy: try again in a few seconds.";
+    /// Too many requests of this kind from this caller; `Retry-After` says when to try again.
+    RateLimited = "rate_limited", TOO_MANY_REQUESTS, "Rate limited",
+        kk: "Сұраныстар тым жиі: біраз күтіп, қайталаңыз.",
+        ru: "Слишком много запросов: подождите немного и повторите.",
+        en: "Too many requests: wait a moment and try again.";
     /// A fault of the server; nothing about it is revealed.
     Internal = "internal", INTERNAL_SERVER_ERROR, "Internal error",
         kk: "Сервер қатесі. Қайталап көріңіз немесе бақылаушыға хабарлаңыз.",
@@ -230,16 +235,16 @@ error_codes! {
         kk: "Бұл нәтиже бойынша шешім бұрын қабылданған.",
         ru: "По этому результату решение уже принято.",
         en: "This result has been decided already.";
+    /// The recording has been played as often as its section allows.
+    PlayLimitReached = "play_limit_reached", CONFLICT, "Play limit reached",
+        kk: "Бұл жазбаны тыңдау мүмкіндігі таусылды.",
+        ru: "Эту запись больше нельзя прослушать.",
+        en: "This recording has been played as often as allowed.";
     /// The action does not fit the session's state (resume a session that is not paused, …).
     InvalidTransition = "invalid_transition", CONFLICT, "Invalid transition",
         kk: "Сессияның қазіргі күйінде бұл әрекетті орындауға болмайды.",
         ru: "Это действие невозможно в текущем состоянии сессии.",
         en: "This action is not possible in the session's current state.";
-    /// Too many requests of this kind; `Retry-After` says when to try again.
-    RateLimited = "rate_limited", TOO_MANY_REQUESTS, "Rate limited",
-        kk: "Сұраныстар тым жиі. Біраз күтіп, қайталаңыз.",
-        ru: "Слишком много запросов. Подождите и повторите.",
-        en: "Too many requests. Wait a moment and try again.";
     /// The resource changed since the version the request was based on.
     VersionConflict = "version_conflict", CONFLICT, "Version conflict",
         kk: "Нұсқа өзгерген: жаңартып, қайталаңыз.",

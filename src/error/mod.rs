@@ -6,8 +6,10 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
 mod codes;
+mod fallback;
 
 pub use codes::ErrorCode;
+pub use fallback::problems;
 
 /// Everything a request can fail with. Each carries an [`ErrorCode`], which decides the status.
 #[derive(Debug, thiserror::Error)]
@@ -29,11 +31,14 @@ pub enum ApiError {
     PayloadTooLarge,
     #[error("the server is busy; try again in a few seconds")]
     Busy,
-    /// Too many requests of one kind; the number is the seconds to wait (`Retry-After`).
-    #[error("too many requests; try again in {0} s")]
-    RateLimited(u64),
+    /// Too many requests; the duration is how long until the next is accepted (`Retry-After`).
+    #[error("too many requests; try again in {} s", retry_after_seconds(.0))]
+    RateLimited(std::time::Duration),
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
+    /// An error status that no handler produced (see [`problems`]), with its code's English message.
+    #[error("{}", .0.message(crate::lang::Lang::En))]
+    Status(ErrorCode),
 }
 
 /// The problem document (RFC 9457) every error is sent as.
@@ -62,6 +67,7 @@ impl ApiError {
             ApiError::Busy => ErrorCode::Busy,
             ApiError::RateLimited(_) => ErrorCode::RateLimited,
             ApiError::Internal(_) => ErrorCode::Internal,
+            ApiError::Status(code) => *code,
         }
     }
 
@@ -91,10 +97,10 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(code.status());
         match self {
             ApiError::Busy => {
-                response.insert_header(("Retry-After", "5"));
+                response.insert_header(("Retry-After", "1"));
             }
-            ApiError::RateLimited(seconds) => {
-                response.insert_header(("Retry-After", seconds.max(&1).to_string()));
+            ApiError::RateLimited(wait) => {
+                response.insert_header(("Retry-After", retry_after_seconds(wait).to_string()));
             }
             _ => {}
         }
@@ -102,6 +108,11 @@ impl ResponseError for ApiError {
             .content_type("application/problem+json")
             .json(problem)
     }
+}
+
+/// A wait in whole seconds for `Retry-After`: rounded up, at least 1.
+fn retry_after_seconds(wait: &std::time::Duration) -> u64 {
+    wait.as_secs_f64().ceil().max(1.0) as u64
 }
 
 impl From<crate::store::StoreError> for ApiError {
@@ -125,10 +136,19 @@ impl From<anyhow::Error> for ApiError {
     }
 }
 
+/// The largest body a route reads, JSON or raw.
+const BODY_LIMIT: usize = 64 * 1024;
+
+/// Bounds raw bodies (`web::Bytes`); one over the limit is a `payload_too_large` problem (see
+/// [`problems`]).
+pub fn payload_config() -> actix_web::web::PayloadConfig {
+    actix_web::web::PayloadConfig::new(BODY_LIMIT)
+}
+
 /// Turns body and query parse failures into `validation_failed` problems.
 pub fn json_config() -> actix_web::web::JsonConfig {
     actix_web::web::JsonConfig::default()
-        .limit(64 * 1024)
+        .limit(BODY_LIMIT)
         .error_handler(|err, _| {
             let e = match &err {
                 actix_web::error::JsonPayloadError::Overflow { .. }
@@ -151,4 +171,50 @@ pub fn query_config() -> actix_web::web::QueryConfig {
 pub fn path_config() -> actix_web::web::PathConfig {
     actix_web::web::PathConfig::default()
         .error_handler(|_, _| ApiError::NotFound("resource").into())
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::body::to_bytes;
+
+    use super::*;
+
+    async fn problem(
+        e: ApiError,
+    ) -> (
+        StatusCode,
+        actix_web::http::header::HeaderMap,
+        serde_json::Value,
+    ) {
+        let response = e.error_response();
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body = to_bytes(response.into_body()).await.unwrap();
+        (status, headers, serde_json::from_slice(&body).unwrap())
+    }
+
+    #[actix_web::test]
+    async fn a_conflict_says_its_message_and_carries_its_code() {
+        let (status, _, body) = problem(ApiError::conflict(
+            ErrorCode::SessionFinished,
+            "the session is finished",
+        ))
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert_eq!(body["detail"], "the session is finished");
+        assert_eq!(body["code"], "session_finished");
+        assert_eq!(body["title"], "Session finished");
+    }
+
+    #[actix_web::test]
+    async fn a_rate_limit_says_when_to_retry_in_whole_seconds() {
+        for (wait_ms, header) in [(1200, "2"), (10, "1"), (900_000, "900")] {
+            let (status, headers, body) = problem(ApiError::RateLimited(
+                std::time::Duration::from_millis(wait_ms),
+            ))
+            .await;
+            assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+            assert_eq!(headers.get("retry-after").unwrap(), header);
+            assert_eq!(body["code"], "rate_limited");
+        }
+    }
 }

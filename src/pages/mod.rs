@@ -4,8 +4,9 @@
 //!
 //! The pages are HTML rendered here (maud) in Kazakh, Russian or English; the candidate's page runs a small
 //! amount of plain JavaScript served as files (timer, autosave, offline queue). Every file is embedded in
-//! the binary. Every page answers with a strict Content-Security-Policy (scripts and styles only from this
-//! origin, nothing inline), `X-Content-Type-Options: nosniff`, and loads nothing from elsewhere. The
+//! the binary. Every page answers with the strict Content-Security-Policy of
+//! [`crate::security_headers::PAGE_POLICY`] (scripts and styles only from this origin, nothing inline),
+//! which that middleware adds with `nosniff`, and loads nothing from elsewhere. The
 //! candidate's token never appears in a URL: the page keeps it in `sessionStorage` and sends it as an
 //! `Authorization` header.
 
@@ -24,12 +25,6 @@ use actix_web::{HttpResponse, web};
 
 use crate::lang::Lang;
 
-/// What every page allows itself: its own scripts, styles, images and sounds, and the `blob:` URLs the
-/// candidate's page makes from media it fetched with its token. Nothing inline, nothing from elsewhere.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
-     img-src 'self' blob:; media-src 'self' blob:; connect-src 'self'; form-action 'self'; \
-     base-uri 'none'; frame-ancestors 'none'";
-
 /// Registers the pages and their files.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     assets::configure(cfg);
@@ -45,9 +40,6 @@ fn respond(status: StatusCode, lang: &lang::Chosen, markup: maud::Markup) -> Htt
     let mut response = HttpResponse::build(status);
     response
         .content_type("text/html; charset=utf-8")
-        .insert_header(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .insert_header(("Referrer-Policy", "no-referrer"))
         .insert_header(("X-Frame-Options", "DENY"))
         .insert_header(("Cache-Control", "no-store"));
     if let Some(cookie) = lang.set_cookie() {

@@ -13,10 +13,6 @@ use crate::services::access::{self, CandidateCall};
 use crate::store::context::SessionContext;
 use crate::store::registration;
 
-/// How often a listening item's recording may be played. The blueprint has no setting for it yet; the
-/// page counts the plays (the media route does not).
-const PLAY_LIMIT: u32 = 2;
-
 #[derive(Debug, Serialize)]
 pub struct Outline {
     /// The blueprint's title (Kazakh).
@@ -36,6 +32,7 @@ pub struct SectionOutline {
     pub id: String,
     /// Items are chosen one at a time from the answers; an answer is final once the next is shown.
     pub adaptive: bool,
+    /// How often each recording may be played (the session view's `plays_left` says what is left).
     pub play_limit: u32,
 }
 
@@ -83,7 +80,7 @@ async fn outline_of(
             .map(|s| SectionOutline {
                 id: s.id.clone(),
                 adaptive: s.adaptive.is_some(),
-                play_limit: PLAY_LIMIT,
+                play_limit: s.plays_allowed(),
             })
             .collect(),
     })

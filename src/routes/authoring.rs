@@ -5,6 +5,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::{Authorized, Authors};
+use crate::domain::text::{self, Lines};
 use crate::error::{ApiError, Problem};
 use crate::services::{AppState, authoring, calibration};
 
@@ -44,6 +45,7 @@ async fn get_one(
     path: web::Path<String>,
     query: web::Query<VersionQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    text::check("id", &path, Lines::One)?;
     Ok(HttpResponse::Ok().json(authoring::get(&state, &path, query.version).await?))
 }
 
@@ -57,6 +59,7 @@ async fn save(
     _auth: Authorized<Authors>,
     body: web::Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
+    text::check_json("blueprint", &body)?;
     let bp = serde_json::from_value(body.into_inner())
         .map_err(|e| ApiError::Validation(e.to_string()))?;
     Ok(HttpResponse::Created().json(authoring::save(&state, bp).await?))

@@ -4,6 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use uuid::Uuid;
 
 use crate::domain::IdempotencyKey;
+use crate::domain::text::{self, Lines};
 use crate::error::{ApiError, Problem};
 use crate::services::access::CandidateCall;
 use crate::services::delivery::{self, SavedView, SessionView};
@@ -52,7 +53,8 @@ async fn view(
 #[utoipa::path(put, path = "/api/v1/sessions/{id}/responses/{position}", tag = "candidate",
     security(("bearer" = [])), request_body = Object,
     params(("Idempotency-Key" = String, Header, description = "repeats of one save carry the same key")),
-    responses((status = 200, body = SavedView), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = SavedView), (status = 409, body = Problem), (status = 422, body = Problem),
+        (status = 429, description = "more saves than a person makes: rate_limited, with Retry-After", body = Problem)))]
 #[put("/api/v1/sessions/{id}/responses/{position}")]
 async fn save(
     state: web::Data<AppState>,
@@ -73,6 +75,7 @@ async fn save(
         .cloned()
         .ok_or_else(|| ApiError::Validation("the body is {\"answer\": …}".into()))
         .and_then(|a| {
+            text::check_json("answer", &a)?;
             serde_json::from_value::<Answer>(a)
                 .map_err(|e| ApiError::Validation(format!("answer: {e}")))
         })?;
@@ -121,13 +124,24 @@ async fn integrity_events(
 #[serde(deny_unknown_fields)]
 pub struct SubmitSection {
     /// The section the page means to close; a retried submit of a closed section is then a no-op.
+    /// Required from the next release; until then a submit without it is served with a `Deprecation`
+    /// header (see the README).
     section: Option<String>,
 }
 
-/// Closes the open section and opens the next. The body is optional: `{"section": "<id>"}`.
+/// When a submit without `section` became deprecated (RFC 9745 `Deprecation`: `@` and Unix seconds):
+/// 2026-12-01T00:00:00Z.
+const SUBMIT_WITHOUT_SECTION_DEPRECATED: &str = "@1796083200";
+
+/// Closes the open section and opens the next. Name the section: `{"section": "<id>"}`. A submit without
+/// it (an empty body, or no `section`) still closes whichever section is open, so a retried one closes
+/// the next section too; it is deprecated, answered with a `Deprecation` header, and refused from the
+/// next release.
 #[utoipa::path(post, path = "/api/v1/sessions/{id}/sections/current/submit", tag = "candidate",
-    security(("bearer" = [])), request_body(content = Option<SubmitSection>),
-    responses((status = 200, body = SessionView), (status = 409, body = Problem)))]
+    security(("bearer" = [])), request_body(content = SubmitSection),
+    responses((status = 200, body = SessionView,
+        headers(("Deprecation" = String, description = "present when `section` was not named: such submits are refused from the next release"))),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/api/v1/sessions/{id}/sections/current/submit")]
 async fn submit_section(
     state: web::Data<AppState>,
@@ -139,14 +153,19 @@ async fn submit_section(
         None
     } else {
         serde_json::from_slice::<SubmitSection>(&body)
-            .map_err(|e| {
-                ApiError::Validation(format!("the body is {{\"section\": …}} or empty: {e}"))
-            })?
+            .map_err(|e| ApiError::Validation(format!("the body is {{\"section\": …}}: {e}")))?
             .section
     };
+    if let Some(name) = &section {
+        text::check("section", name, Lines::One)?;
+    }
     let session =
         delivery::submit_section(&state, &call, path.into_inner(), section.as_deref()).await?;
-    Ok(HttpResponse::Ok().json(session))
+    let mut response = HttpResponse::Ok();
+    if section.is_none() {
+        response.insert_header(("Deprecation", SUBMIT_WITHOUT_SECTION_DEPRECATED));
+    }
+    Ok(response.json(session))
 }
 
 /// Finishes the session; it is graded and certified at once.
@@ -173,9 +192,10 @@ async fn result(
     Ok(HttpResponse::Ok().json(certification::own_result(&state, &call, path.into_inner()).await?))
 }
 
-/// The audio of a listening item in the caller's session.
+/// The audio of a listening item in the caller's session; every fetch is one play of the section's
+/// limit (`plays_left` in the session view), beyond which `409 play_limit_reached`.
 #[utoipa::path(get, path = "/api/v1/sessions/{id}/media/{position}", tag = "candidate", security(("bearer" = [])),
-    responses((status = 200, description = "audio/ogg"), (status = 404, body = Problem)))]
+    responses((status = 200, description = "audio/ogg"), (status = 404, body = Problem), (status = 409, body = Problem)))]
 #[get("/api/v1/sessions/{id}/media/{position}")]
 async fn media(
     state: web::Data<AppState>,
@@ -186,7 +206,7 @@ async fn media(
     let (content_type, bytes) = delivery::media(&state, &call, id, position).await?;
     Ok(HttpResponse::Ok()
         .content_type(content_type)
-        .insert_header(("Cache-Control", "private, max-age=3600"))
+        .insert_header(("Cache-Control", "private, no-store"))
         .body(bytes))
 }
 
@@ -203,7 +223,7 @@ async fn image(
     let (content_type, bytes) = delivery::image(&state, &call, id, position).await?;
     Ok(HttpResponse::Ok()
         .content_type(content_type)
-        .insert_header(("Cache-Control", "private, max-age=3600"))
+        .insert_header(("Cache-Control", "private, no-store"))
         .insert_header((
             "Content-Security-Policy",
             "default-src 'none'; style-src 'unsafe-inline'; sandbox",

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::auth::{Authorized, CentreStaff, Supervisors};
+use crate::domain::text::{self, Lines};
 use crate::domain::{Citizenship, DocumentNumber, FullName, SittingWindow};
 use crate::error::{ApiError, Problem};
 use crate::services::access::rules_of;
@@ -164,6 +165,7 @@ async fn create_sitting(
     body: web::Json<NewSitting>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
+    text::check("blueprint", &body.blueprint, Lines::One)?;
     let s = registration::create_sitting(
         &state,
         &body.blueprint,

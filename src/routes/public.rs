@@ -47,7 +47,9 @@ pub struct TokenResponse {
 
 /// Signs in staff (password), services (client credentials) or a candidate (access code).
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "public", request_body = Grant,
-    responses((status = 200, body = TokenResponse), (status = 401, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = TokenResponse), (status = 401, body = Problem), (status = 422, body = Problem),
+        (status = 429, description = "too many failed sign-ins: rate_limited, with Retry-After", body = Problem),
+        (status = 503, description = "too many sign-ins being checked: busy, with Retry-After", body = Problem)))]
 #[post("/api/v1/auth/token")]
 async fn token(
     state: web::Data<AppState>,
@@ -58,6 +60,7 @@ async fn token(
     if grant.longest_field() > MAX_CREDENTIAL_BYTES {
         return Err(ApiError::InvalidCredentials);
     }
+    grant.check_text()?;
     let issued = accounts::sign_in(&state, grant, &facts).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))

@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::auth::{Admins, Authorized, ResultsReaders};
+use crate::domain::Reason;
 use crate::error::{ApiError, Problem};
 use crate::services::AppState;
 use crate::services::certification::{self, FeedPage};
@@ -53,6 +54,7 @@ async fn revoke(
     body: web::Json<RevokeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    certification::revoke(&state, id, &body.reason).await?;
+    let reason = Reason::parse(&body.reason)?;
+    certification::revoke(&state, id, &reason).await?;
     Ok(HttpResponse::Ok().json(certification::status(&state, id).await?))
 }

@@ -1,13 +1,16 @@
 //! Signing in, and the creation of staff users and service clients.
 
-use std::sync::LazyLock;
+use std::net::IpAddr;
+use std::time::Instant;
 
-use actix_web::web;
 use uuid::Uuid;
 
 use super::AppState;
 use super::access::ClientFacts;
+use crate::auth::secrets::Cost;
+use crate::auth::throttle::{Attempt, Credential};
 use crate::auth::{Role, secrets, tokens};
+use crate::domain::text::{self, Lines};
 use crate::error::ApiError;
 use crate::store::{accounts, registration};
 
@@ -30,16 +33,34 @@ pub enum Grant {
 }
 
 impl Grant {
-    /// The length in bytes of the longest string field.
-    pub fn longest_field(&self) -> usize {
+    /// The string fields, by name.
+    fn fields(&self) -> Vec<(&'static str, &str)> {
         match self {
-            Grant::Password { username, password } => username.len().max(password.len()),
+            Grant::Password { username, password } => {
+                vec![("username", username), ("password", password)]
+            }
             Grant::ClientCredentials {
                 client_id,
                 client_secret,
-            } => client_id.len().max(client_secret.len()),
-            Grant::AccessCode { access_code, .. } => access_code.len(),
+            } => vec![("client_id", client_id), ("client_secret", client_secret)],
+            Grant::AccessCode { access_code, .. } => vec![("access_code", access_code)],
         }
+    }
+
+    /// The length in bytes of the longest string field.
+    pub fn longest_field(&self) -> usize {
+        self.fields()
+            .iter()
+            .map(|(_, v)| v.len())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Refuses a grant whose fields hold a control character.
+    pub fn check_text(&self) -> Result<(), crate::domain::DomainError> {
+        self.fields()
+            .into_iter()
+            .try_for_each(|(name, value)| text::check(name, value, Lines::One))
     }
 }
 
@@ -49,41 +70,24 @@ pub struct IssuedToken {
     pub expires_in: i64,
 }
 
-/// Compared against when the account does not exist, so that a missing account costs the same time as a
-/// wrong secret and does not reveal which accounts exist: one per hashing cost.
-static DUMMY_STRONG: LazyLock<String> =
-    LazyLock::new(|| secrets::hash_secret("synaq-dummy-secret"));
-static DUMMY_LIGHT: LazyLock<String> =
-    LazyLock::new(|| secrets::hash_access_code("2222-2222-2222"));
-
-/// Argon2 checks running at once, at most. Each takes up to 19 MiB and a core's worth of work: a flood of
-/// sign-ins waits here (and, past a few seconds, gets `busy`) instead of exhausting memory.
-pub const MAX_CONCURRENT_HASHES: usize = 8;
-
-/// How long a sign-in waits for a hashing slot before it is told to retry.
-const HASH_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
-
-async fn verify_blocking(
+/// Whether `secret` matches the account's `hash`, in `cost`'s hashing lane; an absent account is checked
+/// against a dummy of the same cost, so that it costs the same time as a wrong secret and does not reveal
+/// which accounts exist, and never matches.
+async fn verify(
     state: &AppState,
+    cost: Cost,
     secret: String,
     hash: Option<String>,
-    dummy: &'static LazyLock<String>,
 ) -> Result<bool, ApiError> {
-    let permit = tokio::time::timeout(HASH_WAIT, state.hashing.clone().acquire_owned())
-        .await
-        .map_err(|_| ApiError::Busy)?
-        .map_err(|e| ApiError::Internal(e.into()))?;
-    web::block(move || {
-        let _permit = permit;
-        let known = hash.is_some();
-        let ok = secrets::verify(&secret, hash.as_deref().unwrap_or(dummy));
-        known && ok
-    })
-    .await
-    .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking pool: {e}")))
+    let known = hash.is_some();
+    let against = hash.unwrap_or_else(|| secrets::dummy_hash(cost).to_owned());
+    let ok = state.hashing.verify(cost, secret, against).await?;
+    Ok(known && ok)
 }
 
-/// Checks a credential and issues a token for it. Every failure is the same `invalid_credentials`.
+/// Checks a credential and issues a token for it. Every wrong credential is the same
+/// `invalid_credentials`; failed attempts are throttled per account and client address (see
+/// [`crate::auth::throttle`]): after a few, `rate_limited` with `Retry-After`, before any hashing.
 ///
 /// A candidate's sign-in is also checked against the sitting's access rules (network, Safe Exam
 /// Browser), and starts a new token generation: once a session runs, only the latest sign-in's token is
@@ -94,34 +98,106 @@ pub async fn sign_in(
     grant: Grant,
     facts: &ClientFacts,
 ) -> Result<IssuedToken, ApiError> {
-    let mut generation = 0;
-    let (subject, role) = match grant {
+    let attempt = grant.attempt(facts.ip);
+    let pending = state
+        .throttle
+        .begin(&attempt, Instant::now())
+        .map_err(ApiError::RateLimited)?;
+    let checked = check(state, grant, facts).await;
+    match &checked {
+        Ok(_) => pending.succeeded(),
+        Err(ApiError::InvalidCredentials) => pending.failed(),
+        // Not checked (busy, a fault): the attempt counts for nothing.
+        Err(_) => drop(pending),
+    }
+    let account = checked?;
+    let ttl = if account.role == Role::Candidate {
+        state.settings.candidate_token_ttl_seconds
+    } else {
+        state.settings.token_ttl_seconds
+    };
+    let access_token = tokens::issue(
+        &state.keys,
+        &state.settings.issuer,
+        &account.subject,
+        account.role,
+        account.token_version,
+        ttl,
+        account.generation,
+    )?;
+    Ok(IssuedToken {
+        access_token,
+        expires_in: ttl,
+    })
+}
+
+/// Who a credential proved to be.
+struct Account {
+    subject: String,
+    role: Role,
+    token_version: i64,
+    /// A candidate's sign-in generation (zero for staff and services).
+    generation: i32,
+}
+
+impl Grant {
+    /// The throttle's view of this grant from `address`.
+    fn attempt(&self, address: IpAddr) -> Attempt {
+        let (credential, account) = match self {
+            Grant::Password { username, .. } => (Credential::Password, username.clone()),
+            Grant::ClientCredentials { client_id, .. } => {
+                (Credential::ClientSecret, client_id.clone())
+            }
+            Grant::AccessCode {
+                registration_id, ..
+            } => (Credential::AccessCode, registration_id.to_string()),
+        };
+        Attempt {
+            credential,
+            account,
+            address,
+        }
+    }
+}
+
+/// The account a credential proves; `invalid_credentials` for a wrong secret, an unknown or a disabled
+/// account alike.
+async fn check(state: &AppState, grant: Grant, facts: &ClientFacts) -> Result<Account, ApiError> {
+    Ok(match grant {
         Grant::Password { username, password } => {
             let user = accounts::find_user(&state.db, &username).await?;
             let hash = user.as_ref().map(|u| u.password_hash.clone());
-            if !verify_blocking(state, password, hash, &DUMMY_STRONG).await? {
+            if !verify(state, Cost::Strong, password, hash).await? {
                 return Err(ApiError::InvalidCredentials);
             }
-            let user = user.ok_or(ApiError::InvalidCredentials)?;
-            (
-                user.id.to_string(),
-                Role::parse(&user.role).ok_or(ApiError::InvalidCredentials)?,
-            )
+            let user = user
+                .filter(|u| !u.disabled)
+                .ok_or(ApiError::InvalidCredentials)?;
+            Account {
+                subject: user.id.to_string(),
+                role: Role::parse(&user.role).ok_or(ApiError::InvalidCredentials)?,
+                token_version: user.token_version,
+                generation: 0,
+            }
         }
         Grant::ClientCredentials {
             client_id,
             client_secret,
         } => {
             let client = accounts::find_client(&state.db, &client_id).await?;
-            let hash = client.as_ref().map(|c| c.0.clone());
-            if !verify_blocking(state, client_secret, hash, &DUMMY_STRONG).await? {
+            let hash = client.as_ref().map(|c| c.secret_hash.clone());
+            if !verify(state, Cost::Strong, client_secret, hash).await? {
                 return Err(ApiError::InvalidCredentials);
             }
-            let (_, role) = client.ok_or(ApiError::InvalidCredentials)?;
-            (
-                client_id,
-                Role::parse(&role).ok_or(ApiError::InvalidCredentials)?,
-            )
+            let client = client
+                .filter(|c| !c.disabled)
+                .ok_or(ApiError::InvalidCredentials)?;
+            Account {
+                subject: client_id,
+                role: Role::parse(&client.role).ok_or(ApiError::InvalidCredentials)?,
+                token_version: client.token_version,
+                generation: 0,
+            }
         }
         Grant::AccessCode {
             registration_id,
@@ -131,30 +207,17 @@ pub async fn sign_in(
                 secrets::parse_access_code(&access_code).ok_or(ApiError::InvalidCredentials)?;
             let reg = registration::registration(&state.db, registration_id).await?;
             let hash = reg.as_ref().map(|r| r.access_code_hash.clone());
-            if !verify_blocking(state, code, hash, &DUMMY_LIGHT).await? {
+            if !verify(state, Cost::Light, code, hash).await? {
                 return Err(ApiError::InvalidCredentials);
             }
             super::access::admit(state, facts, registration_id, None).await?;
-            generation = take_over(state, registration_id).await?;
-            (registration_id.to_string(), Role::Candidate)
+            Account {
+                subject: registration_id.to_string(),
+                role: Role::Candidate,
+                token_version: 0,
+                generation: take_over(state, registration_id).await?,
+            }
         }
-    };
-    let ttl = if role == Role::Candidate {
-        state.settings.candidate_token_ttl_seconds
-    } else {
-        state.settings.token_ttl_seconds
-    };
-    let access_token = tokens::issue(
-        &state.keys,
-        &state.settings.issuer,
-        &subject,
-        role,
-        ttl,
-        generation,
-    )?;
-    Ok(IssuedToken {
-        access_token,
-        expires_in: ttl,
     })
 }
 
@@ -205,6 +268,14 @@ pub enum AccountError {
     Taken(String),
     #[error("role {0} cannot be given to a {1}")]
     BadRole(String, &'static str),
+    #[error("the client name must have 1 to 200 characters and no control character")]
+    BadName,
+    #[error("there is no user {0}")]
+    NoSuchUser(String),
+    #[error("there is no client {0}")]
+    NoSuchClient(String),
+    #[error("{0} is the last enabled admin: make another admin first")]
+    LastAdmin(String),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
 }
@@ -221,6 +292,18 @@ fn check_username(username: &str) -> Result<(), AccountError> {
     }
 }
 
+/// A role a staff user may have: admin, operator, proctor or author.
+fn staff_role(role: &str) -> Result<Role, AccountError> {
+    Role::parse(role)
+        .filter(|r| {
+            matches!(
+                r,
+                Role::Admin | Role::Operator | Role::Proctor | Role::Author
+            )
+        })
+        .ok_or_else(|| AccountError::BadRole(role.to_owned(), "user"))
+}
+
 /// Creates a staff user (admin, operator, proctor or author).
 pub async fn create_user(
     db: &crate::store::WriteDb,
@@ -229,14 +312,7 @@ pub async fn create_user(
     role: &str,
 ) -> Result<(), AccountError> {
     check_username(username)?;
-    let role = Role::parse(role)
-        .filter(|r| {
-            matches!(
-                r,
-                Role::Admin | Role::Operator | Role::Proctor | Role::Author
-            )
-        })
-        .ok_or_else(|| AccountError::BadRole(role.to_owned(), "user"))?;
+    let role = staff_role(role)?;
     if !(12..=1024).contains(&password.chars().count()) {
         return Err(AccountError::WeakPassword);
     }
@@ -257,8 +333,12 @@ pub async fn create_client(
     let role = Role::parse(role)
         .filter(|r| *r == Role::ResultsReader)
         .ok_or_else(|| AccountError::BadRole(role.to_owned(), "client"))?;
-    if name.trim().is_empty() || name.len() > 200 {
-        return Err(AccountError::BadUsername);
+    let name = name.trim();
+    if name.is_empty()
+        || name.chars().count() > 200
+        || text::check("name", name, Lines::One).is_err()
+    {
+        return Err(AccountError::BadName);
     }
     let client_id = format!("client-{}", Uuid::now_v7().simple());
     let secret = secrets::new_client_secret();
@@ -266,9 +346,59 @@ pub async fn create_client(
         db,
         &client_id,
         &secrets::hash_secret(&secret),
-        name.trim(),
+        name,
         role.as_str(),
     )
     .await?;
     Ok((client_id, secret))
+}
+
+/// Refuses to leave the service without an enabled admin when `username` stops being one.
+async fn keep_an_admin(db: &crate::store::WriteDb, username: &str) -> Result<(), AccountError> {
+    let is_admin = accounts::find_user(db, username)
+        .await?
+        .is_some_and(|u| u.role == Role::Admin.as_str() && !u.disabled);
+    if is_admin && accounts::count_other_admins(db, username).await? == 0 {
+        return Err(AccountError::LastAdmin(username.to_owned()));
+    }
+    Ok(())
+}
+
+/// Gives a staff user a new role; the tokens issued before stop working at once.
+pub async fn set_role(
+    db: &crate::store::WriteDb,
+    username: &str,
+    role: &str,
+) -> Result<(), AccountError> {
+    let role = staff_role(role)?;
+    if role != Role::Admin {
+        keep_an_admin(db, username).await?;
+    }
+    if accounts::set_role(db, username, role.as_str()).await? {
+        Ok(())
+    } else {
+        Err(AccountError::NoSuchUser(username.to_owned()))
+    }
+}
+
+/// Disables a staff user: they can no longer sign in, and their tokens stop working at once.
+pub async fn disable_user(db: &crate::store::WriteDb, username: &str) -> Result<(), AccountError> {
+    keep_an_admin(db, username).await?;
+    if accounts::disable_user(db, username).await? {
+        Ok(())
+    } else {
+        Err(AccountError::NoSuchUser(username.to_owned()))
+    }
+}
+
+/// Disables a service client: it can no longer sign in, and its tokens stop working at once.
+pub async fn disable_client(
+    db: &crate::store::WriteDb,
+    client_id: &str,
+) -> Result<(), AccountError> {
+    if accounts::disable_client(db, client_id).await? {
+        Ok(())
+    } else {
+        Err(AccountError::NoSuchClient(client_id.to_owned()))
+    }
 }

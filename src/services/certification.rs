@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::AppState;
 use super::scoring::SectionScore;
+use crate::domain::Reason;
 use crate::error::{ApiError, ErrorCode};
 use crate::store::results::{self as store, Certificate, CertificateStatus, FeedEventType};
 use crate::store::status::{Decision, LevelReached, ReviewStatus};
@@ -186,14 +187,9 @@ fn stored_claims(jws: &str) -> Result<CertificateClaims, ApiError> {
 pub async fn revoke(
     state: &AppState,
     certificate_id: Uuid,
-    reason: &str,
+    reason: &Reason,
 ) -> Result<Certificate, ApiError> {
-    let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > 1000 {
-        return Err(ApiError::Validation(
-            "reason must have 1 to 1000 characters".into(),
-        ));
-    }
+    let reason = reason.as_str();
     let now = crate::store::now();
     let txn = crate::store::begin(&state.writer).await?;
     match revoke_in(state, &txn, certificate_id, reason, now).await? {

@@ -18,7 +18,7 @@ use crate::domain::IdempotencyKey;
 use crate::error::{ApiError, ErrorCode};
 use crate::store::context::SessionContext;
 use crate::store::delivery::{
-    self as store, NewSession, SaveOutcome, SectionStatus, Session, SessionStatus,
+    self as store, NewSession, SaveOutcome, SectionStatus, Session, SessionSection, SessionStatus,
 };
 use crate::store::{ItemKey, bank, registration};
 
@@ -56,6 +56,9 @@ pub struct ItemView {
     /// A listening item's audio.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<MediaView>,
+    /// How often the recording may still be played (the server counts each fetch of `media`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plays_left: Option<u32>,
     /// A picture to read (a clock, a price tag, a sign): SVG.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<MediaView>,
@@ -277,10 +280,10 @@ pub async fn view(
             if s.status == SectionStatus::Open {
                 current = Some(s.section_id.clone());
             }
-            let title = blueprint
-                .section(&s.section_id)
-                .map(|b| b.title.clone())
-                .unwrap_or_default();
+            let spec = blueprint.section(&s.section_id);
+            let title = spec.map(|b| b.title.clone()).unwrap_or_default();
+            let plays_allowed =
+                spec.map_or(item_bank::bank::DEFAULT_PLAY_LIMIT, |b| b.plays_allowed());
             // A section never opened (pending, or closed unopened by an early finish) shows nothing.
             let item_views = if s.opened_at.is_none() {
                 Vec::new()
@@ -297,6 +300,7 @@ pub async fn view(
                             item,
                             &order,
                             answers.get(&p.position).map(|e| e.answer.clone()),
+                            plays_allowed.saturating_sub(u32::try_from(p.plays).unwrap_or(0)),
                         ))
                     })
                     .collect()
@@ -328,6 +332,7 @@ fn item_view(
     item: &Item,
     order: &[String],
     response: Option<serde_json::Value>,
+    plays_left: u32,
 ) -> ItemView {
     let options = order
         .iter()
@@ -351,6 +356,7 @@ fn item_view(
             url: format!("/api/v1/sessions/{session_id}/media/{position}"),
             content_type: crate::store::bank::content_type(audio).to_owned(),
         }),
+        plays_left: item.audio.is_some().then_some(plays_left),
         image: item.image.as_ref().map(|image| MediaView {
             url: format!("/api/v1/sessions/{session_id}/images/{position}"),
             content_type: crate::store::bank::content_type(image).to_owned(),
@@ -360,14 +366,27 @@ fn item_view(
     }
 }
 
-/// The audio of the item at `position` in the candidate's own session: its content type and bytes.
+/// The recording of the listening item at `position` in the candidate's own session: its content type
+/// and bytes. Every fetch is one play: the section's play limit
+/// ([`item_bank::bank::SectionSpec::plays_allowed`]) is counted here, in the database, so that it holds
+/// across reloads and replacement computers; beyond it, `play_limit_reached`. The page fetches the
+/// recording afresh for every play and keeps no copy.
 pub async fn media(
     state: &AppState,
     call: &CandidateCall,
     session_id: Uuid,
     position: i32,
 ) -> Result<(String, Vec<u8>), ApiError> {
-    item_file(state, call, session_id, position, |i| i.audio.as_ref()).await
+    let found = item_file(state, call, session_id, position, |i| i.audio.as_ref()).await?;
+    let limit = plays_allowed(state, &found.session, &found.section.section_id).await?;
+    let file = read_file(state, &found.path).await?;
+    if !store::take_play(&state.writer, session_id, position, limit).await? {
+        return Err(ApiError::conflict(
+            ErrorCode::PlayLimitReached,
+            format!("this recording may be played {limit} times"),
+        ));
+    }
+    Ok(file)
 }
 
 /// The picture of the item at `position` in the candidate's own session: its content type and bytes.
@@ -377,7 +396,30 @@ pub async fn image(
     session_id: Uuid,
     position: i32,
 ) -> Result<(String, Vec<u8>), ApiError> {
-    item_file(state, call, session_id, position, |i| i.image.as_ref()).await
+    let found = item_file(state, call, session_id, position, |i| i.image.as_ref()).await?;
+    read_file(state, &found.path).await
+}
+
+/// How often a recording of the session's section `section_id` may be played.
+async fn plays_allowed(
+    state: &AppState,
+    session: &Session,
+    section_id: &str,
+) -> Result<u32, ApiError> {
+    let blueprint = SessionContext::load(&state.db, session.registration_id)
+        .await?
+        .ok_or(ApiError::NotFound("registration"))?
+        .blueprint;
+    Ok(blueprint
+        .section(section_id)
+        .map_or(item_bank::bank::DEFAULT_PLAY_LIMIT, |s| s.plays_allowed()))
+}
+
+/// A file an item of the caller's own session names, with where it was found.
+struct ItemFile {
+    session: Session,
+    section: SessionSection,
+    path: String,
 }
 
 /// The file that `pick` names on the item at `position` of the caller's own session, once its section
@@ -388,7 +430,7 @@ async fn item_file(
     session_id: Uuid,
     position: i32,
     pick: impl Fn(&Item) -> Option<&String>,
-) -> Result<(String, Vec<u8>), ApiError> {
+) -> Result<ItemFile, ApiError> {
     let session = access::own_session(state, call, session_id).await?;
     access::require_running(&session)?;
     let placed = store::item_at(&state.db, session_id, position)
@@ -406,7 +448,16 @@ async fn item_file(
         .next()
         .and_then(|i| pick(i).cloned())
         .ok_or(ApiError::NotFound("media"))?;
-    bank::media(&state.db, &path)
+    Ok(ItemFile {
+        session,
+        section,
+        path,
+    })
+}
+
+/// A bank file's content type and bytes.
+async fn read_file(state: &AppState, path: &str) -> Result<(String, Vec<u8>), ApiError> {
+    bank::media(&state.db, path)
         .await?
         .ok_or(ApiError::NotFound("media"))
 }
@@ -423,6 +474,10 @@ pub async fn save(
     client_time_on_item_ms: Option<i32>,
 ) -> Result<SavedView, ApiError> {
     let session = access::own_session(state, call, session_id).await?;
+    state
+        .save_rate
+        .take(session_id, 1, std::time::Instant::now())
+        .map_err(ApiError::RateLimited)?;
     let placed = store::item_at(&state.db, session_id, position)
         .await?
         .ok_or(ApiError::NotFound("item"))?;
@@ -469,6 +524,7 @@ pub async fn save(
         client_time_on_item_ms,
         now,
         cutoff,
+        keep: state.settings.saves_kept_per_position,
     };
     let outcome = store::save_response(&state.saves, &state.db, new).await?;
     match outcome {

@@ -2,9 +2,7 @@
 //! raises from them. Events are stored first; the session's flags are then re-evaluated from all of its
 //! events, so the flags never depend on which instance received what, or in which order.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{DateTime, TimeZone, Utc};
 use proctoring::events::{BatchLimits, ClientEvent, Detail, Event, EventType, validate_batch};
@@ -14,6 +12,7 @@ use uuid::Uuid;
 
 use super::AppState;
 use super::access::{self, CandidateCall};
+use super::rate_limit::Rate;
 use crate::error::ApiError;
 use crate::store::delivery::{self as delivery_store, SectionStatus};
 use crate::store::integrity::{self as store, NewEvent, NewFlag};
@@ -42,35 +41,13 @@ pub struct EventBatch {
     pub events: Vec<EventIn>,
 }
 
-/// Events one session may send in a minute; a page sends a batch every few seconds at most, so this is
-/// far above any honest page's rate.
-pub const EVENTS_PER_MINUTE: u32 = 600;
-
-/// A fixed-window count of events per session on this instance: the first line against a page (or a
-/// script) that floods the route. Batches stay bounded by the contract's 100 events each.
-#[derive(Default)]
-pub struct EventRate(Mutex<HashMap<Uuid, (Instant, u32)>>);
-
-impl EventRate {
-    /// Counts `n` events for `session`; `Err(seconds to wait)` beyond [`EVENTS_PER_MINUTE`].
-    fn take(&self, session: Uuid, n: u32) -> Result<(), u64> {
-        let now = Instant::now();
-        let mut map = self.0.lock().expect("event rate");
-        if map.len() > 100_000 {
-            map.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(60));
-        }
-        let entry = map.entry(session).or_insert((now, 0));
-        if now.duration_since(entry.0) >= Duration::from_secs(60) {
-            *entry = (now, 0);
-        }
-        if entry.1 + n > EVENTS_PER_MINUTE {
-            let wait = 60 - now.duration_since(entry.0).as_secs();
-            return Err(wait.max(1));
-        }
-        entry.1 += n;
-        Ok(())
-    }
-}
+/// What one session may send: 600 events at once and 10 a second after that. A page sends a batch
+/// every few seconds at most, so this is far above any honest page's rate; batches stay bounded by the
+/// contract's 100 events each.
+pub const EVENT_RATE: Rate = Rate {
+    per_second: 10.0,
+    burst: 600,
+};
 
 fn millis(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
@@ -99,7 +76,7 @@ pub async fn record_client_batch(
     }
     state
         .event_rate
-        .take(session.id, batch.events.len() as u32)
+        .take(session.id, batch.events.len() as u32, Instant::now())
         .map_err(ApiError::RateLimited)?;
     let now = crate::store::now();
     let raw: Vec<ClientEvent> = batch
@@ -128,7 +105,7 @@ pub async fn record_client_batch(
                 .then(|| serde_json::to_value(&e.detail).unwrap_or_default()),
         })
         .collect();
-    store::insert_events(&state.writer, rows, now).await?;
+    store::insert_events(&state.saves, &state.db, rows, now).await?;
     reevaluate(state, session.registration_id, session.id).await?;
     Ok(n)
 }
@@ -169,7 +146,8 @@ pub async fn record_server_event(
         })
         .filter(|d| !d.is_empty());
     store::insert_events(
-        &state.writer,
+        &state.saves,
+        &state.db,
         vec![NewEvent {
             registration_id,
             session_id,
@@ -212,13 +190,16 @@ pub(crate) async fn policy_events(
 }
 
 /// Applies the policy to all of the registration's events and raises (or refreshes) the session's flags.
+/// Only flags that the stored ones do not already cover are written: most batches (a resize, a focus
+/// change below every threshold) change no flag and so cost no write.
 async fn reevaluate(
     state: &AppState,
     registration_id: Uuid,
     session_id: Uuid,
 ) -> Result<(), ApiError> {
     let events = policy_events(state, registration_id).await?;
-    let flags = proctoring::policy::evaluate(&state.policy, &events)
+    let stored = store::flags(&state.db, session_id).await?;
+    let flags: Vec<NewFlag> = proctoring::policy::evaluate(&state.policy, &events)
         .into_iter()
         .map(|f| NewFlag {
             session_id,
@@ -229,24 +210,68 @@ async fn reevaluate(
             count: f.count as i32,
             detail: None,
         })
+        .filter(|f| !stored.iter().any(|s| covers(s, f)))
         .collect();
-    store::upsert_flags(&state.writer, flags, crate::store::now()).await?;
+    if !flags.is_empty() {
+        store::upsert_flags(&state.writer, flags, crate::store::now()).await?;
+    }
     Ok(())
+}
+
+/// Whether the stored flag already says all that `new` would write (see [`store::upsert_flags`], which
+/// keeps the highest severity and count and the earliest first time).
+fn covers(stored: &store::Flag, new: &NewFlag) -> bool {
+    stored.rule == new.rule
+        && stored.severity >= new.severity
+        && stored.count >= new.count
+        && stored.first_at <= new.first_at
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::status::Severity;
 
     #[test]
-    fn the_event_rate_refuses_beyond_the_minute_budget() {
-        let rate = EventRate::default();
-        let s = Uuid::now_v7();
-        assert!(rate.take(s, EVENTS_PER_MINUTE - 1).is_ok());
-        assert!(rate.take(s, 1).is_ok());
-        let wait = rate.take(s, 1).unwrap_err();
-        assert!((1..=60).contains(&wait));
-        // Another session has its own budget.
-        assert!(rate.take(Uuid::now_v7(), 100).is_ok());
+    fn a_stored_flag_covers_only_what_it_already_says() {
+        let at = |s| Utc.timestamp_opt(s, 0).unwrap();
+        let session_id = Uuid::now_v7();
+        let stored = store::Flag {
+            session_id,
+            rule: "focus_lost".into(),
+            severity: Severity::Medium,
+            source: FlagSource::Policy,
+            first_at: at(100),
+            count: 3,
+            detail: None,
+            raised_at: at(100),
+        };
+        let new = |rule: &str, severity, count, first| NewFlag {
+            session_id,
+            rule: rule.into(),
+            severity,
+            source: FlagSource::Policy,
+            first_at: at(first),
+            count,
+            detail: None,
+        };
+        assert!(covers(
+            &stored,
+            &new("focus_lost", Severity::Medium, 3, 100)
+        ));
+        assert!(covers(&stored, &new("focus_lost", Severity::Low, 2, 150)));
+        assert!(!covers(
+            &stored,
+            &new("focus_lost", Severity::Medium, 4, 100)
+        ));
+        assert!(!covers(&stored, &new("focus_lost", Severity::High, 3, 100)));
+        assert!(!covers(
+            &stored,
+            &new("focus_lost", Severity::Medium, 3, 90)
+        ));
+        assert!(!covers(
+            &stored,
+            &new("paste_into_answer", Severity::Low, 1, 100)
+        ));
     }
 }

@@ -12,6 +12,7 @@ pub mod delivery;
 pub mod forensics;
 pub mod integrity;
 pub mod items;
+pub mod rate_limit;
 pub mod registration;
 pub mod reviews;
 pub mod scoring;
@@ -34,8 +35,12 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Where answer saves are committed.
     pub saves: crate::store::save_queue::SaveQueue,
-    /// Slots for argon2 checks (see `accounts::MAX_CONCURRENT_HASHES`).
-    pub hashing: Arc<tokio::sync::Semaphore>,
+    /// The per-session limit of saves (the first line; the store bounds the history).
+    pub save_rate: Arc<rate_limit::SessionLimiter>,
+    /// The bounded lanes of argon2 work (see [`crate::auth::hashing`]).
+    pub hashing: Arc<crate::auth::hashing::HashPool>,
+    /// Failed sign-ins (see [`crate::auth::throttle`]).
+    pub throttle: Arc<crate::auth::throttle::Throttle>,
     /// Parsed item versions.
     pub items: Arc<items::ItemCache>,
     pub keys: Arc<KeyRing>,
@@ -43,6 +48,6 @@ pub struct AppState {
     pub policy: Arc<::proctoring::policy::Policy>,
     /// What never changes about each registration (sitting, candidate, access rules).
     pub admissions: Arc<access::AdmissionCache>,
-    /// Integrity events per session per minute, on this instance.
-    pub event_rate: Arc<integrity::EventRate>,
+    /// The per-session limit of integrity events ([`integrity::EVENT_RATE`]).
+    pub event_rate: Arc<rate_limit::SessionLimiter>,
 }

@@ -1,12 +1,11 @@
 //! Registering candidates, creating sittings and registering candidates to sittings.
 
-use actix_web::web;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::AppState;
 use super::access_rules::AccessRules;
-use crate::auth::secrets;
+use crate::auth::secrets::{self, Cost};
 use crate::domain::{Citizenship, DocumentNumber, FullName, SittingWindow};
 use crate::error::{ApiError, ErrorCode};
 use crate::store::registration::{self as reg, Candidate, NewCandidate, Registration, Sitting};
@@ -110,24 +109,24 @@ pub async fn register(
             "the candidate is registered to this sitting already",
         ));
     }
-    let used = reg::attempts(&state.db, candidate_id, &sitting.blueprint_id).await?;
-    if used >= u64::from(state.settings.max_attempts) {
-        return Err(ApiError::conflict(
+    let code = secrets::new_access_code();
+    let hashed = state.hashing.hash(Cost::Light, code.clone()).await?;
+    let registration = reg::create_registration_within(
+        &state.writer,
+        sitting_id,
+        candidate_id,
+        &hashed,
+        state.settings.max_attempts,
+    )
+    .await?
+    .ok_or_else(|| {
+        ApiError::conflict(
             ErrorCode::AttemptsExhausted,
             format!(
                 "the candidate has used all {} attempts at {}",
                 state.settings.max_attempts, sitting.blueprint_id
             ),
-        ));
-    }
-    let code = secrets::new_access_code();
-    let hashed = {
-        let code = code.clone();
-        web::block(move || secrets::hash_access_code(&code))
-            .await
-            .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking pool: {e}")))?
-    };
-    let registration =
-        reg::create_registration(&state.writer, sitting_id, candidate_id, &hashed).await?;
+        )
+    })?;
     Ok((registration, code))
 }

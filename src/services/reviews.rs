@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::AppState;
 use crate::auth::Principal;
+use crate::domain::Reason;
 use crate::error::{ApiError, ErrorCode};
 use crate::store::delivery as delivery_store;
 use crate::store::integrity::{self as store, Ban};
@@ -147,15 +148,7 @@ pub async fn decide(
     session_id: Uuid,
     req: DecisionRequest,
 ) -> Result<ReviewView, ApiError> {
-    let reason = req.reason.trim().to_owned();
-    if reason.is_empty()
-        || reason.chars().count() > 1000
-        || reason.chars().any(|c| c.is_control() && c != '\n')
-    {
-        return Err(ApiError::Validation(
-            "reason must have 1 to 1000 printable characters".into(),
-        ));
-    }
+    let reason = Reason::parse(&req.reason)?.into_string();
     if req.ban && req.decision != ReviewDecision::Void {
         return Err(ApiError::Validation("ban goes only with void".into()));
     }

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use super::AppState;
 use super::access::rules_of;
 use crate::auth::{Principal, Role};
+use crate::domain::Reason;
 use crate::error::{ApiError, ErrorCode};
 use crate::store::delivery::{self as delivery_store, SectionStatus, Session, SessionStatus};
 use crate::store::integrity::{self as store, ActionRecord, NewFlag};
@@ -47,16 +48,6 @@ pub struct ActionOutcome {
     pub status: SessionStatus,
     pub action: ProctorAction,
     pub at: DateTime<Utc>,
-}
-
-fn check_reason(reason: &str) -> Result<String, ApiError> {
-    let r = reason.trim();
-    if r.is_empty() || r.chars().count() > 1000 || r.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(ApiError::Validation(
-            "reason must have 1 to 1000 printable characters".into(),
-        ));
-    }
-    Ok(r.to_owned())
 }
 
 /// The session if the caller may supervise it: an admin, or a proctor the sitting admits (every proctor
@@ -98,7 +89,7 @@ pub async fn act(
     session_id: Uuid,
     req: ActionRequest,
 ) -> Result<ActionOutcome, ApiError> {
-    let reason = check_reason(&req.reason)?;
+    let reason = Reason::parse(&req.reason)?.into_string();
     let session = supervised(state, principal, session_id).await?;
     let extend = match req.action {
         ProctorAction::Extend => {

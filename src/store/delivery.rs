@@ -13,9 +13,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::WriteDb;
 use super::entity::{response_event, session, session_item, session_section};
 use super::save_queue::SaveQueue;
+use super::{WriteDb, Writer};
 
 pub use response_event::Model as ResponseEvent;
 pub use session::Model as Session;
@@ -78,6 +78,7 @@ impl NewPlacement {
             option_order: Set(serde_json::json!(self.option_order)),
             pretest: Set(self.pretest),
             adaptive: Set(self.adaptive),
+            plays: Set(0),
         }
     }
 }
@@ -241,6 +242,28 @@ pub async fn item_at(
         .await
 }
 
+/// Counts one play of the recording at `position`, unless `limit` plays are counted already; whether it
+/// was counted. One conditional update, so that two requests at once cannot both take the last play.
+pub async fn take_play(
+    db: &impl Writer,
+    session_id: Uuid,
+    position: i32,
+    limit: u32,
+) -> Result<bool, sea_orm::DbErr> {
+    let limit = i32::try_from(limit).unwrap_or(i32::MAX);
+    let updated = session_item::Entity::update_many()
+        .col_expr(
+            session_item::Column::Plays,
+            Expr::col(session_item::Column::Plays).add(1),
+        )
+        .filter(session_item::Column::SessionId.eq(session_id))
+        .filter(session_item::Column::Position.eq(position))
+        .filter(session_item::Column::Plays.lt(limit))
+        .exec(db)
+        .await?;
+    Ok(updated.rows_affected == 1)
+}
+
 pub async fn section(
     db: &impl ConnectionTrait,
     session_id: Uuid,
@@ -251,15 +274,28 @@ pub async fn section(
         .await
 }
 
-/// The latest saved answer at each position (the full history stays in `response_events`).
+/// The latest saved answer at each position, read through the `response_events_position_latest` index:
+/// one row per position, however long its history.
 pub async fn latest_answers(
     db: &impl ConnectionTrait,
     session_id: Uuid,
 ) -> Result<HashMap<i32, ResponseEvent>, sea_orm::DbErr> {
+    static LATEST_SQL: super::BackendSql = super::BackendSql::new(|backend| {
+        format!(
+            "SELECT e.id, e.session_id, e.position, e.idempotency_key, e.answer, e.received_at \
+             FROM response_events e WHERE e.session_id = {} AND e.id = (SELECT l.id FROM response_events l \
+             WHERE l.session_id = e.session_id AND l.position = e.position \
+             ORDER BY l.received_at DESC, l.id DESC LIMIT 1)",
+            super::bind(backend)(1)
+        )
+    });
+    let backend = db.get_database_backend();
     let events = response_event::Entity::find()
-        .filter(response_event::Column::SessionId.eq(session_id))
-        .order_by_asc(response_event::Column::ReceivedAt)
-        .order_by_asc(response_event::Column::Id)
+        .from_raw_sql(Statement::from_sql_and_values(
+            backend,
+            LATEST_SQL.get(backend),
+            [session_id.into()],
+        ))
         .all(db)
         .await?;
     Ok(events.into_iter().map(|e| (e.position, e)).collect())
@@ -289,56 +325,68 @@ pub struct NewResponse<'a> {
     pub now: DateTime<Utc>,
     /// The earliest deadline still accepting: `now` less the grace.
     pub cutoff: DateTime<Utc>,
+    /// How many answers of the position's history are kept (at least 1): older ones are pruned.
+    pub keep: u32,
 }
 
 /// The conditional insert of a save, written once per backend (built once, not per save).
-fn save_sql(backend: DbBackend) -> &'static str {
-    fn build(backend: DbBackend) -> String {
-        let p = super::bind(backend);
-        let open = super::status::word(SectionStatus::Open);
-        let running = super::status::word(SessionStatus::InProgress);
-        let share_lock = if backend == DbBackend::Postgres {
-            " FOR SHARE"
-        } else {
-            ""
-        };
-        format!(
-            "INSERT INTO response_events (id, session_id, position, idempotency_key, answer, received_at, \
+static SAVE_SQL: super::BackendSql = super::BackendSql::new(|backend| {
+    let p = super::bind(backend);
+    let open = super::status::word(SectionStatus::Open);
+    let running = super::status::word(SessionStatus::InProgress);
+    let share_lock = if backend == DbBackend::Postgres {
+        " FOR SHARE"
+    } else {
+        ""
+    };
+    format!(
+        "INSERT INTO response_events (id, session_id, position, idempotency_key, answer, received_at, \
              client_time_on_item_ms) SELECT {}, {}, {}, {}, {}, {}, {} WHERE EXISTS (SELECT 1 FROM session_sections \
              WHERE session_id = {} AND idx = {} AND status = '{open}' AND deadline >= {}{share_lock}) \
              AND EXISTS (SELECT 1 FROM sessions WHERE id = {} AND status = '{running}') \
              ON CONFLICT (session_id, idempotency_key) DO NOTHING",
-            p(1),
-            p(2),
-            p(3),
-            p(4),
-            p(5),
-            p(6),
-            p(7),
-            p(8),
-            p(9),
-            p(10),
-            p(11)
-        )
-    }
-    static POSTGRES: std::sync::LazyLock<String> =
-        std::sync::LazyLock::new(|| build(DbBackend::Postgres));
-    static SQLITE: std::sync::LazyLock<String> =
-        std::sync::LazyLock::new(|| build(DbBackend::Sqlite));
-    if backend == DbBackend::Postgres {
-        &POSTGRES
+        p(1),
+        p(2),
+        p(3),
+        p(4),
+        p(5),
+        p(6),
+        p(7),
+        p(8),
+        p(9),
+        p(10),
+        p(11)
+    )
+});
+
+/// The pruning of a position's history down to its latest `keep` answers (the latest is always kept),
+/// written once per backend.
+static PRUNE_SQL: super::BackendSql = super::BackendSql::new(|backend| {
+    let p = super::bind(backend);
+    // SQLite takes an offset only after a limit; -1 is none.
+    let limit = if backend == DbBackend::Postgres {
+        ""
     } else {
-        &SQLITE
-    }
-}
+        " LIMIT -1"
+    };
+    format!(
+        "DELETE FROM response_events WHERE id IN (SELECT id FROM response_events \
+             WHERE session_id = {} AND position = {} ORDER BY received_at DESC, id DESC{limit} OFFSET {})",
+        p(1),
+        p(2),
+        p(3)
+    )
+});
 
 /// Appends an answer, in one statement that also checks that the session runs (not paused or
 /// terminated), that the section is open and that its deadline is not before `cutoff` (now less the
 /// grace). Only the section row is share-locked: a pause takes the session row, a resume then the
 /// section row, so the two lock orders never cross. On PostgreSQL the check takes a share lock on the section
 /// row, so a concurrent close waits for the save or the save sees the close: an acknowledged answer is
-/// always one the section accepted. The insert goes through `saves`; `db` answers the look-up of an
-/// earlier save with the same key.
+/// always one the section accepted. A stored answer prunes the position's history to its latest `keep`,
+/// so that no flood of saves grows it without bound (a key older than that is forgotten: a replay of it is
+/// stored as a new answer). The save goes through `saves`; `db` answers the look-up of an earlier save
+/// with the same key.
 pub async fn save_response(
     saves: &SaveQueue,
     db: &impl ConnectionTrait,
@@ -353,10 +401,11 @@ pub async fn save_response(
         client_time_on_item_ms,
         now,
         cutoff,
+        keep,
     } = new;
     let id = Uuid::now_v7();
     let backend = db.get_database_backend();
-    let sql = save_sql(backend);
+    let sql = SAVE_SQL.get(backend);
     let stmt = Statement::from_sql_and_values(
         backend,
         sql,
@@ -374,7 +423,20 @@ pub async fn save_response(
             session_id.into(),
         ],
     );
-    if saves.execute(stmt).await? == 1 {
+    let prune = Statement::from_sql_and_values(
+        backend,
+        PRUNE_SQL.get(backend),
+        [
+            session_id.into(),
+            position.into(),
+            i64::from(Ord::max(keep, 1)).into(),
+        ],
+    );
+    let save = super::save_queue::Save {
+        insert: stmt,
+        then: Some(prune),
+    };
+    if saves.execute(save).await? == 1 {
         return Ok(SaveOutcome::Saved(ResponseEvent {
             id,
             session_id,

@@ -174,6 +174,34 @@ pub(crate) fn bind(backend: DbBackend) -> impl Fn(usize) -> String {
     }
 }
 
+/// A raw statement written once for both backends by `build` (with [`bind`] placeholders), built on first
+/// use for each backend and kept.
+pub(crate) struct BackendSql {
+    build: fn(DbBackend) -> String,
+    postgres: std::sync::OnceLock<String>,
+    sqlite: std::sync::OnceLock<String>,
+}
+
+impl BackendSql {
+    pub(crate) const fn new(build: fn(DbBackend) -> String) -> BackendSql {
+        BackendSql {
+            build,
+            postgres: std::sync::OnceLock::new(),
+            sqlite: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The statement's text for `backend`.
+    pub(crate) fn get(&self, backend: DbBackend) -> &str {
+        let cell = if backend == DbBackend::Postgres {
+            &self.postgres
+        } else {
+            &self.sqlite
+        };
+        cell.get_or_init(|| (self.build)(backend))
+    }
+}
+
 /// The current time at the precision both databases keep (microseconds), so a time read back equals the
 /// time written.
 pub fn now() -> chrono::DateTime<chrono::Utc> {

@@ -3,7 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
-    ColumnTrait, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QuerySelect, RelationTrait,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, JoinType, PaginatorTrait, QueryFilter,
+    QuerySelect, RelationTrait, Statement,
 };
 use uuid::Uuid;
 
@@ -110,27 +111,37 @@ pub async fn is_registered(
         > 0)
 }
 
-/// How many registrations the candidate has for sittings of `blueprint_id` (each is a paid attempt).
-pub async fn attempts(
-    db: &impl super::Connection,
-    candidate_id: Uuid,
-    blueprint_id: &str,
-) -> Result<u64, sea_orm::DbErr> {
-    registration::Entity::find()
-        .join(JoinType::InnerJoin, registration::Relation::Sitting.def())
-        .filter(registration::Column::CandidateId.eq(candidate_id))
-        .filter(sitting::Column::BlueprintId.eq(blueprint_id))
-        .count(db)
-        .await
-}
-
-/// Creates a registration with the hash of its access code.
-pub async fn create_registration(
-    db: &impl super::Writer,
+/// Creates a registration with the hash of its access code, unless the candidate already has
+/// `max_attempts` registrations for sittings of the sitting's blueprint (each is a paid attempt): `None`
+/// then.
+///
+/// The count and the insert are one conditional statement, inside a transaction that first locks the
+/// candidate's row on PostgreSQL, so that concurrent registrations of one candidate (on any instance)
+/// take turns and the limit cannot be raced. SQLite has one writer: its transactions take turns anyway.
+pub async fn create_registration_within(
+    db: &super::WriteDb,
     sitting_id: Uuid,
     candidate_id: Uuid,
     access_code_hash: &str,
-) -> Result<Registration, sea_orm::DbErr> {
+    max_attempts: u32,
+) -> Result<Option<Registration>, sea_orm::DbErr> {
+    static INSERT_SQL: super::BackendSql = super::BackendSql::new(|backend| {
+        let p = super::bind(backend);
+        format!(
+            "INSERT INTO registrations (id, sitting_id, candidate_id, access_code_hash, created_at) \
+             SELECT {}, {}, {}, {}, {} FROM sittings s WHERE s.id = {} AND (SELECT count(*) \
+             FROM registrations r JOIN sittings rs ON rs.id = r.sitting_id \
+             WHERE r.candidate_id = {} AND rs.blueprint_id = s.blueprint_id) < {}",
+            p(1),
+            p(2),
+            p(3),
+            p(4),
+            p(5),
+            p(6),
+            p(7),
+            p(8)
+        )
+    });
     let row = registration::Model {
         id: Uuid::now_v7(),
         sitting_id,
@@ -139,10 +150,35 @@ pub async fn create_registration(
         created_at: super::now(),
         token_generation: 0,
     };
-    registration::Entity::insert(registration::ActiveModel::from(row.clone()))
-        .exec(db)
+    let txn = super::begin(db).await?;
+    let backend = txn.get_database_backend();
+    if backend == DbBackend::Postgres {
+        txn.execute_raw(Statement::from_sql_and_values(
+            backend,
+            "SELECT id FROM candidates WHERE id = $1 FOR UPDATE",
+            [candidate_id.into()],
+        ))
         .await?;
-    Ok(row)
+    }
+    let inserted = txn
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            INSERT_SQL.get(backend),
+            [
+                row.id.into(),
+                sitting_id.into(),
+                candidate_id.into(),
+                row.access_code_hash.clone().into(),
+                row.created_at.into(),
+                sitting_id.into(),
+                candidate_id.into(),
+                i64::from(max_attempts).into(),
+            ],
+        ))
+        .await?
+        .rows_affected();
+    txn.commit().await?;
+    Ok((inserted == 1).then_some(row))
 }
 
 /// Every item id the candidate has been shown in any session, for retakes.

@@ -1,10 +1,10 @@
-//! Group commit of answer saves.
+//! Group commit of the frequent small appends: answer saves and integrity events.
 //!
-//! On SQLite every commit is an fsync and there is one writer, so saving answers one commit at a time caps
-//! throughput at the disk's fsync rate. The queue hands saves to one task that commits whatever has
-//! gathered while the previous commit was on disk, in a single transaction: many answers, one fsync, and
-//! each is acknowledged only after that commit. On PostgreSQL, which commits concurrent transactions
-//! together by itself, saves go straight to the pool.
+//! On SQLite every commit is an fsync and there is one writer, so writing them one commit at a time caps
+//! throughput at the disk's fsync rate (and every other writer waits behind each fsync). The queue hands
+//! them to one task that commits whatever has gathered while the previous commit was on disk, in a single
+//! transaction: many appends, one fsync, and each is acknowledged only after that commit. On PostgreSQL,
+//! which commits concurrent transactions together by itself, they go straight to the pool.
 
 use sea_orm::{ConnectionTrait, DbErr, Statement};
 use tokio::sync::{mpsc, oneshot};
@@ -16,8 +16,16 @@ const MAX_BATCH: usize = 512;
 /// Saves waiting beyond this many make callers wait to enqueue (backpressure).
 const QUEUE_DEPTH: usize = 8192;
 
+/// One append: an (often conditional) insert, and the statement that follows it when it inserted a row
+/// (in the same transaction on SQLite; right after it on PostgreSQL, where `then` must be safe to run late
+/// or twice).
+pub struct Save {
+    pub insert: Statement,
+    pub then: Option<Statement>,
+}
+
 struct Queued {
-    statement: Statement,
+    save: Save,
     done: oneshot::Sender<Result<u64, DbErr>>,
 }
 
@@ -43,13 +51,19 @@ impl SaveQueue {
         SaveQueue(Route::Batched(tx))
     }
 
-    /// Executes one insert and returns the rows it affected, once it is committed.
-    pub async fn execute(&self, statement: Statement) -> Result<u64, DbErr> {
+    /// Executes an append and returns the rows its insert affected, once it is committed.
+    pub async fn execute(&self, save: Save) -> Result<u64, DbErr> {
         match &self.0 {
-            Route::Direct(db) => Ok(db.execute_raw(statement).await?.rows_affected()),
+            Route::Direct(db) => {
+                let inserted = db.execute_raw(save.insert).await?.rows_affected();
+                if let Some(then) = save.then.filter(|_| inserted > 0) {
+                    db.execute_raw(then).await?;
+                }
+                Ok(inserted)
+            }
             Route::Batched(tx) => {
                 let (done, wait) = oneshot::channel();
-                tx.send(Queued { statement, done })
+                tx.send(Queued { save, done })
                     .await
                     .map_err(|_| DbErr::Custom("the save queue has stopped".into()))?;
                 wait.await
@@ -86,7 +100,14 @@ async fn commit(writer: &WriteDb, batch: &[Queued]) -> Result<Vec<u64>, DbErr> {
     let txn = super::begin(writer).await?;
     let mut affected = Vec::with_capacity(batch.len());
     for q in batch {
-        affected.push(txn.execute_raw(q.statement.clone()).await?.rows_affected());
+        let inserted = txn
+            .execute_raw(q.save.insert.clone())
+            .await?
+            .rows_affected();
+        if let Some(then) = q.save.then.as_ref().filter(|_| inserted > 0) {
+            txn.execute_raw(then.clone()).await?;
+        }
+        affected.push(inserted);
     }
     txn.commit().await?;
     Ok(affected)

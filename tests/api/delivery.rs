@@ -622,3 +622,109 @@ async fn an_adaptive_section_chooses_each_item_after_the_last_answer() {
         answered as f64
     );
 }
+
+/// Plays left of the listening item at `index` in a session view.
+fn plays_left(session: &Value, index: usize) -> Value {
+    section(session, "listening")["items"][index]["plays_left"].clone()
+}
+
+#[tokio::test]
+async fn a_recording_plays_as_often_as_its_section_allows_and_the_server_counts() {
+    let app = spawn_app().await;
+    let (token, s) = app.started_session().await;
+    let id = s["id"].as_str().unwrap();
+    assert_eq!(plays_left(&s, 0), json!(2), "two plays by default");
+    let url = section(&s, "listening")["items"][0]["media"]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for _ in 0..2 {
+        assert_eq!(app.get(&url, &token).await.status(), StatusCode::OK);
+    }
+    let refused = assert_problem(
+        app.get(&url, &token).await,
+        StatusCode::CONFLICT,
+        "play_limit_reached",
+    )
+    .await;
+    assert!(refused["detail"].as_str().unwrap().contains('2'));
+    let view: Value = app
+        .get(&format!("/api/v1/sessions/{id}"), &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(plays_left(&view, 0), json!(0));
+    let others = section(&view, "listening")["items"].as_array().unwrap()[1..].to_vec();
+    assert!(
+        !others.is_empty() && others.iter().all(|i| i["plays_left"] == json!(2)),
+        "each recording has its own count"
+    );
+
+    // A blueprint may allow more; the section's own limit holds.
+    let admin = app.admin_token().await;
+    let mut blueprint: Value = app
+        .get("/api/v1/blueprints/kaztest-a1-preselection", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    blueprint["version"] = json!(blueprint["version"].as_i64().unwrap() + 1);
+    let listening = blueprint["sections"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|s| s["id"] == "listening")
+        .unwrap();
+    listening["play_limit"] = json!(0);
+    let r = app
+        .post("/api/v1/blueprints", &admin, blueprint.clone())
+        .await;
+    assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    let listening = blueprint["sections"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|s| s["id"] == "listening")
+        .unwrap();
+    listening["play_limit"] = json!(3);
+    let r = app.post("/api/v1/blueprints", &admin, blueprint).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let (token, s) = app.started_session().await;
+    assert_eq!(plays_left(&s, 0), json!(3));
+    let url = section(&s, "listening")["items"][0]["media"]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let plays = fetch_at_once(&app, &url, &token, 6).await;
+    assert_eq!(
+        plays.iter().filter(|s| **s == StatusCode::OK).count(),
+        3,
+        "parallel requests never take more than the limit: {plays:?}"
+    );
+}
+
+/// `n` fetches of `url` at once; their statuses.
+async fn fetch_at_once(
+    app: &crate::helpers::TestApp,
+    url: &str,
+    token: &str,
+    n: usize,
+) -> Vec<StatusCode> {
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..n {
+        let client = reqwest::Client::new();
+        let full = app.url(url);
+        let token = token.to_owned();
+        set.spawn(async move {
+            client
+                .get(full)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        });
+    }
+    set.join_all().await
+}

@@ -1,6 +1,7 @@
 //! `spawn_app()` and the flows the tests share.
 
 use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
 
 use chrono::{Duration, Utc};
 use reqwest::{Client, Response, StatusCode};
@@ -64,6 +65,8 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
         log_format: "json".into(),
         sweep_interval_seconds: 1,
         grace_seconds: 2,
+        // The tests answer whole forms in a moment, faster than any person; the limit has its own tests.
+        save_rate_per_second: 0.0,
         ..Settings::default()
     };
     tweak(&mut settings);
@@ -247,6 +250,90 @@ impl TestApp {
         let r = self.post("/api/v1/sessions", &token, json!({})).await;
         assert_eq!(r.status(), StatusCode::CREATED);
         (token, r.json().await.unwrap())
+    }
+}
+
+/// The real `synaq serve` binary on a fresh database, with the admin password [`ADMIN_PASSWORD`].
+pub struct RunningServer {
+    child: Child,
+    pub base: String,
+    pub data_dir: PathBuf,
+}
+
+/// Starts the real binary with extra environment variables and waits until it answers `/healthz`.
+pub async fn run_server(env: &[(&str, &str)]) -> RunningServer {
+    let data_dir = std::env::temp_dir().join(format!("synaq-bin-{}", Uuid::now_v7()));
+    std::fs::create_dir_all(&data_dir).unwrap();
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let db_url = fresh_database_url(&data_dir).await;
+    // Output goes to files, never to pipes nobody reads while the server runs (a full pipe would stall it).
+    let log = |name: &str| Stdio::from(std::fs::File::create(data_dir.join(name)).unwrap());
+    let child = Command::new(env!("CARGO_BIN_EXE_synaq"))
+        .args([
+            "serve",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+            "--data-dir",
+        ])
+        .arg(&data_dir)
+        .args(["--database-url", &db_url, "--content"])
+        .arg(root().join("item-bank/content"))
+        .env("SYNAQ_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .envs(env.iter().copied())
+        .stdout(log("stdout.log"))
+        .stderr(log("stderr.log"))
+        .spawn()
+        .unwrap();
+    let server = RunningServer {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+        data_dir,
+    };
+    let client = Client::new();
+    for _ in 0..300 {
+        if client
+            .get(format!("{}/healthz", server.base))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return server;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the server did not come up");
+}
+
+impl RunningServer {
+    /// The server's resident memory now, in bytes (`VmRSS` of `/proc/<pid>/status`).
+    pub fn resident_bytes(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let kib: u64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS in /proc/<pid>/status");
+        kib * 1024
+    }
+
+    /// Stops the server and returns everything it wrote to standard output and error.
+    pub fn stop(mut self) -> String {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        ["stdout.log", "stderr.log"]
+            .iter()
+            .map(|f| std::fs::read_to_string(self.data_dir.join(f)).unwrap())
+            .collect()
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

@@ -1,52 +1,13 @@
 //! A full run of the real binary, whose logs must hold no password, access code, token, secret or key.
 
-use std::io::Read;
-use std::process::{Command, Stdio};
-
 use serde_json::{Value, json};
 
 #[tokio::test]
 async fn no_secret_reaches_the_logs() {
-    let data_dir = std::env::temp_dir().join(format!("synaq-logs-{}", uuid::Uuid::now_v7()));
-    std::fs::create_dir_all(&data_dir).unwrap();
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
-    let admin_password = "log-test-admin-password";
-    let db_url = crate::helpers::fresh_database_url(&data_dir).await;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_synaq"))
-        .args([
-            "serve",
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-            "--data-dir",
-        ])
-        .arg(&data_dir)
-        .args(["--database-url", &db_url, "--content"])
-        .arg(crate::helpers::root().join("item-bank/content"))
-        .env("SYNAQ_ADMIN_PASSWORD", admin_password)
-        .env("RUST_LOG", "debug")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
+    let server = crate::helpers::run_server(&[("RUST_LOG", "debug")]).await;
+    let admin_password = crate::helpers::ADMIN_PASSWORD;
+    let base = server.base.clone();
     let client = reqwest::Client::new();
-    let mut ready = false;
-    for _ in 0..200 {
-        if client
-            .get(format!("{base}/healthz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            ready = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(ready, "the server came up");
 
     let post = |path: &str, token: Option<&str>, body: Value| {
         let mut r = client.post(format!("{base}{path}")).json(&body);
@@ -129,21 +90,8 @@ async fn no_secret_reaches_the_logs() {
     .unwrap();
     assert_eq!(finished.status(), 200);
 
-    child.kill().unwrap();
-    let mut logs = String::new();
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut logs)
-        .unwrap();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut logs)
-        .unwrap();
-    child.wait().unwrap();
+    let data_dir = server.data_dir.clone();
+    let logs = server.stop();
     assert!(
         logs.contains("certificate issued"),
         "the run was logged: {}",

@@ -3,11 +3,18 @@
 
 mod helpers;
 
+mod accounts;
+mod attempts;
 mod auth;
 mod centre;
 mod delivery;
 mod forensics;
+mod hashing;
+mod headers;
+mod history;
+mod input;
 mod logs;
 mod pages;
 mod results;
 mod supervision;
+mod throttle;

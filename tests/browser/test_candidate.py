@@ -357,6 +357,10 @@ def scenario(base, admin_password, screens, axe_path):
                   "every acknowledged answer is shown on the new computer")
             page.locator("#navigator-list button").nth(1).click()
             expect(page.get_by_role("radio", name=second_choice_name.strip(), exact=True)).to_be_checked()
+            page.locator("#navigator-list button").nth(0).click()
+            expect(page.get_by_text("Plays left: 0")).to_be_visible()
+            expect(page.get_by_role("button", name="Play", exact=True)).to_be_disabled()
+            print("  ok  the server counts the plays: none left on the new computer either")
 
             print("the time runs out")
             expect(page.locator("#runner-message")).to_have_text("Time is up. Waiting for the server…", timeout=130_000)

@@ -571,6 +571,7 @@ mod tests {
                 ],
                 pretest: 0,
                 adaptive: None,
+                play_limit: None,
             }],
             rules: Rules {
                 pass_min_percent: 30.0,

@@ -69,6 +69,23 @@ pub struct SectionSpec {
     /// length of the linear fallback form and the adaptive maximum unless `max_items` says otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adaptive: Option<AdaptiveSpec>,
+    /// How often a candidate may play each recording of the section (1 to [`MAX_PLAY_LIMIT`]); the
+    /// server counts the plays. Absent: [`DEFAULT_PLAY_LIMIT`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub play_limit: Option<u32>,
+}
+
+/// How often a recording may be played when the blueprint does not say: twice, as the national test
+/// allows.
+pub const DEFAULT_PLAY_LIMIT: u32 = 2;
+/// The most plays a blueprint may allow.
+pub const MAX_PLAY_LIMIT: u32 = 10;
+
+impl SectionSpec {
+    /// How often a candidate may play each recording of this section.
+    pub fn plays_allowed(&self) -> u32 {
+        self.play_limit.unwrap_or(DEFAULT_PLAY_LIMIT)
+    }
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -127,6 +144,18 @@ fn certified_by_default() -> bool {
     true
 }
 
+/// The longest title of a blueprint or section, in characters.
+pub const MAX_TITLE_CHARS: usize = 200;
+
+/// The lowest exposure cap a blueprint may set: below 1 %, a bank would need a hundred times a form's
+/// length of items for every slot.
+pub const MIN_MAX_EXPOSURE: f64 = 0.01;
+
+/// A title is 1 to [`MAX_TITLE_CHARS`] characters, not all blank.
+fn is_valid_title(title: &str) -> bool {
+    !title.trim().is_empty() && title.chars().count() <= MAX_TITLE_CHARS
+}
+
 /// The level awarded when no level rule is met.
 pub const BELOW_LOWEST_LEVEL: &str = "below_A1";
 
@@ -152,6 +181,9 @@ impl Blueprint {
         if self.version == 0 {
             return Err("version starts at 1".into());
         }
+        if !is_valid_title(&self.title) {
+            return Err(format!("title must have 1 to {MAX_TITLE_CHARS} characters"));
+        }
         if self.sections.is_empty() || self.sections.len() > 10 {
             return Err("a blueprint has 1 to 10 sections".into());
         }
@@ -160,11 +192,25 @@ impl Blueprint {
             if !ids.insert(s.id.as_str()) {
                 return Err(format!("section {} appears twice", s.id));
             }
+            if !is_valid_title(&s.title) {
+                return Err(format!(
+                    "section {}: title must have 1 to {MAX_TITLE_CHARS} characters",
+                    s.id
+                ));
+            }
             if s.items == 0 || s.items > 200 {
                 return Err(format!("section {}: 1 to 200 items", s.id));
             }
             if s.time_limit_seconds < 60 || s.time_limit_seconds > 6 * 3600 {
                 return Err(format!("section {}: time limit between 60 s and 6 h", s.id));
+            }
+            if s.play_limit
+                .is_some_and(|p| !(1..=MAX_PLAY_LIMIT).contains(&p))
+            {
+                return Err(format!(
+                    "section {}: play_limit between 1 and {MAX_PLAY_LIMIT}",
+                    s.id
+                ));
             }
             for c in &s.constraints {
                 if c.count.is_some() && (c.min.is_some() || c.max.is_some()) {
@@ -186,8 +232,13 @@ impl Blueprint {
         if percents.into_iter().any(|p| !(0.0..=100.0).contains(&p)) {
             return Err("percentages lie between 0 and 100".into());
         }
-        if self.max_exposure.is_some_and(|e| !(e > 0.0 && e <= 1.0)) {
-            return Err("max_exposure lies in (0, 1]".into());
+        if self
+            .max_exposure
+            .is_some_and(|e| !(MIN_MAX_EXPOSURE..=1.0).contains(&e))
+        {
+            return Err(format!(
+                "max_exposure lies between {MIN_MAX_EXPOSURE} and 1"
+            ));
         }
         for s in &self.sections {
             if let Some(a) = &s.adaptive {
@@ -302,6 +353,47 @@ min_percent = 30
             bp.judge(&[90.0, 29.9]),
             (BELOW_LOWEST_LEVEL.into(), Decision::Fail)
         );
+    }
+
+    #[test]
+    fn a_recording_plays_twice_unless_the_section_says_otherwise() {
+        let mut bp = blueprint();
+        assert_eq!(bp.sections[0].plays_allowed(), DEFAULT_PLAY_LIMIT);
+        bp.sections[0].play_limit = Some(3);
+        assert_eq!(bp.sections[0].plays_allowed(), 3);
+        assert!(bp.validate().is_ok());
+        for bad in [0, MAX_PLAY_LIMIT + 1] {
+            bp.sections[0].play_limit = Some(bad);
+            assert!(bp.validate().unwrap_err().contains("play_limit"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn titles_and_the_exposure_cap_are_bounded() {
+        let mut bp = blueprint();
+        bp.title = "т".repeat(MAX_TITLE_CHARS);
+        assert!(bp.validate().is_ok());
+        bp.title.push('т');
+        assert!(bp.validate().unwrap_err().contains("title"));
+        let mut bp = blueprint();
+        bp.sections[1].title = " ".into();
+        assert!(
+            bp.validate()
+                .unwrap_err()
+                .contains("section reading: title")
+        );
+        for (cap, ok) in [
+            (0.25, true),
+            (1.0, true),
+            (0.01, true),
+            (0.009, false),
+            (1e-300, false),
+            (1.5, false),
+        ] {
+            let mut bp = blueprint();
+            bp.max_exposure = Some(cap);
+            assert_eq!(bp.validate().is_ok(), ok, "max_exposure {cap}");
+        }
     }
 
     #[test]

@@ -15,8 +15,8 @@ mod text_key;
 
 pub use adaptive::AdaptiveSpec;
 pub use blueprint::{
-    BELOW_LOWEST_LEVEL, Blueprint, Constraint, Decision, LevelRule, Rules, SectionSpec,
-    percent_correct, reaches, rounded_percent,
+    BELOW_LOWEST_LEVEL, Blueprint, Constraint, DEFAULT_PLAY_LIMIT, Decision, LevelRule,
+    MAX_PLAY_LIMIT, Rules, SectionSpec, percent_correct, reaches, rounded_percent,
 };
 pub use error::BankError;
 pub(crate) use item::is_valid_id;

@@ -47,24 +47,32 @@ async function send(method, path, { body, headers = {}, auth = true } = {}) {
   return response;
 }
 
+/** The problem+json body of an error answer, or null. */
+async function problemOf(response) {
+  const text = await response.text().catch(() => '');
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Calls the API and returns the JSON answer; throws `Problem` or `Offline`. */
 export async function call(method, path, options) {
   const response = await send(method, path, options);
+  if (!response.ok) throw new Problem(response.status, await problemOf(response), response.headers);
   const text = await response.text().catch(() => '');
-  let json = null;
   try {
-    json = text ? JSON.parse(text) : null;
+    return text ? JSON.parse(text) : null;
   } catch {
-    json = null;
+    return null;
   }
-  if (!response.ok) throw new Problem(response.status, json, response.headers);
-  return json;
 }
 
-/** Fetches a file the candidate's token opens (audio, a picture) as a Blob. */
+/** Fetches a file the candidate's token opens (audio, a picture) as a Blob; throws `Problem` or `Offline`. */
 export async function file(path) {
   const response = await send('GET', path);
-  if (!response.ok) throw new Problem(response.status, null, response.headers);
+  if (!response.ok) throw new Problem(response.status, await problemOf(response), response.headers);
   return response.blob();
 }
 

@@ -308,8 +308,10 @@ export class Runner {
       parts.push(
         listeningPlayer({
           url: item.media.url,
-          storageKey: `synaq.plays.${this.id}.${item.position}`,
-          limit: this.playLimit,
+          playsLeft: item.plays_left ?? this.playLimit,
+          onPlayed: (left) => {
+            item.plays_left = left;
+          },
         }),
       );
     }

@@ -13,6 +13,9 @@ pub struct Model {
     pub name: String,
     pub role: String,
     pub created_at: DateTimeUtc,
+    /// Raised by every change that ends the tokens issued before it; tokens carry it as `ver`.
+    pub token_version: i64,
+    pub disabled_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,6 +18,8 @@ pub struct Model {
     pub pretest: bool,
     /// Chosen adaptively: its answer is final once the next item is chosen.
     pub adaptive: bool,
+    /// How often the candidate has played the item's recording (see `store::delivery::take_play`).
+    pub plays: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -154,21 +154,18 @@ fn load_media(
     Ok(())
 }
 
-/// Whether `bytes` is a picture safe to show inside a candidate's page: UTF-8 SVG whose root is `<svg`,
-/// with no script, event handler, external reference, embedded document or entity declaration. The
-/// server also serves pictures with a sandboxing Content-Security-Policy; this check keeps unsafe files
-/// out of the bank in the first place.
+/// The most characters a picture's text alternative (its `<title>`) may have.
+pub const MAX_IMAGE_TITLE_CHARS: usize = 200;
+
+/// Whether `bytes` is a picture the bank may show a candidate: UTF-8 SVG whose root is `<svg`, with no
+/// script, event handler, external reference, embedded document or entity declaration, and with a text
+/// alternative (see [`picture_title`]). The server also serves pictures with a sandboxing
+/// Content-Security-Policy; this check keeps unsafe files out of the bank in the first place.
 pub fn check_svg(bytes: &[u8]) -> Result<(), String> {
     let text = std::str::from_utf8(bytes).map_err(|_| "a picture must be UTF-8 SVG".to_owned())?;
+    let root = root_element(text)
+        .ok_or_else(|| "a picture must be an SVG document (root element <svg>)".to_owned())?;
     let lower = text.to_ascii_lowercase();
-    let body = lower.trim_start_matches('\u{feff}').trim_start();
-    let body = match body.strip_prefix("<?xml") {
-        Some(rest) => rest.split_once("?>").map_or("", |(_, r)| r).trim_start(),
-        None => body,
-    };
-    if !body.starts_with("<svg") {
-        return Err("a picture must be an SVG document (root element <svg>)".into());
-    }
     const FORBIDDEN: [&str; 8] = [
         "<script",
         "<!entity",
@@ -191,7 +188,100 @@ pub fn check_svg(bytes: &[u8]) -> Result<(), String> {
     if lower.contains("href=\"http") || lower.contains("href='http") || lower.contains("url(http") {
         return Err("a picture may not load anything from elsewhere".into());
     }
-    Ok(())
+    picture_title(root).map(|_| ())
+}
+
+/// The document from its root element's start tag on, when that root is `<svg>`: only a byte-order
+/// mark, whitespace and an XML declaration may come before it.
+fn root_element(text: &str) -> Option<&str> {
+    let body = text.trim_start_matches('\u{feff}').trim_start();
+    let body = match strip_prefix_ignore_case(body, "<?xml") {
+        Some(rest) => rest.split_once("?>").map_or("", |(_, r)| r).trim_start(),
+        None => body,
+    };
+    let rest = strip_prefix_ignore_case(body, "<svg")?;
+    rest.starts_with(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+        .then_some(body)
+}
+
+/// The text alternative of the picture whose root element starts `root`: the text of a `<title>` that
+/// is the root's first child (only whitespace between the root's start tag and it), trimmed. The
+/// candidate's page gives it to screen readers as the picture's alt text, so it must be plain text (no
+/// markup inside), not blank, and at most [`MAX_IMAGE_TITLE_CHARS`] characters, an entity or character
+/// reference (`&amp;`) counting as one.
+fn picture_title(root: &str) -> Result<&str, String> {
+    const MISSING: &str = "a picture needs a text alternative: a <title> as the first child of the root \
+                           <svg>, before anything it draws";
+    let end = tag_end(root).ok_or("the root <svg> start tag is not closed")?;
+    if root[..end].ends_with('/') {
+        return Err(MISSING.into());
+    }
+    let first_child = root[end + 1..].trim_start();
+    let after_name = strip_prefix_ignore_case(first_child, "<title").ok_or(MISSING)?;
+    if !after_name.starts_with(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/') {
+        return Err(MISSING.into());
+    }
+    let title_end = tag_end(first_child).ok_or("the picture's <title> start tag is not closed")?;
+    if first_child[..title_end].ends_with('/') {
+        return Err("the picture's <title> (its text alternative) is empty".into());
+    }
+    let (content, rest) = first_child[title_end + 1..]
+        .split_once('<')
+        .ok_or("the picture's <title> is not closed")?;
+    if strip_prefix_ignore_case(rest, "/title").is_none() {
+        return Err("the picture's <title> must be plain text, without markup".into());
+    }
+    let title = content.trim();
+    if title.is_empty() {
+        return Err("the picture's <title> (its text alternative) is empty".into());
+    }
+    let chars = text_chars(title);
+    if chars > MAX_IMAGE_TITLE_CHARS {
+        return Err(format!(
+            "the picture's <title> (its text alternative) has {chars} characters, more than \
+             {MAX_IMAGE_TITLE_CHARS}"
+        ));
+    }
+    Ok(title)
+}
+
+/// The byte offset of the `>` that ends the tag `tag` starts with, skipping quoted attribute values.
+fn tag_end(tag: &str) -> Option<usize> {
+    let mut quote = None;
+    for (at, c) in tag.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), _) if c == q => quote = None,
+            (None, '>') => return Some(at),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// How many characters XML text shows: an entity or character reference (`&amp;`, `&#1179;`) is one.
+fn text_chars(text: &str) -> usize {
+    let mut pieces = text.split('&');
+    let before_first = pieces.next().map_or(0, |piece| piece.chars().count());
+    let after_each: usize = pieces
+        .map(|piece| {
+            let shown = match piece.split_once(';') {
+                Some((name, after)) if !name.is_empty() && !name.contains(char::is_whitespace) => {
+                    after
+                }
+                _ => piece,
+            };
+            1 + shown.chars().count()
+        })
+        .sum();
+    before_first + after_each
+}
+
+/// `text` without `prefix`, compared ignoring ASCII case.
+fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    text.get(..prefix.len())
+        .filter(|head| head.eq_ignore_ascii_case(prefix))
+        .map(|_| &text[prefix.len()..])
 }
 
 fn io_error(path: &Path, e: impl std::fmt::Display) -> BankError {
@@ -233,6 +323,7 @@ fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, BankError> {
 mod tests {
     use super::*;
     use crate::bank::{Level, ParamStatus};
+    use proptest::prelude::*;
 
     const CHOICE: &str = r#"
 [[items]]
@@ -249,19 +340,87 @@ key = "b"
 irt = { model = "2pl", a = 1.0, b = -1.2, status = "provisional" }
 "#;
 
+    /// A picture whose root's first child is `title`, followed by a drawing.
+    fn picture(title: &str) -> String {
+        format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">{title}<circle r="4"/></svg>"#
+        )
+    }
+
     #[test]
     fn pictures_are_plain_svg() {
-        let clock = br#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle r="4"/></svg>"#;
-        assert!(check_svg(clock).is_ok());
+        let clock = r#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>Сағат: 7:30.</title><circle r="4"/></svg>"#;
+        assert!(check_svg(clock.as_bytes()).is_ok());
         for bad in [
-            &br#"<svg><script>alert(1)</script></svg>"#[..],
-            br#"<svg><rect onclick="x()"/></svg>"#,
-            br#"<svg><image href="http://evil.example/x.png"/></svg>"#,
-            br#"<!DOCTYPE svg [<!ENTITY a "b">]><svg/>"#,
+            &br#"<svg><title>t</title><script>alert(1)</script></svg>"#[..],
+            br#"<svg><title>t</title><rect onclick="x()"/></svg>"#,
+            br#"<svg><title>t</title><image href="http://evil.example/x.png"/></svg>"#,
+            br#"<!DOCTYPE svg [<!ENTITY a "b">]><svg><title>t</title></svg>"#,
             b"\x89PNG\r\n",
-            br#"<html><svg/></html>"#,
+            br#"<html><svg><title>t</title></svg></html>"#,
+            br#"<svgx><title>t</title></svgx>"#,
         ] {
             assert!(check_svg(bad).is_err(), "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn the_title_first_in_the_root_is_the_text_alternative() {
+        let tag = r#"<svg width="10" data-x="a>b" role="img" aria-labelledby="t">"#;
+        let svg = format!("{tag}\n  <TITLE id=\"t\">  Баға: 900 теңге  </TITLE><rect/></svg>");
+        assert_eq!(picture_title(&svg), Ok("Баға: 900 теңге"));
+        assert!(check_svg(picture("<title>Сүт &amp; нан</title>").as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn refuses_a_picture_without_a_title() {
+        for bad in [
+            picture(""),
+            "<svg/>".to_owned(),
+            r#"<svg viewBox="0 0 1 1"><rect/><title>Сағат</title></svg>"#.to_owned(),
+            "<svg><g><title>Сағат</title></g></svg>".to_owned(),
+            "<svg><titles>Сағат</titles></svg>".to_owned(),
+        ] {
+            let err = check_svg(bad.as_bytes()).unwrap_err();
+            assert!(err.contains("needs a text alternative"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn refuses_an_empty_title() {
+        for bad in [
+            "<title></title>",
+            "<title>  \n </title>",
+            r#"<title id="t"/>"#,
+        ] {
+            let err = check_svg(picture(bad).as_bytes()).unwrap_err();
+            assert!(err.contains("is empty"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn refuses_markup_in_the_title_or_an_unclosed_title() {
+        let err =
+            check_svg(picture("<title>Сағат <tspan>7</tspan></title>").as_bytes()).unwrap_err();
+        assert!(err.contains("plain text"), "{err}");
+        let err = check_svg("<svg><title>Сағат".as_bytes()).unwrap_err();
+        assert!(err.contains("not closed"), "{err}");
+    }
+
+    #[test]
+    fn a_reference_counts_as_one_character() {
+        assert_eq!(text_chars("Сүт &amp; нан"), 9);
+        assert_eq!(text_chars("&#1179;&lt;"), 2);
+        assert_eq!(text_chars("A & B; C"), 8);
+    }
+
+    proptest! {
+        /// A title is accepted exactly when, trimmed, it holds 1 to 200 characters.
+        #[test]
+        fn a_title_holds_1_to_200_characters(title in "[ а-яәғқңөұүһі0-9:,.«»—]{0,260}") {
+            let shown = title.trim().chars().count();
+            let result = check_svg(picture(&format!("<title>{title}</title>")).as_bytes());
+            prop_assert_eq!(result.is_ok(), (1..=MAX_IMAGE_TITLE_CHARS).contains(&shown), "{:?}", result);
         }
     }
 
@@ -273,12 +432,22 @@ irt = { model = "2pl", a = 1.0, b = -1.2, status = "provisional" }
         std::fs::create_dir_all(dir.join("blueprints")).unwrap();
         let item = CHOICE.replace("key = \"b\"", "key = \"b\"\nimage = \"images/clock.svg\"");
         std::fs::write(dir.join("items/reading/family.toml"), item).unwrap();
-        std::fs::write(dir.join("images/clock.svg"), "<svg><circle r=\"1\"/></svg>").unwrap();
+        std::fs::write(
+            dir.join("images/clock.svg"),
+            picture("<title>Сағат: 7:30.</title>"),
+        )
+        .unwrap();
         let content = load_dir(&dir).unwrap();
         assert_eq!(content.items[0].image.as_deref(), Some("images/clock.svg"));
         assert!(content.media.contains_key("images/clock.svg"));
         std::fs::write(dir.join("images/clock.svg"), "<svg><script/></svg>").unwrap();
         assert!(load_dir(&dir).is_err());
+        std::fs::write(dir.join("images/clock.svg"), picture("")).unwrap();
+        let err = load_dir(&dir).unwrap_err().to_string();
+        assert!(
+            err.contains("images/clock.svg") && err.contains("text alternative"),
+            "{err}"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -3,7 +3,8 @@
 # dictionary (kk_KZ, Debian package hunspell-kk).
 #
 # Extracts stems, stimuli, transcripts, option texts and the Cyrillic accepted
-# answers of every item, plus blueprint titles, runs `hunspell -d kk_KZ -l`,
+# answers of every item, the text alternative (<title>) of every picture, plus
+# blueprint titles, runs `hunspell -d kk_KZ -l`,
 # and prints every flagged word that is not in tools/spelling-allowlist.txt,
 # with the items it occurs in.
 #
@@ -28,7 +29,7 @@ if [ ! -e "/usr/share/hunspell/$dict.dic" ]; then
 fi
 
 exec python3 - "$content" "$dict" "$@" <<'PY'
-import collections, re, subprocess, sys, tomllib
+import collections, html, re, subprocess, sys, tomllib
 from pathlib import Path
 
 content, dict_name = Path(sys.argv[1]), sys.argv[2]
@@ -46,6 +47,10 @@ for f in sorted((content / "items").glob("*/*.toml")):
             texts.append((iid, o.get("text", "")))
         for a in it.get("text_key", {}).get("accept", []):
             texts.append((iid, a))
+for f in sorted((content / "images").glob("*.svg")):
+    title = re.search(r"<title[^>]*>(.*?)</title>", f.read_text(encoding="utf-8"), re.S)
+    if title:
+        texts.append((f.stem, html.unescape(title.group(1))))
 for f in sorted((content / "blueprints").glob("*.toml")):
     bp = tomllib.loads(f.read_text(encoding="utf-8"))
     texts.append((f.name, bp.get("title", "")))

@@ -61,8 +61,10 @@ MIN_PER_TOPIC = {"listening": 9, "reading": 20, "lexico-grammar": 2}
 # The share of forms one item may appear on unless a blueprint sets max_exposure
 # (the assembler's DEFAULT_MAX_EXPOSURE).
 DEFAULT_MAX_EXPOSURE = 0.25
-# Pictures: the Rust loader's limit (bank::MAX_IMAGE_BYTES) and what check_svg refuses.
+# Pictures: the Rust loader's limits (content::MAX_IMAGE_BYTES, content::MAX_IMAGE_TITLE_CHARS) and
+# what check_svg refuses.
 MAX_IMAGE_BYTES = 256 * 1024
+MAX_IMAGE_TITLE_CHARS = 200
 SVG_FORBIDDEN = ("<script", "<!entity", "<!doctype", "<foreignobject", "javascript:",
                  "<iframe", "<use", "@import")
 
@@ -126,18 +128,74 @@ def contains(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
                for k in range(len(haystack) - n + 1) if haystack[k] == first)
 
 
+def tag_end(tag: str) -> int:
+    """The index of the '>' that ends the tag `tag` starts with, skipping quoted values; -1 if none."""
+    quote = None
+    for at, c in enumerate(tag):
+        if quote:
+            quote = None if c == quote else quote
+        elif c in "\"'":
+            quote = c
+        elif c == ">":
+            return at
+    return -1
+
+
+def text_chars(text: str) -> int:
+    """How many characters XML text shows: an entity or character reference (&amp;) counts as one."""
+    first, *rest = text.split("&")
+    count = len(first)
+    for piece in rest:
+        name, semicolon, after = piece.partition(";")
+        count += 1 + len(after if semicolon and name and not any(c.isspace() for c in name) else piece)
+    return count
+
+
+def picture_title(root: str) -> tuple[str | None, str | None]:
+    """The Rust loader's picture_title: (title, None) for the text of the <title> that is the root
+    <svg>'s first child, or (None, why not)."""
+    missing = ("a picture needs a text alternative: a <title> as the first child of the root <svg>, "
+               "before anything it draws")
+    empty = "the picture's <title> (its text alternative) is empty"
+    end = tag_end(root)
+    if end < 0:
+        return None, "the root <svg> start tag is not closed"
+    if root[:end].endswith("/"):
+        return None, missing
+    child = root[end + 1:].lstrip()
+    if child[:6].lower() != "<title" or child[6:7] not in tuple(" \t\n\r\f>/"):
+        return None, missing
+    title_end = tag_end(child)
+    if title_end < 0:
+        return None, "the picture's <title> start tag is not closed"
+    if child[:title_end].endswith("/"):
+        return None, empty
+    content, lt, rest = child[title_end + 1:].partition("<")
+    if not lt:
+        return None, "the picture's <title> is not closed"
+    if rest[:6].lower() != "/title":
+        return None, "the picture's <title> must be plain text, without markup"
+    title = content.strip()
+    if not title:
+        return None, empty
+    if text_chars(title) > MAX_IMAGE_TITLE_CHARS:
+        return None, (f"the picture's <title> (its text alternative) has {text_chars(title)} characters, "
+                      f"more than {MAX_IMAGE_TITLE_CHARS}")
+    return title, None
+
+
 def check_svg(data: bytes) -> str | None:
-    """The Rust loader's bank::check_svg: None when the picture is safe to show, else why not."""
+    """The Rust loader's content::check_svg: None when the picture may be shown, else why not."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return "a picture must be UTF-8 SVG"
-    lower = text.lower()
-    body = lower.lstrip("\ufeff").lstrip()
-    if body.startswith("<?xml"):
+    body = text.lstrip("\ufeff").lstrip()
+    if body[:5].lower() == "<?xml":
         body = body.split("?>", 1)[1].lstrip() if "?>" in body else ""
-    if not body.startswith("<svg"):
+    if body[:4].lower() != "<svg" or body[4:5] not in tuple(" \t\n\r\f>/"):
         return "a picture must be an SVG document (root element <svg>)"
+    lower = text.lower()
     for bad in SVG_FORBIDDEN:
         if bad in lower:
             return f"a picture may not contain {bad}"
@@ -145,7 +203,7 @@ def check_svg(data: bytes) -> str | None:
         return "a picture may not carry event handlers (on…=)"
     if "href=\"http" in lower or "href='http" in lower or "url(http" in lower:
         return "a picture may not load anything from elsewhere"
-    return None
+    return picture_title(body)[1]
 
 
 def check_media(rep: Report, where: str, item: dict, content: Path) -> None:

@@ -112,7 +112,7 @@ pub struct Item {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio: Option<String>,
     /// A picture the candidate reads (a clock face, a price tag, a sign), relative to the content directory:
-    /// `images/<id>.svg`. Sanitized SVG only (see [`crate::content::check_svg`]).
+    /// `images/<id>.svg`. Sanitized SVG with a text alternative only (see [`crate::content::check_svg`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// The options of a choice item, in the author's order.

@@ -362,11 +362,15 @@ export class Runner {
 
   picture(item) {
     const img = el('img', { alt: t('item.image'), class: 'picture' });
-    // The picture needs the token, so it is fetched and shown from a blob; its <title> is its alt text.
+    // The picture needs the token, so it is fetched and shown from a blob; its <title> is its alt text, in
+    // Kazakh (so a screen reader reads it with a Kazakh voice whatever the page's language).
     file(item.image.url)
       .then(async (blob) => {
         const title = new DOMParser().parseFromString(await blob.text(), 'image/svg+xml').querySelector('title');
-        if (title?.textContent.trim()) img.alt = title.textContent.trim();
+        if (title?.textContent.trim()) {
+          img.alt = title.textContent.trim();
+          img.lang = 'kk';
+        }
         img.src = URL.createObjectURL(blob);
       })
       .catch((error) => message($('runner-message'), explain(error)));

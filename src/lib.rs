@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod digest;
 pub mod domain;
 pub mod error;
 pub mod lang;

@@ -10,6 +10,7 @@ mod m20261129_000001_answer_history;
 mod m20261129_000002_account_state;
 mod m20261201_000005_integrity;
 mod m20261202_000006_media_plays;
+mod m20261202_000007_authoring;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_account_state::Migration),
             Box::new(m20261201_000005_integrity::Migration),
             Box::new(m20261202_000006_media_plays::Migration),
+            Box::new(m20261202_000007_authoring::Migration),
         ]
     }
 }

@@ -170,6 +170,31 @@ error_codes! {
         kk: "Калибрлеу жинақталмады, оны қолдануға болмайды.",
         ru: "Калибровка не сошлась, её нельзя применить.",
         en: "The calibration run did not converge and cannot be applied.";
+    /// An item with that id exists already.
+    ItemExists = "item_exists", CONFLICT, "Item exists",
+        kk: "Мұндай нөмірлі тапсырма бар: оның жаңа нұсқасын ашыңыз.",
+        ru: "Задание с таким номером уже есть: откройте его новую версию.",
+        en: "An item with this id exists: open a new version of it.";
+    /// Only a draft version is edited.
+    NotADraft = "not_a_draft", CONFLICT, "Not a draft",
+        kk: "Тек жоба нұсқасын өзгертуге болады: жаңа нұсқа ашыңыз.",
+        ru: "Изменять можно только черновик: откройте новую версию.",
+        en: "Only a draft can be edited: open a new version.";
+    /// The transition needs another author than the one who asked for it (four eyes).
+    SameAuthor = "same_author", CONFLICT, "Same author",
+        kk: "Тапсырманы оны қарауға жіберген автордан басқа автор мақұлдауы керек.",
+        ru: "Задание утверждает другой автор, не тот, кто отправил его на проверку.",
+        en: "Another author than the one who sent it to review must approve it.";
+    /// Retiring the item would leave a stored blueprint unable to fill a form.
+    ItemRequired = "item_required", CONFLICT, "Item required",
+        kk: "Бұл тапсырмасыз кейбір үлгі бойынша тест құрастыру мүмкін емес.",
+        ru: "Без этого задания по одному из шаблонов нельзя собрать тест.",
+        en: "A blueprint cannot fill its forms without this item.";
+    /// The uploaded file is not what the route accepts.
+    UnsupportedMedia = "unsupported_media", UNSUPPORTED_MEDIA_TYPE, "Unsupported media",
+        kk: "Бұл файл түрі қабылданбайды.",
+        ru: "Этот тип файла не принимается.",
+        en: "This kind of file is not accepted.";
     /// Too few responses to calibrate.
     NotEnoughResponses = "not_enough_responses", CONFLICT, "Not enough responses",
         kk: "Калибрлеуге жауаптар жеткіліксіз.",

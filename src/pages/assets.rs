@@ -46,14 +46,7 @@ const JS: &str = "text/javascript; charset=utf-8";
 static ETAGS: LazyLock<Vec<String>> = LazyLock::new(|| {
     FILES
         .iter()
-        .map(|(_, _, bytes)| {
-            let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes);
-            let hex: String = digest.as_ref()[..12]
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
-            format!("\"{hex}\"")
-        })
+        .map(|(_, _, bytes)| format!("\"{}\"", &crate::digest::sha256_hex(&[bytes])[..24]))
         .collect()
 });
 

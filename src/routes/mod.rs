@@ -5,6 +5,7 @@ pub mod authoring;
 pub mod candidate;
 pub mod centre;
 pub mod client;
+pub mod items;
 pub mod openapi;
 pub mod public;
 pub mod results;
@@ -22,6 +23,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     public::configure(cfg);
     centre::configure(cfg);
     authoring::configure(cfg);
+    items::configure(cfg);
     candidate::configure(cfg);
     supervision::configure(cfg);
     results::configure(cfg);

@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, get, web};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{authoring, candidate, centre, public, results, supervision};
+use super::{authoring, candidate, centre, items, public, results, supervision};
 
 struct BearerAuth;
 
@@ -33,6 +33,8 @@ impl Modify for BearerAuth {
         centre::register,
         authoring::list, authoring::get_one, authoring::save,
         authoring::start_run, authoring::get_run, authoring::apply_run,
+        items::list, items::create, items::get_one, items::edit_draft, items::new_version,
+        items::transition, items::preview, items::preview_media, items::preview_image, items::audit_log,
         candidate::start, candidate::view, candidate::save, candidate::submit_section, candidate::finish,
         candidate::result, candidate::media, candidate::image, candidate::integrity_events,
         supervision::roster, supervision::act, supervision::timeline, supervision::list_reviews,

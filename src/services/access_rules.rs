@@ -134,14 +134,7 @@ impl AccessRules {
 /// hex(SHA-256(url ‖ key)), as Safe Exam Browser computes its request headers; the URL without fragment.
 pub fn seb_hash(url: &str, key: &str) -> String {
     let url = url.split('#').next().unwrap_or(url);
-    let mut ctx = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
-    ctx.update(url.as_bytes());
-    ctx.update(key.as_bytes());
-    ctx.finish()
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::digest::sha256_hex(&[url.as_bytes(), key.as_bytes()])
 }
 
 #[cfg(test)]

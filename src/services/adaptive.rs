@@ -14,7 +14,6 @@ use std::collections::{HashMap, HashSet};
 use item_bank::assembly::{AdaptiveSession, AssemblyContext};
 use item_bank::grading::grade;
 use rand::SeedableRng;
-use rand::seq::SliceRandom;
 use rand_chacha::ChaCha20Rng;
 use uuid::Uuid;
 
@@ -113,8 +112,10 @@ pub async fn fill_next(state: &AppState, session: &Session) -> Result<(), ApiErr
     }
     let Some(item) = next else { return Ok(()) };
     let position = section.first_position + given.len() as i32;
-    let mut option_order: Vec<String> = item.options.iter().map(|o| o.id.clone()).collect();
-    option_order.shuffle(&mut ChaCha20Rng::seed_from_u64(seed ^ position as u64));
+    let option_order = item_bank::assembly::shuffled_options(
+        item,
+        &mut ChaCha20Rng::seed_from_u64(seed ^ position as u64),
+    );
     let placement = store::NewPlacement {
         position,
         section_idx: section.idx,

@@ -326,7 +326,7 @@ pub async fn view(
     })
 }
 
-fn item_view(
+pub(crate) fn item_view(
     session_id: Uuid,
     position: i32,
     item: &Item,

@@ -1,9 +1,11 @@
 //! Item versions as the delivery path reads them, parsed once per process.
 //!
-//! An item version never changes once stored (an edit is a new version), so a cached entry never goes
-//! stale and instances sharing a database need no invalidation. Which versions are *active*, and their
-//! current IRT parameters (which a calibration run can change), are not cached: they are read from the
-//! database at every draw.
+//! A version that reaches delivery (pretest or operational, or placed on a session) never changes (an edit
+//! is a new version; the database refuses changes to a used one), so a cached entry never goes stale and
+//! instances sharing a database need no invalidation. Drafts, which authors edit, never pass through this
+//! cache: authoring reads them from the database. Which versions are *live*, whether they fill pretest
+//! slots, and their current IRT parameters (which a calibration run can change), are not cached: they are
+//! read from the database at every draw.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -54,27 +56,34 @@ impl ItemCache {
         Ok(found)
     }
 
-    /// Every active item of these sections (the highest active version of each id is the assembler's
-    /// choice), carrying its *current* parameters: a calibration run applied to the bank changes how forms
-    /// are assembled and adaptive items chosen from then on.
+    /// Every live item of these sections (the highest live version of each id is the assembler's
+    /// choice), carrying its lifecycle's pretest mark and its *current* parameters: a calibration run
+    /// applied to the bank changes how forms are assembled and adaptive items chosen from then on.
     pub async fn active(
         &self,
         db: &impl Connection,
         sections: &[String],
     ) -> anyhow::Result<Vec<Arc<Item>>> {
-        let keys = bank::active_item_keys(db, sections).await?;
+        let live = bank::active_item_keys(db, sections).await?;
+        let keys: Vec<ItemKey> = live.iter().map(|(k, _)| k.clone()).collect();
+        let pretest: HashMap<ItemKey, bool> = live.into_iter().collect();
         let params = calibration::active_params(db, sections).await?;
         Ok(self
             .get_many(db, &keys)
             .await?
             .into_iter()
-            .map(|(key, item)| match params.get(&key) {
-                Some(current) if *current != item.irt => {
-                    let mut updated = (*item).clone();
-                    updated.irt = current.clone();
-                    Arc::new(updated)
+            .map(|(key, item)| {
+                let current = params.get(&key).filter(|p| **p != item.irt);
+                let is_pretest = pretest.get(&key).copied().unwrap_or(item.pretest);
+                if current.is_none() && is_pretest == item.pretest {
+                    return item;
                 }
-                _ => item,
+                let mut updated = (*item).clone();
+                if let Some(p) = current {
+                    updated.irt = p.clone();
+                }
+                updated.pretest = is_pretest;
+                Arc::new(updated)
             })
             .collect())
     }

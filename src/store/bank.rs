@@ -17,11 +17,27 @@ pub async fn is_empty(db: &impl super::Connection) -> Result<bool, sea_orm::DbEr
     Ok(item::Entity::find().count(db).await? == 0)
 }
 
-/// Imports a content directory in one transaction: every item, medium and blueprint, or none.
+/// Imports a content directory in one transaction: every item, medium and blueprint, or none. Items go
+/// live at once (`operational`, or `pretest` for pretest items): the content directory is the reviewed
+/// source of the starter bank. Each item and blueprint gets its audit record, by `system`.
 pub async fn import(db: &WriteDb, content: &Content) -> anyhow::Result<()> {
     let txn = super::begin(db).await?;
     let now = super::now();
     for it in &content.items {
+        let body = serde_json::to_value(it)?;
+        super::audit::append(
+            &txn,
+            super::audit::Change {
+                actor: super::audit::SYSTEM,
+                action: "import",
+                entity: "item",
+                entity_id: format!("{}@{}", it.id, it.version),
+                before: None,
+                after: Some(body.clone()),
+            },
+            now,
+        )
+        .await?;
         item::Entity::insert(item::ActiveModel {
             id: Set(it.id.clone()),
             version: Set(it.version as i32),
@@ -29,9 +45,14 @@ pub async fn import(db: &WriteDb, content: &Content) -> anyhow::Result<()> {
             level: Set(it.level.as_str().to_owned()),
             topic: Set(it.topic.clone()),
             item_type: Set(it.item_type.as_str().to_owned()),
-            status: Set(ItemStatus::Active),
-            body: Set(serde_json::to_value(it)?),
+            status: Set(if it.pretest {
+                ItemStatus::Pretest
+            } else {
+                ItemStatus::Operational
+            }),
+            body: Set(body),
             created_at: Set(now),
+            created_by: Set(None),
         })
         .exec(&txn)
         .await?;
@@ -48,6 +69,19 @@ pub async fn import(db: &WriteDb, content: &Content) -> anyhow::Result<()> {
     }
     for bp in &content.blueprints {
         insert_blueprint_in(&txn, bp).await?;
+        super::audit::append(
+            &txn,
+            super::audit::Change {
+                actor: super::audit::SYSTEM,
+                action: "import",
+                entity: "blueprint",
+                entity_id: format!("{}@{}", bp.id, bp.version),
+                before: None,
+                after: Some(serde_json::to_value(bp)?),
+            },
+            now,
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(())
@@ -66,35 +100,46 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// Every active item version of these sections (the assembler keeps the highest version of each id).
+/// Every live item version of these sections, the ones forms are drawn from: `pretest` and
+/// `operational` (the assembler keeps the highest version of each id). A version's lifecycle state, not
+/// its body, says whether it fills pretest slots.
 pub async fn active_items(
     db: &impl super::Connection,
     sections: &[String],
 ) -> anyhow::Result<Vec<Item>> {
     let rows = item::Entity::find()
-        .filter(item::Column::Status.eq(ItemStatus::Active))
+        .filter(item::Column::Status.is_in(ItemStatus::LIVE))
         .filter(item::Column::Section.is_in(sections.iter().cloned()))
         .all(db)
         .await?;
     rows.into_iter()
-        .map(|r| Ok(serde_json::from_value(r.body)?))
+        .map(|r| {
+            let mut item: Item = serde_json::from_value(r.body)?;
+            item.pretest = r.status == ItemStatus::Pretest;
+            Ok(item)
+        })
         .collect()
 }
 
-/// The (id, version) of every active item of these sections.
+/// The (id, version) of every live item of these sections, and whether it is a pretest version.
 pub async fn active_item_keys(
     db: &impl super::Connection,
     sections: &[String],
-) -> Result<Vec<(String, i32)>, sea_orm::DbErr> {
-    item::Entity::find()
+) -> Result<Vec<((String, i32), bool)>, sea_orm::DbErr> {
+    let rows: Vec<(String, i32, ItemStatus)> = item::Entity::find()
         .select_only()
         .column(item::Column::Id)
         .column(item::Column::Version)
-        .filter(item::Column::Status.eq(ItemStatus::Active))
+        .column(item::Column::Status)
+        .filter(item::Column::Status.is_in(ItemStatus::LIVE))
         .filter(item::Column::Section.is_in(sections.iter().cloned()))
         .into_tuple()
         .all(db)
-        .await
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, version, status)| ((id, version), status == ItemStatus::Pretest))
+        .collect())
 }
 
 /// The exact item versions named, keyed by (id, version).

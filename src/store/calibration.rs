@@ -47,11 +47,14 @@ pub async fn ensure_params(db: &impl super::Writer) -> anyhow::Result<usize> {
     Ok(added)
 }
 
-/// The current parameters of the item versions named.
-pub async fn current_params(
+/// The stored parameter rows (with their status and the run that set them) of the item versions named.
+pub async fn param_rows(
     db: &impl ConnectionTrait,
     keys: &[(String, i32)],
-) -> anyhow::Result<HashMap<(String, i32), ItemIrt>> {
+) -> Result<HashMap<(String, i32), item_param::Model>, sea_orm::DbErr> {
+    if keys.is_empty() {
+        return Ok(HashMap::new());
+    }
     let mut cond = Condition::any();
     for (id, version) in keys {
         cond = cond.add(
@@ -60,14 +63,29 @@ pub async fn current_params(
                 .add(item_param::Column::ItemVersion.eq(*version)),
         );
     }
-    let rows = item_param::Entity::find().filter(cond).all(db).await?;
-    rows.into_iter()
-        .map(|r| {
+    Ok(item_param::Entity::find()
+        .filter(cond)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| ((r.item_id.clone(), r.item_version), r))
+        .collect())
+}
+
+/// The current parameters of the item versions named.
+pub async fn current_params(
+    db: &impl ConnectionTrait,
+    keys: &[(String, i32)],
+) -> anyhow::Result<HashMap<(String, i32), ItemIrt>> {
+    param_rows(db, keys)
+        .await?
+        .into_iter()
+        .map(|(key, r)| {
             let irt = ItemIrt {
                 params: serde_json::from_value(r.params)?,
                 status: r.status.into(),
             };
-            Ok(((r.item_id, r.item_version), irt))
+            Ok((key, irt))
         })
         .collect()
 }
@@ -86,8 +104,9 @@ pub async fn active_params(
     let sql = format!(
         "SELECT p.item_id, p.item_version, p.params, p.status FROM item_params p \
          JOIN items i ON i.id = p.item_id AND i.version = p.item_version \
-         WHERE i.status = '{}' AND i.section IN ({})",
-        super::status::word(ItemStatus::Active),
+         WHERE i.status IN ('{}', '{}') AND i.section IN ({})",
+        super::status::word(ItemStatus::Pretest),
+        super::status::word(ItemStatus::Operational),
         marks.join(", ")
     );
     let values: Vec<sea_orm::Value> = sections.iter().map(|s| s.as_str().into()).collect();

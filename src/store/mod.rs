@@ -2,6 +2,7 @@
 //! imports sea-orm's query API.
 
 pub mod accounts;
+pub mod audit;
 pub mod bank;
 pub mod calibration;
 pub mod context;
@@ -9,10 +10,12 @@ pub mod delivery;
 pub mod entity;
 pub mod exposure;
 pub mod integrity;
+pub mod items;
 pub mod registration;
 pub mod results;
 pub mod save_queue;
 pub mod signing_keys;
+pub mod statistics;
 pub mod status;
 
 use std::time::Duration;

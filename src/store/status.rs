@@ -180,10 +180,27 @@ stored_enum! {
 }
 
 stored_enum! {
-    /// Whether an item version may be drawn onto forms.
+    /// Where an item version stands in its lifecycle (see `services::authoring::lifecycle`). Only
+    /// `pretest` and `operational` versions are drawn onto forms.
     pub enum ItemStatus {
-        Active,
+        /// Being written; the only state in which a version may be edited.
+        Draft,
+        /// Sent to another author for review.
+        Review,
+        /// Approved by a second author; not yet on forms.
+        Approved,
+        /// On forms in pretest slots only, gathering responses for calibration; counts for nothing.
+        Pretest,
+        /// On forms, scored.
+        Operational,
+        /// Off forms for good.
+        Retired,
     }
+}
+
+impl ItemStatus {
+    /// The states whose versions are drawn onto forms.
+    pub const LIVE: [ItemStatus; 2] = [ItemStatus::Pretest, ItemStatus::Operational];
 }
 
 stored_enum! {

@@ -13,6 +13,7 @@ mod hashing;
 mod headers;
 mod history;
 mod input;
+mod items;
 mod logs;
 mod pages;
 mod results;

@@ -535,12 +535,10 @@ fn fill_pretest<'a>(
 }
 
 fn place(item: &Item, rng: &mut ChaCha20Rng, pretest: bool) -> PlacedItem {
-    let mut option_order: Vec<String> = item.options.iter().map(|o| o.id.clone()).collect();
-    option_order.shuffle(rng);
     PlacedItem {
         item_id: item.id.clone(),
         item_version: item.version,
-        option_order,
+        option_order: super::shuffled_options(item, rng),
         pretest,
     }
 }

@@ -134,6 +134,16 @@ pub const DEFAULT_MAX_EXPOSURE: f64 = 0.25;
 /// The fewest forms an exposure rate is taken over (see [`exposure_rates`]).
 pub const RATE_WARM_UP_FORMS: u64 = 50;
 
+/// The item's option ids in an order drawn from `rng` (empty for a text item): the order in which a
+/// candidate sees them, relabelled `a`, `b`, … Forms, adaptive choices and authors' previews all shuffle
+/// through here.
+pub fn shuffled_options(item: &Item, rng: &mut impl rand::Rng) -> Vec<String> {
+    use rand::seq::SliceRandom;
+    let mut order: Vec<String> = item.options.iter().map(|o| o.id.clone()).collect();
+    order.shuffle(rng);
+    order
+}
+
 /// Exposure rates for [`AssemblyContext::exposure`] from the delivery database's counts: `counts[id]` =
 /// forms of this blueprint that held the item, `forms` = forms of this blueprint drawn. Rates are taken
 /// over at least [`RATE_WARM_UP_FORMS`] forms, so that the first few forms (where one appearance is a

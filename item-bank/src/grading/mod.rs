@@ -43,6 +43,14 @@ pub fn option_label(index: usize) -> String {
     char::from(b'a' + (index % 26) as u8).to_string()
 }
 
+/// The position a label names, the inverse of [`option_label`]: `"a"` → 0.
+pub fn option_index(label: &str) -> Option<usize> {
+    match label.as_bytes() {
+        [b] if b.is_ascii_lowercase() => Some(usize::from(b - b'a')),
+        _ => None,
+    }
+}
+
 /// Checks that `answer` has the shape `item_type` takes and, for choices, names one of `option_count`
 /// labels. Cheap and independent of the bank: the save path calls it.
 pub fn check_answer(
@@ -139,6 +147,16 @@ pub fn grade(item: &Item, option_order: &[String], answer: Option<&Answer>) -> G
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_label_names_its_position() {
+        for i in 0..26 {
+            assert_eq!(option_index(&option_label(i)), Some(i));
+        }
+        for bad in ["", "A", "ab", "1", "ә"] {
+            assert_eq!(option_index(bad), None, "{bad}");
+        }
+    }
 
     fn choice_item() -> Item {
         toml::from_str(

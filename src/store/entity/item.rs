@@ -16,6 +16,8 @@ pub struct Model {
     pub status: crate::store::status::ItemStatus,
     pub body: Json,
     pub created_at: DateTimeUtc,
+    /// The author who created the version (`None` for the starter bank's import).
+    pub created_by: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,7 @@
 //! The sea-orm entities, one per table. Never wire types: routes map them to response types.
 
 pub mod api_client;
+pub mod audit_record;
 pub mod ban;
 pub mod blueprint;
 pub mod calibration_run;
@@ -12,6 +13,7 @@ pub mod graded_response;
 pub mod integrity_event;
 pub mod item;
 pub mod item_param;
+pub mod item_transition;
 pub mod media;
 pub mod proctor_action;
 pub mod registration;

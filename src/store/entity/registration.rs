@@ -23,6 +23,12 @@ pub enum Relation {
         to = "super::sitting::Column::Id"
     )]
     Sitting,
+    #[sea_orm(
+        belongs_to = "super::candidate::Entity",
+        from = "Column::CandidateId",
+        to = "super::candidate::Column::Id"
+    )]
+    Candidate,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

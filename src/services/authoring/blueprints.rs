@@ -4,8 +4,8 @@
 use item_bank::assembly::{derive_target, feasibility_problems};
 use item_bank::bank::Blueprint;
 
-use super::AppState;
 use crate::error::{ApiError, ErrorCode};
+use crate::services::AppState;
 use crate::store::bank;
 
 pub async fn list(state: &AppState) -> Result<Vec<Blueprint>, ApiError> {

@@ -1,7 +1,9 @@
 //! The command line: `synaq serve`, `synaq users create|set-role|disable`, `synaq clients create|disable`,
-//! `synaq text …`, `synaq irt …`, `synaq assembly simulate`, `synaq load`.
+//! `synaq text …`, `synaq irt …`, `synaq assembly simulate`, `synaq forensics …`, `synaq audit verify`,
+//! `synaq load`.
 
 pub mod assembly;
+pub mod audit;
 pub mod forensics;
 pub mod irt;
 pub mod text;
@@ -63,6 +65,11 @@ pub enum Command {
     Irt {
         #[command(subcommand)]
         command: irt::IrtCommand,
+    },
+    /// The item bank's audit log.
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
     },
     /// Post-test forensics on CSV: person-fit, preknowledge, copying, rapid-guessing.
     Forensics {
@@ -209,6 +216,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!(port = app.port(), "listening");
             app.run_until_stopped().await?;
         }
+        Command::Audit { command } => audit::run(command).await?,
         Command::Users {
             action:
                 UsersAction::Create {

@@ -56,13 +56,13 @@ async fn get_one(
 #[post("/api/v1/blueprints")]
 async fn save(
     state: web::Data<AppState>,
-    _auth: Authorized<Authors>,
+    auth: Authorized<Authors>,
     body: web::Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
     text::check_json("blueprint", &body)?;
     let bp = serde_json::from_value(body.into_inner())
         .map_err(|e| ApiError::Validation(e.to_string()))?;
-    Ok(HttpResponse::Created().json(authoring::save(&state, bp).await?))
+    Ok(HttpResponse::Created().json(authoring::save(&state, &auth.principal, bp).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -125,8 +125,9 @@ async fn get_run(
 #[post("/api/v1/calibration-runs/{id}/apply")]
 async fn apply_run(
     state: web::Data<AppState>,
-    _auth: Authorized<Authors>,
+    auth: Authorized<Authors>,
     path: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(calibration::apply(&state, path.into_inner()).await?))
+    let run = calibration::apply(&state, &auth.principal, path.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(run))
 }

@@ -17,6 +17,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::AppState;
+use crate::auth::Principal;
 use crate::error::{ApiError, ErrorCode};
 use crate::store::calibration::{self as store, CalibrationRun};
 
@@ -162,8 +163,8 @@ pub async fn get_run(state: &AppState, id: Uuid) -> Result<RunView, ApiError> {
 }
 
 /// Applies a converged run once: every item it estimated (anchors excepted) takes the run's parameters
-/// and becomes `calibrated`, with the run as provenance.
-pub async fn apply(state: &AppState, id: Uuid) -> Result<RunView, ApiError> {
+/// and becomes `calibrated`, with the run as provenance; each change of parameters is audited.
+pub async fn apply(state: &AppState, actor: &Principal, id: Uuid) -> Result<RunView, ApiError> {
     let run = store::run(&state.db, id)
         .await?
         .ok_or(ApiError::NotFound("calibration run"))?;
@@ -189,11 +190,22 @@ pub async fn apply(state: &AppState, id: Uuid) -> Result<RunView, ApiError> {
         let (Some(item), Some(version)) = (e["id"].as_str(), e["version"].as_i64()) else {
             continue;
         };
-        store::set_params(
+        let key = (item.to_owned(), version as i32);
+        let before = store::param_rows(&txn, std::slice::from_ref(&key))
+            .await?
+            .remove(&key)
+            .map(|p| p.params);
+        store::set_params(&txn, &key, e["params"].clone(), id, now).await?;
+        crate::store::audit::append(
             &txn,
-            &(item.to_owned(), version as i32),
-            e["params"].clone(),
-            id,
+            crate::store::audit::Change {
+                actor: &actor.subject,
+                action: "calibrate",
+                entity: "parameters",
+                entity_id: format!("{item}@{version}"),
+                before,
+                after: Some(serde_json::json!({"params": e["params"], "run": id})),
+            },
             now,
         )
         .await?;

@@ -4,8 +4,10 @@
 use item_bank::assembly::{derive_target, feasibility_problems};
 use item_bank::bank::Blueprint;
 
+use crate::auth::Principal;
 use crate::error::{ApiError, ErrorCode};
 use crate::services::AppState;
+use crate::store::audit::{self, Change};
 use crate::store::bank;
 
 pub async fn list(state: &AppState) -> Result<Vec<Blueprint>, ApiError> {
@@ -21,7 +23,11 @@ pub async fn get(state: &AppState, id: &str, version: Option<i32>) -> Result<Blu
 /// Saves a blueprint version. Its version must be the next after the latest stored (1 for a new id), and
 /// the bank must be able to carry it: every unmet constraint is named in the error. A version without a
 /// parallel-forms target is stored with one derived from the bank's active items.
-pub async fn save(state: &AppState, mut bp: Blueprint) -> Result<Blueprint, ApiError> {
+pub async fn save(
+    state: &AppState,
+    actor: &Principal,
+    mut bp: Blueprint,
+) -> Result<Blueprint, ApiError> {
     bp.validate().map_err(ApiError::Validation)?;
     let latest = bank::blueprint(&state.db, &bp.id, None)
         .await?
@@ -44,11 +50,26 @@ pub async fn save(state: &AppState, mut bp: Blueprint) -> Result<Blueprint, ApiE
     if bp.target.is_none() {
         bp.target = Some(derive_target(&bp, &items));
     }
-    if !bank::insert_blueprint(&state.writer, &bp).await? {
+    let txn = crate::store::begin(&state.writer).await?;
+    if !bank::insert_blueprint(&txn, &bp).await? {
         return Err(ApiError::conflict(
             ErrorCode::VersionConflict,
             "that version was saved meanwhile",
         ));
     }
+    audit::append(
+        &txn,
+        Change {
+            actor: &actor.subject,
+            action: "create",
+            entity: "blueprint",
+            entity_id: format!("{}@{}", bp.id, bp.version),
+            before: None,
+            after: Some(serde_json::to_value(&bp).map_err(|e| ApiError::Internal(e.into()))?),
+        },
+        crate::store::now(),
+    )
+    .await?;
+    txn.commit().await?;
     Ok(bp)
 }

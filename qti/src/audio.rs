@@ -185,8 +185,8 @@ fn page_crc(page: &[u8]) -> u32 {
 mod tests {
     use super::*;
 
-    const OPUS: &[u8] = include_bytes!("../tests/fixtures/audio/tone-opus.ogg");
-    const VORBIS: &[u8] = include_bytes!("../tests/fixtures/audio/tone-vorbis.ogg");
+    const OPUS: &[u8] = include_bytes!("../tests/fixtures/package/media/tone-opus.ogg");
+    const VORBIS: &[u8] = include_bytes!("../tests/fixtures/package/media/tone-vorbis.ogg");
 
     #[test]
     fn reads_an_opus_file() {

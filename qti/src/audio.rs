@@ -78,7 +78,9 @@ pub fn probe_ogg(bytes: &[u8]) -> Result<AudioInfo, AudioError> {
     let (_, header) = first.ok_or(AudioError::NotOgg(0))?;
     let (codec, rate, pre_skip) = identify(&header)?;
     let granule = last_granule.ok_or(AudioError::NoDuration)?;
-    let samples = granule.checked_sub(pre_skip).ok_or(AudioError::NoDuration)?;
+    let samples = granule
+        .checked_sub(pre_skip)
+        .ok_or(AudioError::NoDuration)?;
     let duration_ms = u64::try_from(u128::from(samples) * 1000 / u128::from(rate))
         .map_err(|_| AudioError::NoDuration)?;
     Ok(AudioInfo { codec, duration_ms })
@@ -218,7 +220,10 @@ mod tests {
         let last = damaged.len() - 1;
         damaged[last] ^= 0xff;
         assert!(matches!(probe_ogg(&damaged), Err(AudioError::BadCrc(_))));
-        assert_eq!(probe_ogg(&OPUS[..OPUS.len() - 3]), Err(AudioError::Truncated));
+        assert_eq!(
+            probe_ogg(&OPUS[..OPUS.len() - 3]),
+            Err(AudioError::Truncated)
+        );
     }
 
     #[test]

@@ -12,7 +12,9 @@ pub enum QtiError {
     EntryTooLarge { name: String, limit: u64 },
     #[error("the package decompresses to more than {limit} bytes")]
     TotalTooLarge { limit: u64 },
-    #[error("{path:?}: the path is absolute, climbs out with '..', uses backslashes or names another site")]
+    #[error(
+        "{path:?}: the path is absolute, climbs out with '..', uses backslashes or names another site"
+    )]
     UnsafePath { path: String },
     #[error("not a readable zip archive: {0}")]
     Zip(String),

@@ -23,11 +23,11 @@ use item_bank::bank::{Item, ItemType, TextKey};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
+use crate::QtiError;
 use crate::extension::{self, TRANSCRIPT_USE};
 use crate::item::GAP;
 use crate::manifest::{ITEM_TYPE, MANIFEST};
 use crate::xml::{escape_attr, escape_text};
-use crate::QtiError;
 
 /// An item to export, with the media files it names.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,7 +40,8 @@ pub struct ExportItem {
 }
 
 const RESPONSE: &str = "RESPONSE";
-const MATCH_CORRECT: &str = "https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/match_correct.xml";
+const MATCH_CORRECT: &str =
+    "https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/match_correct.xml";
 const MAP_RESPONSE: &str = "https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/map_response.xml";
 
 /// The content package of `items`. Fails if an item does not pass its validation, if two items share an
@@ -54,14 +55,15 @@ pub fn export_package(items: &[ExportItem]) -> Result<Vec<u8>, QtiError> {
         let item = &export.item;
         item.validate()
             .map_err(|e| QtiError::Write(e.to_string()))?;
-        let media = |named: &Option<String>, bytes: &Option<Vec<u8>>, path: String| match (named, bytes) {
-            (None, _) => Ok(None),
-            (Some(_), Some(bytes)) => Ok(Some((path, bytes.clone()))),
-            (Some(named), None) => Err(QtiError::MissingMedia {
-                item: item.id.clone(),
-                path: named.clone(),
-            }),
-        };
+        let media =
+            |named: &Option<String>, bytes: &Option<Vec<u8>>, path: String| match (named, bytes) {
+                (None, _) => Ok(None),
+                (Some(_), Some(bytes)) => Ok(Some((path, bytes.clone()))),
+                (Some(named), None) => Err(QtiError::MissingMedia {
+                    item: item.id.clone(),
+                    path: named.clone(),
+                }),
+            };
         let audio = media(&item.audio, &export.audio, audio_path(item))?;
         let image = media(&item.image, &export.image, image_path(item))?;
         let href = format!("items/{}.xml", item.id);
@@ -156,9 +158,15 @@ pub fn export_item_xml(item: &Item) -> String {
         }
     };
     x.push_str("  <qti-outcome-declaration identifier=\"SCORE\" cardinality=\"single\" base-type=\"float\"/>\n");
-    x.push_str(&format!("  <qti-item-body{}>\n", attributes(&metadata(item))));
+    x.push_str(&format!(
+        "  <qti-item-body{}>\n",
+        attributes(&metadata(item))
+    ));
     if let Some(stimulus) = &item.stimulus {
-        x.push_str(&format!("    <div class=\"synaq-stimulus\"><p>{}</p></div>\n", inline(stimulus)));
+        x.push_str(&format!(
+            "    <div class=\"synaq-stimulus\"><p>{}</p></div>\n",
+            inline(stimulus)
+        ));
     }
     if let Some(transcript) = &item.transcript {
         x.push_str(&format!(
@@ -196,7 +204,9 @@ pub fn export_item_xml(item: &Item) -> String {
         }
     }
     x.push_str("  </qti-item-body>\n");
-    x.push_str(&format!("  <qti-response-processing template=\"{template}\"/>\n"));
+    x.push_str(&format!(
+        "  <qti-response-processing template=\"{template}\"/>\n"
+    ));
     x.push_str("</qti-assessment-item>\n");
     x
 }
@@ -213,7 +223,9 @@ fn choice_ids(item: &Item) -> Vec<String> {
     if item.options.iter().all(|o| is_identifier(&o.id)) {
         item.options.iter().map(|o| o.id.clone()).collect()
     } else {
-        (1..=item.options.len()).map(|i| format!("choice-{i}")).collect()
+        (1..=item.options.len())
+            .map(|i| format!("choice-{i}"))
+            .collect()
     }
 }
 
@@ -256,7 +268,10 @@ fn text_interaction(x: &mut String, item: &Item, key: &TextKey) {
             ));
         }
         _ => {
-            x.push_str(&format!("    <p class=\"synaq-stem\">{}</p>\n", inline(&item.stem)));
+            x.push_str(&format!(
+                "    <p class=\"synaq-stem\">{}</p>\n",
+                inline(&item.stem)
+            ));
             x.push_str(&format!("    <p>{entry}</p>\n"));
         }
     }
@@ -291,5 +306,8 @@ fn attributes(pairs: &[(&str, String)]) -> String {
 
 /// Text as inline XML: escaped, each line break a `<br/>`.
 fn inline(text: &str) -> String {
-    text.split('\n').map(escape_text).collect::<Vec<_>>().join("<br/>")
+    text.split('\n')
+        .map(escape_text)
+        .collect::<Vec<_>>()
+        .join("<br/>")
 }

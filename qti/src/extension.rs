@@ -153,7 +153,11 @@ pub(crate) fn read_level(node: roxmltree::Node<'_, '_>) -> Result<Option<Level>,
 
 /// The item type `data-synaq-type` names on a text-entry interaction, if present; only text types.
 pub(crate) fn read_text_type(node: roxmltree::Node<'_, '_>) -> Result<Option<ItemType>, String> {
-    match node.attribute(TYPE).map(|v| parse_named(TYPE, v)).transpose()? {
+    match node
+        .attribute(TYPE)
+        .map(|v| parse_named(TYPE, v))
+        .transpose()?
+    {
         Some(ItemType::SingleChoice) => Err(format!("{TYPE}=single_choice on a text entry")),
         text_type => Ok(text_type),
     }

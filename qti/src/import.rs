@@ -55,7 +55,10 @@ fn import_package(bytes: &[u8], limits: &Limits) -> Result<ImportReport, QtiErro
                 let text = xml::text(&href, &bytes)?;
                 let doc = xml::parse(&href, text, limits)?;
                 let root = doc.root_element();
-                let identifier = root.attribute("identifier").unwrap_or(&identifier).to_owned();
+                let identifier = root
+                    .attribute("identifier")
+                    .unwrap_or(&identifier)
+                    .to_owned();
                 report.add(identifier, item::read(root, &href, &mut package, limits))?;
             }
         }
@@ -81,7 +84,10 @@ fn import_item_file(bytes: &[u8], limits: &Limits) -> Result<ImportReport, QtiEr
     }
     let identifier = root.attribute("identifier").unwrap_or_default().to_owned();
     let mut report = Report::default();
-    report.add(identifier, item::read(root, "item.xml", &mut NoFiles as &mut dyn Files, limits))?;
+    report.add(
+        identifier,
+        item::read(root, "item.xml", &mut NoFiles as &mut dyn Files, limits),
+    )?;
     Ok(report.done)
 }
 
@@ -128,7 +134,9 @@ impl Report {
         self.done.imported.push(ImportedItem {
             identifier,
             content,
-            audio: draft.audio.map(|(bytes, info)| ImportedAudio { bytes, info }),
+            audio: draft
+                .audio
+                .map(|(bytes, info)| ImportedAudio { bytes, info }),
             image: draft.image,
             choice_ids: draft.choice_ids,
         });

@@ -99,6 +99,8 @@ pub struct ImportedAudio {
 }
 
 /// What an item imported as.
+// Almost every import is of items; boxing them would cost an allocation each and clumsier matching.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Imported {
     /// A bank item: a draft at version 1 that passed [`Item::validate`].

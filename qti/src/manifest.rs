@@ -29,7 +29,10 @@ pub(crate) fn read(text: &str, limits: &Limits) -> Result<Vec<Resource>, QtiErro
     if root.tag_name().name() != "manifest" {
         return Err(QtiError::Xml {
             file: MANIFEST.into(),
-            message: format!("the root element is <{}>, not <manifest>", root.tag_name().name()),
+            message: format!(
+                "the root element is <{}>, not <manifest>",
+                root.tag_name().name()
+            ),
         });
     }
     let mut out = Vec::new();
@@ -62,7 +65,9 @@ fn resource_of(node: Node<'_, '_>, base: &str) -> Result<Option<Resource>, QtiEr
         return skip("QTI 2 items are not supported (only QTI 3.0)");
     }
     if kind.starts_with("imsqti_test_xml") || kind.starts_with("imsqti_section_xml") {
-        return skip("tests and sections are not imported; their items are, from their own resources");
+        return skip(
+            "tests and sections are not imported; their items are, from their own resources",
+        );
     }
     if kind != ITEM_TYPE {
         return Ok(None);
@@ -122,10 +127,18 @@ mod tests {
 
     #[test]
     fn refuses_hrefs_that_leave_the_package() {
-        for href in ["../outside.xml", "/etc/passwd", "items\\x.xml", "https://example.org/x.xml"] {
+        for href in [
+            "../outside.xml",
+            "/etc/passwd",
+            "items\\x.xml",
+            "https://example.org/x.xml",
+        ] {
             let xml = MANIFEST_XML.replace("items/one.xml\"><file", &format!("{href}\"><file"));
             assert!(
-                matches!(read(&xml, &Limits::default()), Err(QtiError::UnsafePath { .. })),
+                matches!(
+                    read(&xml, &Limits::default()),
+                    Err(QtiError::UnsafePath { .. })
+                ),
                 "{href}"
             );
         }
@@ -134,6 +147,9 @@ mod tests {
     #[test]
     fn malformed_xml_is_an_error() {
         let broken = MANIFEST_XML.replace("</resources>", "");
-        assert!(matches!(read(&broken, &Limits::default()), Err(QtiError::Xml { .. })));
+        assert!(matches!(
+            read(&broken, &Limits::default()),
+            Err(QtiError::Xml { .. })
+        ));
     }
 }

@@ -149,7 +149,10 @@ mod tests {
 
     #[test]
     fn manifest_hrefs_are_relative_and_decoded() {
-        assert_eq!(manifest_href("", "items/a%20b.xml").unwrap(), "items/a b.xml");
+        assert_eq!(
+            manifest_href("", "items/a%20b.xml").unwrap(),
+            "items/a b.xml"
+        );
         assert_eq!(manifest_href("items/", "./a.xml#x").unwrap(), "items/a.xml");
         assert_eq!(manifest_href("items", "a.xml").unwrap(), "items/a.xml");
         for bad in [

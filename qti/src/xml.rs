@@ -8,13 +8,19 @@ use crate::{Limits, QtiError};
 /// Parses `bytes` (UTF-8, an optional BOM) as XML. Refuses a document type declaration of any kind (so no
 /// entity is ever declared or fetched), more than `limits.max_xml_nodes` nodes and nesting deeper than
 /// `limits.max_xml_depth`. `file` names the document in errors.
-pub(crate) fn parse<'a>(file: &str, text: &'a str, limits: &Limits) -> Result<Document<'a>, QtiError> {
+pub(crate) fn parse<'a>(
+    file: &str,
+    text: &'a str,
+    limits: &Limits,
+) -> Result<Document<'a>, QtiError> {
     let xml_error = |message: String| QtiError::Xml {
         file: file.to_owned(),
         message,
     };
     if text.contains("<!DOCTYPE") {
-        return Err(xml_error("a document type declaration (DTD) is not accepted".into()));
+        return Err(xml_error(
+            "a document type declaration (DTD) is not accepted".into(),
+        ));
     }
     let options = ParsingOptions {
         allow_dtd: false,
@@ -96,9 +102,15 @@ mod tests {
     fn refuses_dtds_and_entities() {
         let limits = Limits::default();
         let laughs = r#"<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>"#;
-        assert!(matches!(parse("f", laughs, &limits), Err(QtiError::Xml { .. })));
+        assert!(matches!(
+            parse("f", laughs, &limits),
+            Err(QtiError::Xml { .. })
+        ));
         let external = r#"<!DOCTYPE x SYSTEM "http://example.org/x.dtd"><x/>"#;
-        assert!(matches!(parse("f", external, &limits), Err(QtiError::Xml { .. })));
+        assert!(matches!(
+            parse("f", external, &limits),
+            Err(QtiError::Xml { .. })
+        ));
         assert!(parse("f", "<x><y/></x>", &limits).is_ok());
     }
 
@@ -120,7 +132,10 @@ mod tests {
         let shallow = format!("{}{}", "<a>".repeat(10), "</a>".repeat(10));
         assert!(parse("f", &shallow, &limits).is_ok());
         let wide = format!("<r>{}</r>", "<a/>".repeat(60));
-        assert!(matches!(parse("f", &wide, &limits), Err(QtiError::Xml { .. })));
+        assert!(matches!(
+            parse("f", &wide, &limits),
+            Err(QtiError::Xml { .. })
+        ));
     }
 
     #[test]

@@ -14,7 +14,10 @@ fn package(entries: &[(&str, &[u8])]) -> Vec<u8> {
 /// A package whose one item is `item` at `items/x.xml`.
 fn package_of(item: &[u8]) -> Vec<u8> {
     let manifest = support::manifest(&["items/x.xml"]);
-    package(&[("imsmanifest.xml", manifest.as_bytes()), ("items/x.xml", item)])
+    package(&[
+        ("imsmanifest.xml", manifest.as_bytes()),
+        ("items/x.xml", item),
+    ])
 }
 
 /// Overwrites the uncompressed size that the local and central headers of every entry claim.
@@ -64,7 +67,10 @@ fn the_total_decompressed_size_is_bounded() {
         max_total_bytes: (manifest.len() + ITEM.len() + ITEM.len() / 2) as u64,
         ..Limits::default()
     };
-    assert!(matches!(import(&zip, &limits), Err(QtiError::TotalTooLarge { .. })));
+    assert!(matches!(
+        import(&zip, &limits),
+        Err(QtiError::TotalTooLarge { .. })
+    ));
     let roomy = Limits {
         max_total_bytes: (manifest.len() + 2 * ITEM.len()) as u64,
         ..Limits::default()
@@ -79,18 +85,29 @@ fn the_upload_size_and_entry_count_are_bounded() {
         max_package_bytes: zip.len() as u64 - 1,
         ..Limits::default()
     };
-    assert!(matches!(import(&zip, &small), Err(QtiError::PackageTooLarge { .. })));
+    assert!(matches!(
+        import(&zip, &small),
+        Err(QtiError::PackageTooLarge { .. })
+    ));
     let few = Limits {
         max_entries: 1,
         ..Limits::default()
     };
-    assert_eq!(import(&zip, &few).unwrap_err(), QtiError::TooManyEntries { count: 2, limit: 1 });
+    assert_eq!(
+        import(&zip, &few).unwrap_err(),
+        QtiError::TooManyEntries { count: 2, limit: 1 }
+    );
 }
 
 #[test]
 fn entry_names_that_leave_the_package_are_refused() {
     let manifest = support::manifest(&["items/x.xml"]);
-    for evil in ["../../etc/cron.d/x", "/etc/passwd", "items\\..\\x.xml", "C:/x.xml"] {
+    for evil in [
+        "../../etc/cron.d/x",
+        "/etc/passwd",
+        "items\\..\\x.xml",
+        "C:/x.xml",
+    ] {
         let zip = package(&[
             ("imsmanifest.xml", manifest.as_bytes()),
             ("items/x.xml", ITEM.as_bytes()),
@@ -106,8 +123,14 @@ fn entry_names_that_leave_the_package_are_refused() {
 #[test]
 fn manifest_hrefs_and_media_that_leave_the_package_are_refused() {
     let manifest = support::manifest(&["../x.xml"]);
-    let zip = package(&[("imsmanifest.xml", manifest.as_bytes()), ("x.xml", ITEM.as_bytes())]);
-    assert!(matches!(import(&zip, &Limits::default()), Err(QtiError::UnsafePath { .. })));
+    let zip = package(&[
+        ("imsmanifest.xml", manifest.as_bytes()),
+        ("x.xml", ITEM.as_bytes()),
+    ]);
+    assert!(matches!(
+        import(&zip, &Limits::default()),
+        Err(QtiError::UnsafePath { .. })
+    ));
 
     let item = ITEM.replace(
         "<qti-choice-interaction",
@@ -121,41 +144,69 @@ fn manifest_hrefs_and_media_that_leave_the_package_are_refused() {
 
 #[test]
 fn broken_or_incomplete_packages_are_errors() {
-    assert!(matches!(import(b"PK\x03\x04 not really a zip", &Limits::default()), Err(QtiError::Zip(_))));
+    assert!(matches!(
+        import(b"PK\x03\x04 not really a zip", &Limits::default()),
+        Err(QtiError::Zip(_))
+    ));
     let no_manifest = package(&[("items/x.xml", ITEM.as_bytes())]);
-    assert_eq!(import(&no_manifest, &Limits::default()).unwrap_err(), QtiError::NoManifest);
+    assert_eq!(
+        import(&no_manifest, &Limits::default()).unwrap_err(),
+        QtiError::NoManifest
+    );
     let manifest = support::manifest(&["items/missing.xml"]);
     let missing = package(&[("imsmanifest.xml", manifest.as_bytes())]);
     assert_eq!(
         import(&missing, &Limits::default()).unwrap_err(),
-        QtiError::MissingFile { path: "items/missing.xml".into() }
+        QtiError::MissingFile {
+            path: "items/missing.xml".into()
+        }
     );
     let broken_manifest = package(&[("imsmanifest.xml", b"<manifest><resources>")]);
-    assert!(matches!(import(&broken_manifest, &Limits::default()), Err(QtiError::Xml { .. })));
+    assert!(matches!(
+        import(&broken_manifest, &Limits::default()),
+        Err(QtiError::Xml { .. })
+    ));
 }
 
 #[test]
 fn deep_xml_and_dtds_are_refused() {
-    let deep = ITEM.replace(
-        "<p>Менің",
-        &format!("{}<p>Менің", "<div>".repeat(100)),
-    )
-    .replace("</p>\n    <qti-choice", &format!("</p>{}\n    <qti-choice", "</div>".repeat(100)));
-    assert!(matches!(import(&package_of(deep.as_bytes()), &Limits::default()), Err(QtiError::TooDeep { .. })));
+    let deep = ITEM
+        .replace("<p>Менің", &format!("{}<p>Менің", "<div>".repeat(100)))
+        .replace(
+            "</p>\n    <qti-choice",
+            &format!("</p>{}\n    <qti-choice", "</div>".repeat(100)),
+        );
+    assert!(matches!(
+        import(&package_of(deep.as_bytes()), &Limits::default()),
+        Err(QtiError::TooDeep { .. })
+    ));
 
     let entity = ITEM.replacen(
         "<qti-assessment-item",
         "<!DOCTYPE qti-assessment-item [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<qti-assessment-item",
         1,
     );
-    assert!(matches!(import(entity.as_bytes(), &Limits::default()), Err(QtiError::Xml { .. })));
+    assert!(matches!(
+        import(entity.as_bytes(), &Limits::default()),
+        Err(QtiError::Xml { .. })
+    ));
 }
 
 #[test]
 fn what_is_not_qti_is_an_error() {
-    for upload in [&b"\x00\x01binary"[..], b"{\"items\": []}", b"<html><body/></html>"] {
-        assert!(matches!(import(upload, &Limits::default()), Err(QtiError::NotQti(_))));
+    for upload in [
+        &b"\x00\x01binary"[..],
+        b"{\"items\": []}",
+        b"<html><body/></html>",
+    ] {
+        assert!(matches!(
+            import(upload, &Limits::default()),
+            Err(QtiError::NotQti(_))
+        ));
     }
     let manifest = support::manifest(&["items/x.xml"]);
-    assert!(matches!(import(manifest.as_bytes(), &Limits::default()), Err(QtiError::NotQti(_))));
+    assert!(matches!(
+        import(manifest.as_bytes(), &Limits::default()),
+        Err(QtiError::NotQti(_))
+    ));
 }

@@ -40,12 +40,30 @@ fn a_choice_item_with_the_purl_template() {
         item.stimulus.as_deref(),
         Some("Менің атым Әсел. Мен жиырма жастамын. Менің інім Арман он екі жаста.")
     );
-    let options: Vec<(&str, &str)> = item.options.iter().map(|o| (o.id.as_str(), o.text.as_str())).collect();
-    assert_eq!(options, [("a", "20 жаста"), ("b", "12 жаста"), ("c", "2 жаста"), ("d", "10 жаста")]);
+    let options: Vec<(&str, &str)> = item
+        .options
+        .iter()
+        .map(|o| (o.id.as_str(), o.text.as_str()))
+        .collect();
+    assert_eq!(
+        options,
+        [
+            ("a", "20 жаста"),
+            ("b", "12 жаста"),
+            ("c", "2 жаста"),
+            ("d", "10 жаста")
+        ]
+    );
     assert_eq!(item.key.as_deref(), Some("b"));
-    assert_eq!(report.imported[0].choice_ids[1], ("ChoiceB".to_owned(), "b".to_owned()));
+    assert_eq!(
+        report.imported[0].choice_ids[1],
+        ("ChoiceB".to_owned(), "b".to_owned())
+    );
     // Metadata from the extension; the section from the absence of audio.
-    assert_eq!((item.level, item.topic.as_str(), item.section.as_str()), (Level::A2, "family", "reading"));
+    assert_eq!(
+        (item.level, item.topic.as_str(), item.section.as_str()),
+        (Level::A2, "family", "reading")
+    );
     // Provisional 3PL defaults with the chance of guessing among four options.
     assert_eq!(item.irt.status, ParamStatus::Provisional);
     assert_eq!(item.irt.params.model(), ItemModel::ThreePl);
@@ -60,7 +78,10 @@ fn a_choice_item_with_the_imsglobal_template_and_no_prompt() {
     assert_eq!(item.stem, "Қазақстанның астанасы қай қала?");
     assert_eq!(item.stimulus, None);
     assert_eq!(item.key.as_deref(), Some("b"));
-    assert_eq!((item.level, item.topic.as_str()), (qti::DEFAULT_LEVEL, qti::DEFAULT_TOPIC));
+    assert_eq!(
+        (item.level, item.topic.as_str()),
+        (qti::DEFAULT_LEVEL, qti::DEFAULT_TOPIC)
+    );
     assert!((item.irt.params.c() - 1.0 / 3.0).abs() < 1e-12);
 }
 
@@ -85,7 +106,10 @@ fn a_short_answer_takes_the_standard_policy() {
     assert_eq!(item.item_type, ItemType::ShortAnswer);
     assert_eq!(item.stem, "Жылдың бірінші айы қалай аталады?");
     let key = item.text_key.as_ref().unwrap();
-    assert_eq!((key.accept.as_slice(), key.policy), (&["қаңтар".to_owned()][..], MatchPolicy::Standard));
+    assert_eq!(
+        (key.accept.as_slice(), key.policy),
+        (&["қаңтар".to_owned()][..], MatchPolicy::Standard)
+    );
 }
 
 #[test]
@@ -97,8 +121,14 @@ fn an_essay_is_a_writing_prompt_that_stays_a_draft() {
     };
     assert_eq!(prompt.id, "essay-family");
     assert_eq!(prompt.prompt, "Отбасыңыз туралы бес-алты сөйлем жазыңыз.");
-    assert_eq!(prompt.stimulus.as_deref(), Some("Сіздің отбасыңыз үлкен бе?"));
-    assert_eq!((prompt.level, prompt.section.as_str()), (Level::A2, "writing"));
+    assert_eq!(
+        prompt.stimulus.as_deref(),
+        Some("Сіздің отбасыңыз үлкен бе?")
+    );
+    assert_eq!(
+        (prompt.level, prompt.section.as_str()),
+        (Level::A2, "writing")
+    );
     assert_eq!(prompt.expected_lines, Some(8));
     assert_eq!(prompt.live_blocker(), Some(qti::WRITING_NOT_LIVE));
 }
@@ -107,18 +137,33 @@ fn an_essay_is_a_writing_prompt_that_stays_a_draft() {
 fn unsupported_items_are_skipped_with_their_reason() {
     for (file, identifier, reason) in [
         ("two-correct.xml", "fruit-two", "2 correct answers"),
-        ("order-interaction.xml", "days-order", "qti-order-interaction is not supported"),
-        ("custom-processing.xml", "custom-rp", "custom response processing"),
+        (
+            "order-interaction.xml",
+            "days-order",
+            "qti-order-interaction is not supported",
+        ),
+        (
+            "custom-processing.xml",
+            "custom-rp",
+            "custom response processing",
+        ),
     ] {
         let report = import_fixture(file).unwrap();
-        assert!(only_skip(&report).contains(reason), "{file}: {:?}", report.skipped);
+        assert!(
+            only_skip(&report).contains(reason),
+            "{file}: {:?}",
+            report.skipped
+        );
         assert_eq!(report.skipped[0].identifier, identifier);
     }
 }
 
 #[test]
 fn malformed_xml_is_an_error() {
-    assert!(matches!(import_fixture("malformed.xml"), Err(QtiError::Xml { .. })));
+    assert!(matches!(
+        import_fixture("malformed.xml"),
+        Err(QtiError::Xml { .. })
+    ));
 }
 
 #[test]
@@ -129,27 +174,48 @@ fn a_content_package_with_media() {
     assert_eq!(ids, ["listening-1", "listening-1-2", "notice-1"]);
 
     let media = &report.imported[0];
-    let Imported::Item(item) = &media.content else { panic!() };
+    let Imported::Item(item) = &media.content else {
+        panic!()
+    };
     assert_eq!(item.section, "listening");
     assert_eq!(item.audio.as_deref(), Some("audio/listening-1.ogg"));
-    assert_eq!(item.transcript.as_deref(), Some("— Сәлеметсіз бе! Менің атым Нұрлан.\n— Танысқаныма қуаныштымын."));
+    assert_eq!(
+        item.transcript.as_deref(),
+        Some("— Сәлеметсіз бе! Менің атым Нұрлан.\n— Танысқаныма қуаныштымын.")
+    );
     assert_eq!(item.set.as_deref(), Some("greetings-set-9"));
     assert_eq!(item.key.as_deref(), Some("b"));
     let audio = media.audio.as_ref().unwrap();
     assert_eq!(audio.info.codec, Codec::Opus);
-    assert_eq!(audio.bytes, std::fs::read(support::fixtures().join("package/media/tone-opus.ogg")).unwrap());
+    assert_eq!(
+        audio.bytes,
+        std::fs::read(support::fixtures().join("package/media/tone-opus.ogg")).unwrap()
+    );
 
     let object = &report.imported[1];
     assert_eq!(object.audio.as_ref().unwrap().info.codec, Codec::Vorbis);
-    let Imported::Item(item) = &object.content else { panic!() };
+    let Imported::Item(item) = &object.content else {
+        panic!()
+    };
     assert_eq!(item.audio.as_deref(), Some("audio/listening-1-2.ogg"));
 
-    let Imported::Item(reading) = &report.imported[2].content else { panic!() };
-    assert_eq!(reading.stimulus.as_deref(), Some("Құрметті жолаушылар!\n12-автобус сенбі күні жүрмейді."));
-    assert_eq!((reading.irt.params.a(), reading.irt.params.locations()), (1.2, &[-0.8][..]));
+    let Imported::Item(reading) = &report.imported[2].content else {
+        panic!()
+    };
+    assert_eq!(
+        reading.stimulus.as_deref(),
+        Some("Құрметті жолаушылар!\n12-автобус сенбі күні жүрмейді.")
+    );
+    assert_eq!(
+        (reading.irt.params.a(), reading.irt.params.locations()),
+        (1.2, &[-0.8][..])
+    );
 
-    let skipped: Vec<(&str, &str)> =
-        report.skipped.iter().map(|s| (s.identifier.as_str(), s.reason.as_str())).collect();
+    let skipped: Vec<(&str, &str)> = report
+        .skipped
+        .iter()
+        .map(|s| (s.identifier.as_str(), s.reason.as_str()))
+        .collect();
     assert_eq!(skipped.len(), 3, "{skipped:?}");
     assert!(skipped[0].0 == "no-transcript" && skipped[0].1.contains("transcript"));
     assert!(skipped[1].0 == "match-colours" && skipped[1].1.contains("qti-match-interaction"));
@@ -166,5 +232,7 @@ fn a_package_with_a_malformed_item_yields_nothing() {
         ("items/good.xml", &good),
         ("items/bad.xml", &bad),
     ]);
-    assert!(matches!(import(&package, &Limits::default()), Err(QtiError::Xml { file, .. }) if file == "items/bad.xml"));
+    assert!(
+        matches!(import(&package, &Limits::default()), Err(QtiError::Xml { file, .. }) if file == "items/bad.xml")
+    );
 }

@@ -46,7 +46,12 @@ impl Paragraph {
                         if c.is_ascii_whitespace() {
                             space = true;
                         } else {
-                            word(&mut out, c.encode_utf8(&mut [0; 4]), &mut space, &mut line_start);
+                            word(
+                                &mut out,
+                                c.encode_utf8(&mut [0; 4]),
+                                &mut space,
+                                &mut line_start,
+                            );
                         }
                     }
                 }
@@ -99,9 +104,32 @@ pub(crate) struct Body<'a, 'input> {
 
 /// Elements that are paragraphs (or hold paragraphs) and carry nothing else.
 const BLOCKS: &[&str] = &[
-    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "li", "dl", "dt", "dd",
-    "section", "article", "header", "footer", "aside", "nav", "address", "pre", "figure",
-    "figcaption", "qti-content-body",
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "aside",
+    "nav",
+    "address",
+    "pre",
+    "figure",
+    "figcaption",
+    "qti-content-body",
 ];
 /// Inline elements whose text is all they carry for Synaq (formatting is not kept).
 const INLINES: &[&str] = &[
@@ -297,7 +325,9 @@ fn unsupported(name: &str) -> Problem {
         format!("{name} is not supported (only choice, text entry, extended text and media)")
     } else {
         match name {
-            "qti-feedback-block" | "qti-feedback-inline" => format!("feedback ({name}) is not supported"),
+            "qti-feedback-block" | "qti-feedback-inline" => {
+                format!("feedback ({name}) is not supported")
+            }
             "qti-template-block" | "qti-template-inline" | "qti-printed-variable" => {
                 format!("templates ({name}) are not supported")
             }
@@ -326,7 +356,9 @@ mod tests {
                 Block::Interaction(n, p) => format!(
                     "[{}{}]",
                     n.tag_name().name(),
-                    p.as_ref().map(|p| format!(": {}", p.render())).unwrap_or_default()
+                    p.as_ref()
+                        .map(|p| format!(": {}", p.render()))
+                        .unwrap_or_default()
                 ),
             })
             .collect()
@@ -339,7 +371,10 @@ mod tests {
              <p>бір<br/> екі </p> қалған мәтін\n  </div>\n</qti-item-body>",
         );
         let body = read(doc.root_element()).unwrap();
-        assert_eq!(texts(&body), ["Мен мектепке барамын.", "бір\nекі", "қалған мәтін"]);
+        assert_eq!(
+            texts(&body),
+            ["Мен мектепке барамын.", "бір\nекі", "қалған мәтін"]
+        );
     }
 
     #[test]
@@ -376,7 +411,10 @@ mod tests {
             </qti-item-body>"#,
         );
         let body = read(doc.root_element()).unwrap();
-        assert_eq!(body.transcript.as_deref(), Some("— Сәлем!\n— Сәлеметсіз бе!"));
+        assert_eq!(
+            body.transcript.as_deref(),
+            Some("— Сәлем!\n— Сәлеметсіз бе!")
+        );
         assert_eq!(texts(&body), ["Тыңдаңыз."]);
         assert_eq!(body.audio, vec![vec!["a.mp3", "a.ogg"], vec!["b.ogg"]]);
         assert_eq!(body.images, vec!["c.svg"]);
@@ -385,7 +423,10 @@ mod tests {
     #[test]
     fn what_cannot_be_shown_is_a_reason() {
         for (xml, reason) in [
-            ("<qti-order-interaction/>", "qti-order-interaction is not supported"),
+            (
+                "<qti-order-interaction/>",
+                "qti-order-interaction is not supported",
+            ),
             ("<p><math/></p>", "MathML"),
             ("<table/>", "tables"),
             ("<qti-feedback-block/>", "feedback"),

@@ -7,9 +7,7 @@
 mod body;
 mod response;
 
-use item_bank::bank::{
-    ChoiceOption, Item, ItemIrt, ItemType, Level, ParamStatus, TextKey,
-};
+use item_bank::bank::{ChoiceOption, Item, ItemIrt, ItemType, Level, ParamStatus, TextKey};
 use item_bank::irt::ItemParams;
 use roxmltree::Node;
 
@@ -66,8 +64,16 @@ pub(crate) fn read(
 ) -> Result<Draft, Problem> {
     match root.tag_name().name() {
         "qti-assessment-item" => {}
-        "assessmentItem" => return Err(Problem::skip("QTI 2 items are not supported (only QTI 3.0)")),
-        other => return Err(Problem::skip(format!("<{other}> is not a qti-assessment-item"))),
+        "assessmentItem" => {
+            return Err(Problem::skip(
+                "QTI 2 items are not supported (only QTI 3.0)",
+            ));
+        }
+        other => {
+            return Err(Problem::skip(format!(
+                "<{other}> is not a qti-assessment-item"
+            )));
+        }
     }
     if root.attribute("adaptive") == Some("true") {
         return Err(Problem::skip("adaptive items are not supported"));
@@ -82,9 +88,15 @@ pub(crate) fn read(
             "qti-item-body" => item_body = Some(child),
             "qti-response-processing" => processing = Some(child),
             name @ ("qti-template-declaration" | "qti-template-processing") => {
-                return Err(Problem::skip(format!("templates ({name}) are not supported")));
+                return Err(Problem::skip(format!(
+                    "templates ({name}) are not supported"
+                )));
             }
-            "qti-modal-feedback" => return Err(Problem::skip("feedback (qti-modal-feedback) is not supported")),
+            "qti-modal-feedback" => {
+                return Err(Problem::skip(
+                    "feedback (qti-modal-feedback) is not supported",
+                ));
+            }
             "qti-assessment-stimulus-ref" => {
                 return Err(Problem::skip(
                     "shared stimuli (qti-assessment-stimulus-ref) are not supported",
@@ -112,7 +124,9 @@ pub(crate) fn read(
     let mut item = match node.tag_name().name() {
         "qti-extended-text-interaction" => {
             if has_media || body.transcript.is_some() {
-                return Err(Problem::skip("a writing prompt with audio or a picture is not supported"));
+                return Err(Problem::skip(
+                    "a writing prompt with audio or a picture is not supported",
+                ));
             }
             return Ok(Draft {
                 content: Imported::Writing(writing(node, before, after, &meta)?),
@@ -132,7 +146,11 @@ pub(crate) fn read(
     let audio = match body.audio.as_slice() {
         [] => None,
         [sources] => Some(audio(sources, path, files, limits)?),
-        _ => return Err(Problem::skip("several audio files in one item are not supported")),
+        _ => {
+            return Err(Problem::skip(
+                "several audio files in one item are not supported",
+            ));
+        }
     };
     if audio.is_some() && item.transcript.is_none() {
         return Err(Problem::skip(
@@ -142,10 +160,19 @@ pub(crate) fn read(
     let image = match body.images.as_slice() {
         [] => None,
         [src] => Some(picture(src, path, files)?),
-        _ => return Err(Problem::skip("several pictures in one item are not supported")),
+        _ => {
+            return Err(Problem::skip(
+                "several pictures in one item are not supported",
+            ));
+        }
     };
     if meta.section.is_none() {
-        item.section = if audio.is_some() { "listening" } else { "reading" }.to_owned();
+        item.section = if audio.is_some() {
+            "listening"
+        } else {
+            "reading"
+        }
+        .to_owned();
     }
     Ok(Draft {
         content: Imported::Item(item),
@@ -163,9 +190,9 @@ fn the_interaction<'b, 'a, 'i>(
         Block::Interaction(node, paragraph) => Some((i, (*node, paragraph.as_ref()))),
         Block::Text(_) => None,
     });
-    let first = found
-        .next()
-        .ok_or_else(|| Problem::skip("the item has no choice, text entry or extended text interaction"))?;
+    let first = found.next().ok_or_else(|| {
+        Problem::skip("the item has no choice, text entry or extended text interaction")
+    })?;
     if found.next().is_some() {
         return Err(body::several_interactions());
     }
@@ -211,7 +238,10 @@ fn draft_item(meta: &Meta, item_type: ItemType, stem: String, stimulus: Option<S
         version: 1,
         section: meta.section.clone().unwrap_or_default(),
         level: meta.level.unwrap_or(DEFAULT_LEVEL),
-        topic: meta.topic.clone().unwrap_or_else(|| DEFAULT_TOPIC.to_owned()),
+        topic: meta
+            .topic
+            .clone()
+            .unwrap_or_else(|| DEFAULT_TOPIC.to_owned()),
         item_type,
         stem,
         stimulus,
@@ -271,7 +301,9 @@ fn choice(
             "qti-prompt" => prompt = Some(body::text_of(child)?),
             "qti-simple-choice" => {
                 if child.attribute("template-identifier").is_some() {
-                    return Err(Problem::skip("templates (template-identifier) are not supported"));
+                    return Err(Problem::skip(
+                        "templates (template-identifier) are not supported",
+                    ));
                 }
                 let id = child
                     .attribute("identifier")
@@ -361,11 +393,18 @@ fn text_entry(
     let inline = paragraph.has_text_around_gap();
     let item_type = extension::read_text_type(node)
         .map_err(Problem::Skip)?
-        .unwrap_or(if inline { ItemType::GapFill } else { ItemType::ShortAnswer });
+        .unwrap_or(if inline {
+            ItemType::GapFill
+        } else {
+            ItemType::ShortAnswer
+        });
     let (stem, stimulus) = if inline {
         before.extend(after);
         let stimulus = before.join("\n");
-        (paragraph.render(), (!stimulus.is_empty()).then_some(stimulus))
+        (
+            paragraph.render(),
+            (!stimulus.is_empty()).then_some(stimulus),
+        )
     } else {
         stem_and_stimulus(None, before, after)?
     };
@@ -413,7 +452,10 @@ fn writing(
         id: String::new(),
         section: meta.section.clone().unwrap_or_else(|| "writing".to_owned()),
         level: meta.level.unwrap_or(DEFAULT_LEVEL),
-        topic: meta.topic.clone().unwrap_or_else(|| DEFAULT_TOPIC.to_owned()),
+        topic: meta
+            .topic
+            .clone()
+            .unwrap_or_else(|| DEFAULT_TOPIC.to_owned()),
         prompt,
         stimulus,
         expected_lines: number("expected-lines"),
@@ -438,7 +480,10 @@ fn audio(
             }
         };
         if bytes.len() as u64 > limits.max_audio_bytes {
-            last_reason = format!("audio {src} is larger than {} bytes", limits.max_audio_bytes);
+            last_reason = format!(
+                "audio {src} is larger than {} bytes",
+                limits.max_audio_bytes
+            );
             continue;
         }
         match probe_ogg(&bytes) {
@@ -463,10 +508,12 @@ fn package_file(
     files: &mut dyn Files,
 ) -> Result<Result<Vec<u8>, String>, Problem> {
     Ok(match item_source(path, src)? {
-        Source::Elsewhere(url) => Err(format!("{url} is on another site; only files of the package are imported")),
-        Source::Package(name) => files
-            .read(&name)?
-            .ok_or_else(|| format!("{src} is not in the upload (a content package brings media with its items)")),
+        Source::Elsewhere(url) => Err(format!(
+            "{url} is on another site; only files of the package are imported"
+        )),
+        Source::Package(name) => files.read(&name)?.ok_or_else(|| {
+            format!("{src} is not in the upload (a content package brings media with its items)")
+        }),
     })
 }
 

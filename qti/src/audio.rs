@@ -168,20 +168,32 @@ fn first_packet(page: &Page<'_>) -> Result<Vec<u8>, AudioError> {
 /// The Ogg CRC-32 (polynomial 0x04C11DB7, not reflected, initial value 0) of a page whose CRC field is
 /// taken as zero.
 fn page_crc(page: &[u8]) -> u32 {
-    let mut crc = 0u32;
-    for (i, &byte) in page.iter().enumerate() {
+    page.iter().enumerate().fold(0u32, |crc, (i, &byte)| {
         let byte = if (22..26).contains(&i) { 0 } else { byte };
-        crc ^= u32::from(byte) << 24;
-        for _ in 0..8 {
+        (crc << 8) ^ CRC_TABLE[usize::from((crc >> 24) as u8 ^ byte)]
+    })
+}
+
+/// The CRC of each byte value, for [`page_crc`].
+const CRC_TABLE: [u32; 256] = {
+    let mut table = [0u32; 256];
+    let mut i = 0;
+    while i < 256 {
+        let mut crc = (i as u32) << 24;
+        let mut bit = 0;
+        while bit < 8 {
             crc = if crc & 0x8000_0000 != 0 {
                 (crc << 1) ^ 0x04C1_1DB7
             } else {
                 crc << 1
             };
+            bit += 1;
         }
+        table[i] = crc;
+        i += 1;
     }
-    crc
-}
+    table
+};
 
 #[cfg(test)]
 mod tests {

@@ -90,7 +90,7 @@ fn parse_bool(attribute: &str, value: &str) -> Result<bool, String> {
     }
 }
 
-/// The attributes of `qti-item-body` that describe a text item's IRT parameters.
+/// The attributes of `qti-item-body` that describe an item's IRT parameters.
 pub(crate) fn irt_attributes(irt: &ItemIrt) -> Vec<(&'static str, String)> {
     let p = &irt.params;
     let locations: Vec<String> = p.locations().iter().map(f64::to_string).collect();

@@ -25,6 +25,11 @@ impl Ids {
         self.0.insert(id.clone());
         id
     }
+
+    /// Gives `id` back, for an item that was not imported after all.
+    pub(crate) fn release(&mut self, id: &str) {
+        self.0.remove(id);
+    }
 }
 
 /// `identifier` lowercased, every run of characters outside `[a-z0-9]` turned into one `-`, without a
@@ -67,6 +72,8 @@ mod tests {
         assert_eq!(ids.assign("Q1"), "q1");
         assert_eq!(ids.assign("q1"), "q1-2");
         assert_eq!(ids.assign("q_1"), "q-1");
+        assert_eq!(ids.assign("Q1"), "q1-3");
+        ids.release("q1-3");
         assert_eq!(ids.assign("Q1"), "q1-3");
         let long = "a".repeat(70);
         assert_eq!(ids.assign(&long).len(), 64);

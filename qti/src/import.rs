@@ -128,6 +128,7 @@ impl Report {
             }
         };
         if let Err(reason) = check {
+            self.ids.release(content.id());
             self.skip(identifier, reason);
             return Ok(());
         }

@@ -212,3 +212,28 @@ fn one_skipped_item_does_not_stop_the_others() {
     assert_eq!(report.skipped.len(), 1);
     assert_eq!(report.skipped[0].identifier, "Family_Choice.01");
 }
+
+#[test]
+fn the_validator_has_the_last_word_and_a_refused_item_keeps_no_id() {
+    let extra: String = (0..3)
+        .map(|i| format!("<qti-simple-choice identifier=\"X{i}\">{i} жаста</qti-simple-choice>"))
+        .collect();
+    let seven = CHOICE.replacen(
+        "</qti-choice-interaction>",
+        &format!("{extra}</qti-choice-interaction>"),
+        1,
+    );
+    let manifest = support::manifest(&["items/seven.xml", "items/four.xml"]);
+    let zip = support::zip_of(&[
+        ("imsmanifest.xml", manifest.as_bytes()),
+        ("items/seven.xml", seven.as_bytes()),
+        ("items/four.xml", CHOICE.as_bytes()),
+    ]);
+    let report = import(&zip, &Limits::default()).unwrap();
+    assert!(
+        report.skipped[0].reason.contains("2 to 6 options"),
+        "{:?}",
+        report.skipped
+    );
+    assert_eq!(report.imported[0].content.id(), "family-choice-01");
+}

@@ -72,7 +72,8 @@ impl Files for Package<'_> {
         if entry.size() > limit {
             return Err(too_large());
         }
-        let mut bytes = Vec::new();
+        // The claimed size only sizes the buffer (up to 1 MiB, a claim may lie); what is read is counted.
+        let mut bytes = Vec::with_capacity(entry.size().min(1 << 20) as usize + 1);
         entry
             .take(limit + 1)
             .read_to_end(&mut bytes)

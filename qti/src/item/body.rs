@@ -28,42 +28,35 @@ pub(crate) struct Paragraph(Vec<Piece>);
 impl Paragraph {
     /// The paragraph as Synaq text, a text-entry gap shown as [`GAP`].
     pub(crate) fn render(&self) -> String {
-        let mut out = String::new();
-        let mut space = false;
-        let mut line_start = true;
-        let word = |out: &mut String, text: &str, space: &mut bool, line_start: &mut bool| {
-            if *space && !*line_start {
-                out.push(' ');
-            }
-            out.push_str(text);
-            *space = false;
-            *line_start = false;
+        let mut r = Renderer {
+            out: String::new(),
+            space: false,
+            line_start: true,
         };
         for piece in &self.0 {
             match piece {
                 Piece::Text(text) => {
                     for c in text.chars() {
                         if c.is_ascii_whitespace() {
-                            space = true;
+                            r.space = true;
                         } else {
-                            word(
-                                &mut out,
-                                c.encode_utf8(&mut [0; 4]),
-                                &mut space,
-                                &mut line_start,
-                            );
+                            r.visible();
+                            r.out.push(c);
                         }
                     }
                 }
-                Piece::Gap => word(&mut out, GAP, &mut space, &mut line_start),
+                Piece::Gap => {
+                    r.visible();
+                    r.out.push_str(GAP);
+                }
                 Piece::Break => {
-                    out.push('\n');
-                    space = false;
-                    line_start = true;
+                    r.out.push('\n');
+                    r.space = false;
+                    r.line_start = true;
                 }
             }
         }
-        out
+        r.out
     }
 
     /// Whether a text-entry gap stands in this paragraph.
@@ -80,6 +73,24 @@ impl Paragraph {
 
     fn is_blank(&self) -> bool {
         !self.has_gap() && self.render().trim().is_empty()
+    }
+}
+
+/// Text being rendered: white space collapses into one owed space, paid before the next visible
+/// character unless that character starts a line.
+struct Renderer {
+    out: String,
+    space: bool,
+    line_start: bool,
+}
+
+impl Renderer {
+    fn visible(&mut self) {
+        if self.space && !self.line_start {
+            self.out.push(' ');
+        }
+        self.space = false;
+        self.line_start = false;
     }
 }
 

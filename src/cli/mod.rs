@@ -1,9 +1,11 @@
 //! The command line: `synaq serve`, `synaq users create|set-role|disable`, `synaq clients create|disable`,
-//! `synaq text …`, `synaq irt …`, `synaq assembly simulate`, `synaq forensics …`, `synaq audit verify`,
+//! `synaq text …`, `synaq irt …`, `synaq assembly simulate`, `synaq forensics …`, `synaq qti …`,
+//! `synaq items …`, `synaq audit verify`,
 //! `synaq load`.
 
 pub mod assembly;
 pub mod audit;
+pub mod bank;
 pub mod forensics;
 pub mod irt;
 pub mod text;
@@ -65,6 +67,16 @@ pub enum Command {
     Irt {
         #[command(subcommand)]
         command: irt::IrtCommand,
+    },
+    /// QTI 3.0 content packages in and out of the bank.
+    Qti {
+        #[command(subcommand)]
+        command: bank::QtiCommand,
+    },
+    /// The bank as a directory of items files, out and back in.
+    Items {
+        #[command(subcommand)]
+        command: bank::ItemsCommand,
     },
     /// The item bank's audit log.
     Audit {
@@ -217,6 +229,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             app.run_until_stopped().await?;
         }
         Command::Audit { command } => audit::run(command).await?,
+        Command::Qti { command } => bank::run_qti(command).await?,
+        Command::Items { command } => bank::run_items(command).await?,
         Command::Users {
             action:
                 UsersAction::Create {

@@ -34,12 +34,24 @@ pub fn check(field: &str, value: &str, lines: Lines) -> Result<(), DomainError> 
 /// Refuses a JSON document stored as sent (an answer, a blueprint) when any of its strings or keys holds
 /// a control character; every string in it is one line.
 pub fn check_json(field: &str, value: &serde_json::Value) -> Result<(), DomainError> {
+    check_json_lines(field, value, Lines::One)
+}
+
+/// As [`check_json`], with the strings' `lines` rule (an item's texts may run over several lines; its
+/// keys, the JSON object keys, are always one line).
+pub fn check_json_lines(
+    field: &str,
+    value: &serde_json::Value,
+    lines: Lines,
+) -> Result<(), DomainError> {
     match value {
-        serde_json::Value::String(s) => check(field, s, Lines::One),
-        serde_json::Value::Array(items) => items.iter().try_for_each(|v| check_json(field, v)),
+        serde_json::Value::String(s) => check(field, s, lines),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .try_for_each(|v| check_json_lines(field, v, lines)),
         serde_json::Value::Object(map) => map.iter().try_for_each(|(k, v)| {
             check(field, k, Lines::One)?;
-            check_json(field, v)
+            check_json_lines(field, v, lines)
         }),
         _ => Ok(()),
     }
@@ -51,6 +63,15 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn a_json_document_may_allow_line_breaks_in_its_strings_never_in_its_keys() {
+        let item = json!({"stimulus": "Бірінші жол.\nЕкінші жол.", "options": [{"text": "a"}]});
+        assert!(check_json("item", &item).is_err());
+        assert!(check_json_lines("item", &item, Lines::Many).is_ok());
+        assert!(check_json_lines("item", &json!({"a\nb": 1}), Lines::Many).is_err());
+        assert!(check_json_lines("item", &json!(["x\u{0}"]), Lines::Many).is_err());
+    }
 
     #[test]
     fn control_characters_are_refused_and_line_breaks_only_where_allowed() {

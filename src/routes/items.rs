@@ -11,6 +11,8 @@ use crate::services::AppState;
 use crate::services::authoring::audit::{self, AuditQuery, AuditView};
 use crate::services::authoring::items::{self, ItemDetail, ItemFilter, ItemPage};
 use crate::services::authoring::lifecycle::{self, TransitionRequest};
+use crate::services::authoring::media::{self, MediaView};
+use crate::services::authoring::qti::{self as qti_bank, ImportReportView};
 use crate::services::delivery::ItemView;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -23,7 +25,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(preview)
         .service(preview_media)
         .service(preview_image)
-        .service(audit_log);
+        .service(audit_log)
+        .service(qti_export)
+        .service(
+            web::resource("/api/v1/media")
+                .app_data(web::PayloadConfig::new(media::MAX_AUDIO_BYTES))
+                .route(web::post().to(upload_media)),
+        )
+        .service(
+            web::resource("/api/v1/qti/import")
+                .app_data(web::PayloadConfig::new(
+                    qti::limits::MAX_PACKAGE_BYTES as usize,
+                ))
+                .route(web::post().to(qti_import)),
+        );
 }
 
 /// An item id as paths carry it: 1–64 characters of `a-z`, `0-9` and `-`.
@@ -225,4 +240,73 @@ async fn audit_log(
         text::check("entity", value, Lines::One)?;
     }
     Ok(HttpResponse::Ok().json(audit::records(&state, query.into_inner()).await?))
+}
+
+/// Uploads a recording (Ogg Opus or Ogg Vorbis, at most 4 MiB); its id goes into an item's `audio`.
+#[utoipa::path(post, path = "/api/v1/media", tag = "items", request_body(content = Vec<u8>,
+    content_type = "audio/ogg"), security(("bearer" = [])),
+    responses((status = 201, body = MediaView), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 413, body = Problem), (status = 415, body = Problem)))]
+async fn upload_media(
+    state: web::Data<AppState>,
+    auth: Authorized<Authors>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let stored = media::upload(&state, &auth.principal, body.to_vec()).await?;
+    Ok(HttpResponse::Created().json(stored))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct ImportQuery {
+    /// Report what would be imported, store nothing.
+    #[serde(default)]
+    dry_run: bool,
+}
+
+/// Imports a QTI 3.0 content package (a zip with `imsmanifest.xml`) or one item XML: the items become
+/// drafts, all in one transaction; what cannot be imported is listed with the reason.
+#[utoipa::path(post, path = "/api/v1/qti/import", tag = "items", params(ImportQuery),
+    request_body(content = Vec<u8>, content_type = "application/zip"), security(("bearer" = [])),
+    responses((status = 200, body = ImportReportView), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
+async fn qti_import(
+    state: web::Data<AppState>,
+    auth: Authorized<Authors>,
+    query: web::Query<ImportQuery>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let report =
+        qti_bank::import(&state.writer, &auth.principal.subject, &body, query.dry_run).await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// A QTI 3.0 content package of the latest version of each item named (`?item=ID&item=ID…`).
+#[utoipa::path(get, path = "/api/v1/qti/export", tag = "items",
+    params(("item" = Vec<String>, Query, description = "An item id; repeat for several")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "application/zip"), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[get("/api/v1/qti/export")]
+async fn qti_export(
+    state: web::Data<AppState>,
+    _auth: Authorized<Authors>,
+    query: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, ApiError> {
+    let mut ids = Vec::new();
+    for (key, value) in query.into_inner() {
+        if key != "item" {
+            return Err(ApiError::Validation(format!("unknown parameter {key}")));
+        }
+        ids.push(item_id(&value)?.to_owned());
+    }
+    let package = qti_bank::export(&state.db, &ids).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/zip")
+        .insert_header((
+            "Content-Disposition",
+            "attachment; filename=\"synaq-items.zip\"",
+        ))
+        .body(package))
 }

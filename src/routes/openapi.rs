@@ -35,6 +35,7 @@ impl Modify for BearerAuth {
         authoring::start_run, authoring::get_run, authoring::apply_run,
         items::list, items::create, items::get_one, items::edit_draft, items::new_version,
         items::transition, items::preview, items::preview_media, items::preview_image, items::audit_log,
+        items::upload_media, items::qti_import, items::qti_export,
         candidate::start, candidate::view, candidate::save, candidate::submit_section, candidate::finish,
         candidate::result, candidate::media, candidate::image, candidate::integrity_events,
         supervision::roster, supervision::act, supervision::timeline, supervision::list_reviews,

@@ -258,6 +258,8 @@ pub struct RunningServer {
     child: Child,
     pub base: String,
     pub data_dir: PathBuf,
+    /// The database it runs on, for the command line to reach the same one.
+    pub database_url: String,
 }
 
 /// Starts the real binary with extra environment variables and waits until it answers `/healthz`.
@@ -291,6 +293,7 @@ pub async fn run_server(env: &[(&str, &str)]) -> RunningServer {
         child,
         base: format!("http://127.0.0.1:{port}"),
         data_dir,
+        database_url: db_url,
     };
     let client = Client::new();
     for _ in 0..300 {

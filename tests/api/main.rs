@@ -16,6 +16,7 @@ mod input;
 mod items;
 mod logs;
 mod pages;
+mod qti;
 mod results;
 mod supervision;
 mod throttle;

@@ -319,11 +319,27 @@ fn provisional_params(options: usize) -> serde_json::Value {
     }
 }
 
-/// Checks an item by the content rules, and that the media it names are stored.
-pub(crate) async fn validate(state: &AppState, item: &Item) -> Result<(), ApiError> {
+/// Checks an item by the content rules: those of `Item::validate`, no control character anywhere, and
+/// a listening item has its recording.
+pub(crate) fn validate_content(item: &Item) -> Result<(), ApiError> {
     item.validate()
         .map_err(|e| ApiError::Validation(e.to_string()))?;
-    crate::domain::text::check_json("item", &serde_json::to_value(item).unwrap_or_default())?;
+    crate::domain::text::check_json_lines(
+        "item",
+        &serde_json::to_value(item).unwrap_or_default(),
+        crate::domain::text::Lines::Many,
+    )?;
+    if item.section == "listening" && item.audio.is_none() {
+        return Err(ApiError::Validation(
+            "a listening item needs its audio".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks an item by the content rules, and that the media it names are stored.
+pub(crate) async fn validate(state: &AppState, item: &Item) -> Result<(), ApiError> {
+    validate_content(item)?;
     for (what, path) in [("audio", &item.audio), ("image", &item.image)] {
         if let Some(path) = path
             && !store::media_exists(&state.db, path).await?

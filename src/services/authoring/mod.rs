@@ -7,8 +7,11 @@
 
 pub mod audit;
 pub mod blueprints;
+pub mod files;
 pub mod items;
 pub mod lifecycle;
+pub mod media;
+pub mod qti;
 pub mod statistics;
 
 pub use blueprints::{get, list, save};

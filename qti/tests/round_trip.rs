@@ -11,7 +11,7 @@ use qti::{ExportItem, Imported, Limits, export_item_xml, export_package, import}
 
 const OPUS: &[u8] = include_bytes!("fixtures/package/media/tone-opus.ogg");
 const SVG: &[u8] =
-    b"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"><circle r=\"4\"/></svg>";
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"><title>Дөңгелек</title><circle r=\"4\"/></svg>".as_bytes();
 
 /// A word of Kazakh Cyrillic, digits and the characters XML escapes.
 fn word() -> impl Strategy<Value = String> {

@@ -186,7 +186,16 @@ fn pictures_must_be_safe_svg() {
         "{:?}",
         script.skipped
     );
-    let clock = with_picture(b"<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"4\"/></svg>");
+    let untitled = with_picture(b"<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"4\"/></svg>");
+    assert!(
+        untitled.skipped[0].reason.contains("text alternative"),
+        "{:?}",
+        untitled.skipped
+    );
+    let clock = with_picture(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>Сағат: 7:30.</title><circle r=\"4\"/></svg>"
+            .as_bytes(),
+    );
     let Imported::Item(item) = &clock.imported[0].content else {
         panic!()
     };

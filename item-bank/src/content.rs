@@ -11,6 +11,9 @@ use serde::Deserialize;
 
 use crate::bank::{BankError, Blueprint, Item, ItemType, is_valid_id};
 
+/// The section whose items are heard: each needs its recording.
+pub const LISTENING: &str = "listening";
+
 /// The largest item or blueprint file the loader reads, in bytes.
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 /// The largest audio file the loader reads, in bytes.
@@ -67,6 +70,9 @@ impl Item {
         }
         if self.audio.is_some() != self.transcript.is_some() {
             return Err(invalid("audio and transcript go together"));
+        }
+        if self.section == LISTENING && self.audio.is_none() {
+            return Err(invalid("a listening item needs its audio"));
         }
         Ok(())
     }
@@ -345,6 +351,31 @@ irt = { model = "2pl", a = 1.0, b = -1.2, status = "provisional" }
         format!(
             r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">{title}<circle r="4"/></svg>"#
         )
+    }
+
+    #[test]
+    fn a_listening_item_needs_its_recording() {
+        let item = |audio: &str| {
+            format!(
+                r#"[[items]]
+id = "ls-a1-x-001"
+version = 1
+section = "listening"
+level = "A1"
+topic = "x"
+type = "single_choice"
+stem = "Не естідіңіз?"
+{audio}
+options = [{{ id = "a", text = "бір" }}, {{ id = "b", text = "екі" }}]
+key = "a"
+irt = {{ model = "3pl", a = 1.0, b = 0.0, c = 0.5, status = "provisional" }}
+"#
+            )
+        };
+        let err = parse_items("x.toml", &item("")).unwrap_err().to_string();
+        assert!(err.contains("needs its audio"), "{err}");
+        let heard = item("audio = \"audio/x.ogg\"\ntranscript = \"Бір.\"");
+        assert_eq!(parse_items("x.toml", &heard).unwrap().len(), 1);
     }
 
     #[test]

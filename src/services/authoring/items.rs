@@ -319,8 +319,8 @@ fn provisional_params(options: usize) -> serde_json::Value {
     }
 }
 
-/// Checks an item by the content rules: those of `Item::validate`, no control character anywhere, and
-/// a listening item has its recording.
+/// Checks an item by the content rules (`Item::validate`, the one rule set the files pass too), and
+/// that it holds no control character.
 pub(crate) fn validate_content(item: &Item) -> Result<(), ApiError> {
     item.validate()
         .map_err(|e| ApiError::Validation(e.to_string()))?;
@@ -329,11 +329,6 @@ pub(crate) fn validate_content(item: &Item) -> Result<(), ApiError> {
         &serde_json::to_value(item).unwrap_or_default(),
         crate::domain::text::Lines::Many,
     )?;
-    if item.section == "listening" && item.audio.is_none() {
-        return Err(ApiError::Validation(
-            "a listening item needs its audio".into(),
-        ));
-    }
     Ok(())
 }
 

@@ -186,7 +186,8 @@ fn pictures_must_be_safe_svg() {
         "{:?}",
         script.skipped
     );
-    let untitled = with_picture(b"<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"4\"/></svg>");
+    let untitled =
+        with_picture(b"<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"4\"/></svg>");
     assert!(
         untitled.skipped[0].reason.contains("text alternative"),
         "{:?}",

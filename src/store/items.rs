@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, Utc};
 use item_bank::bank::Item;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use uuid::Uuid;
 
 use super::entity::{item, item_transition, media, session_item};
@@ -53,6 +55,61 @@ pub async fn current_versions(db: &impl Connection) -> Result<Vec<ItemRow>, sea_
         }
     }
     Ok(out)
+}
+
+/// What the list filters on, without the content: (id, version, status, section, level, topic, type).
+pub type ItemHead = (String, i32, ItemStatus, String, String, String, String);
+
+/// The head of the latest version of every item, by id.
+pub async fn current_heads(db: &impl Connection) -> Result<Vec<ItemHead>, sea_orm::DbErr> {
+    let rows: Vec<ItemHead> = item::Entity::find()
+        .select_only()
+        .columns([
+            item::Column::Id,
+            item::Column::Version,
+            item::Column::Status,
+            item::Column::Section,
+            item::Column::Level,
+            item::Column::Topic,
+            item::Column::ItemType,
+        ])
+        .order_by_asc(item::Column::Id)
+        .order_by_desc(item::Column::Version)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut out: Vec<ItemHead> = Vec::new();
+    for row in rows {
+        if out.last().is_none_or(|last| last.0 != row.0) {
+            out.push(row);
+        }
+    }
+    Ok(out)
+}
+
+/// The rows of the versions named.
+pub async fn rows(
+    db: &impl Connection,
+    keys: &[super::ItemKey],
+) -> Result<std::collections::HashMap<super::ItemKey, ItemRow>, sea_orm::DbErr> {
+    if keys.is_empty() {
+        return Ok(Default::default());
+    }
+    let mut cond = sea_orm::Condition::any();
+    for (id, version) in keys {
+        cond = cond.add(
+            sea_orm::Condition::all()
+                .add(item::Column::Id.eq(id.clone()))
+                .add(item::Column::Version.eq(*version)),
+        );
+    }
+    Ok(item::Entity::find()
+        .filter(cond)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| ((r.id.clone(), r.version), r))
+        .collect())
 }
 
 /// Stores a new version of `item` (its id and version as it says) in `status`.

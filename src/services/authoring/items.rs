@@ -145,28 +145,37 @@ pub async fn list(state: &AppState, filter: ItemFilter) -> Result<ItemPage, ApiE
         Some(q) => Some(search_key(q)).filter(|q| !q.is_empty()),
         None => None,
     };
-    let rows = store::current_versions(&state.db).await?;
+    // Filter on the heads; read the content only of the candidates, a chunk at a time, until the page
+    // is full (a search that matches early reads little of the bank).
+    let heads: Vec<_> = store::current_heads(&state.db)
+        .await?
+        .into_iter()
+        .filter(|(id, _, status, section, level, topic, item_type)| {
+            !(filter.cursor.as_ref().is_some_and(|c| id <= c)
+                || filter.section.as_ref().is_some_and(|s| s != section)
+                || filter.level.as_ref().is_some_and(|l| l != level)
+                || filter.topic.as_ref().is_some_and(|t| t != topic)
+                || filter.item_type.as_ref().is_some_and(|t| t != item_type)
+                || filter.status.is_some_and(|s| s != *status))
+        })
+        .map(|h| (h.0, h.1))
+        .collect();
+    let chunk = if query.is_some() { 250 } else { limit + 1 };
     let mut page = Vec::with_capacity(limit + 1);
-    for row in rows {
-        if filter.cursor.as_ref().is_some_and(|c| row.id <= *c)
-            || filter.section.as_ref().is_some_and(|s| *s != row.section)
-            || filter.level.as_ref().is_some_and(|l| *l != row.level)
-            || filter.topic.as_ref().is_some_and(|t| *t != row.topic)
-            || filter
-                .item_type
-                .as_ref()
-                .is_some_and(|t| *t != row.item_type)
-            || filter.status.is_some_and(|s| s != row.status)
-        {
-            continue;
-        }
-        let item = row.item()?;
-        if query.as_ref().is_some_and(|q| !matches_search(&item, q)) {
-            continue;
-        }
-        page.push((row, item));
-        if page.len() > limit {
-            break;
+    'chunks: for keys in heads.chunks(chunk) {
+        let mut rows = store::rows(&state.db, keys).await?;
+        for key in keys {
+            let Some(row) = rows.remove(key) else {
+                continue;
+            };
+            let item = row.item()?;
+            if query.as_ref().is_some_and(|q| !matches_search(&item, q)) {
+                continue;
+            }
+            page.push((row, item));
+            if page.len() > limit {
+                break 'chunks;
+            }
         }
     }
     let next_cursor = (page.len() > limit).then(|| page[limit - 1].0.id.clone());

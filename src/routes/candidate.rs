@@ -204,10 +204,7 @@ async fn media(
 ) -> Result<HttpResponse, ApiError> {
     let (id, position) = path.into_inner();
     let (content_type, bytes) = delivery::media(&state, &call, id, position).await?;
-    Ok(HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header(("Cache-Control", "private, no-store"))
-        .body(bytes))
+    Ok(super::files::audio(content_type, bytes))
 }
 
 /// The picture of a reading item in the caller's session (SVG, served sandboxed: no script runs).
@@ -221,12 +218,5 @@ async fn image(
 ) -> Result<HttpResponse, ApiError> {
     let (id, position) = path.into_inner();
     let (content_type, bytes) = delivery::image(&state, &call, id, position).await?;
-    Ok(HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header(("Cache-Control", "private, no-store"))
-        .insert_header((
-            "Content-Security-Policy",
-            "default-src 'none'; style-src 'unsafe-inline'; sandbox",
-        ))
-        .body(bytes))
+    Ok(super::files::picture(content_type, bytes))
 }

@@ -44,11 +44,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// An item id as paths carry it: 1–64 characters of `a-z`, `0-9` and `-`.
 fn item_id(path: &str) -> Result<&str, ApiError> {
     text::check("id", path, Lines::One)?;
-    let ok = (1..=64).contains(&path.len())
-        && path
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if ok {
+    if item_bank::bank::is_valid_id(path) {
         Ok(path)
     } else {
         Err(ApiError::NotFound("item"))
@@ -196,10 +192,7 @@ async fn preview_media(
 ) -> Result<HttpResponse, ApiError> {
     let (content_type, bytes) =
         items::preview_file(&state, item_id(&path)?, query.version, true).await?;
-    Ok(HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header(("Cache-Control", "private, no-store"))
-        .body(bytes))
+    Ok(super::files::audio(content_type, bytes))
 }
 
 /// A preview's picture.
@@ -216,14 +209,7 @@ async fn preview_image(
 ) -> Result<HttpResponse, ApiError> {
     let (content_type, bytes) =
         items::preview_file(&state, item_id(&path)?, query.version, false).await?;
-    Ok(HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header(("Cache-Control", "private, no-store"))
-        .insert_header((
-            "Content-Security-Policy",
-            "default-src 'none'; style-src 'unsafe-inline'; sandbox",
-        ))
-        .body(bytes))
+    Ok(super::files::picture(content_type, bytes))
 }
 
 /// Audit records, oldest first, each with its `hash` and the `prev_hash` it chains to.

@@ -5,6 +5,7 @@ pub mod authoring;
 pub mod candidate;
 pub mod centre;
 pub mod client;
+mod files;
 pub mod items;
 pub mod openapi;
 pub mod public;

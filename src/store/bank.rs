@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use item_bank::bank::{Blueprint, Item};
 use item_bank::content::Content;
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::WriteDb;
@@ -147,17 +147,10 @@ pub async fn item_versions(
     db: &impl super::Connection,
     keys: &[(String, i32)],
 ) -> anyhow::Result<HashMap<(String, i32), Item>> {
-    let mut cond = Condition::any();
-    for (id, version) in keys {
-        cond = cond.add(
-            Condition::all()
-                .add(item::Column::Id.eq(id.clone()))
-                .add(item::Column::Version.eq(*version)),
-        );
-    }
-    let rows = item::Entity::find().filter(cond).all(db).await?;
-    rows.into_iter()
-        .map(|r| Ok(((r.id.clone(), r.version), serde_json::from_value(r.body)?)))
+    super::items::rows(db, keys)
+        .await?
+        .into_iter()
+        .map(|(key, row)| Ok((key, row.item()?)))
         .collect()
 }
 

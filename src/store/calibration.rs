@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use item_bank::bank::{Item, ItemIrt};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
-    QuerySelect, RelationTrait, Set, sea_query::Expr,
+    ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
+    RelationTrait, Set, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -55,14 +55,11 @@ pub async fn param_rows(
     if keys.is_empty() {
         return Ok(HashMap::new());
     }
-    let mut cond = Condition::any();
-    for (id, version) in keys {
-        cond = cond.add(
-            Condition::all()
-                .add(item_param::Column::ItemId.eq(id.clone()))
-                .add(item_param::Column::ItemVersion.eq(*version)),
-        );
-    }
+    let cond = super::version_keys(
+        item_param::Column::ItemId,
+        item_param::Column::ItemVersion,
+        keys,
+    );
     Ok(item_param::Entity::find()
         .filter(cond)
         .all(db)

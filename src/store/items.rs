@@ -32,6 +32,17 @@ pub async fn versions(db: &impl Connection, id: &str) -> Result<Vec<ItemRow>, se
         .await
 }
 
+/// One version of an item.
+pub async fn version(
+    db: &impl Connection,
+    id: &str,
+    version: i32,
+) -> Result<Option<ItemRow>, sea_orm::DbErr> {
+    item::Entity::find_by_id((id.to_owned(), version))
+        .one(db)
+        .await
+}
+
 /// The latest version of an item.
 pub async fn latest(db: &impl Connection, id: &str) -> Result<Option<ItemRow>, sea_orm::DbErr> {
     item::Entity::find()
@@ -48,13 +59,19 @@ pub async fn current_versions(db: &impl Connection) -> Result<Vec<ItemRow>, sea_
         .order_by_desc(item::Column::Version)
         .all(db)
         .await?;
-    let mut out: Vec<ItemRow> = Vec::new();
+    Ok(first_of_each(rows, |r| &r.id))
+}
+
+/// The first of each run of rows with the same id (the latest version, rows being ordered by id and
+/// then version downwards).
+fn first_of_each<T>(rows: Vec<T>, id: impl Fn(&T) -> &String) -> Vec<T> {
+    let mut out: Vec<T> = Vec::new();
     for row in rows {
-        if out.last().is_none_or(|last| last.id != row.id) {
+        if out.last().is_none_or(|last| id(last) != id(&row)) {
             out.push(row);
         }
     }
-    Ok(out)
+    out
 }
 
 /// What the list filters on, without the content: (id, version, status, section, level, topic, type).
@@ -78,13 +95,7 @@ pub async fn current_heads(db: &impl Connection) -> Result<Vec<ItemHead>, sea_or
         .into_tuple()
         .all(db)
         .await?;
-    let mut out: Vec<ItemHead> = Vec::new();
-    for row in rows {
-        if out.last().is_none_or(|last| last.0 != row.0) {
-            out.push(row);
-        }
-    }
-    Ok(out)
+    Ok(first_of_each(rows, |h| &h.0))
 }
 
 /// The rows of the versions named.
@@ -95,14 +106,7 @@ pub async fn rows(
     if keys.is_empty() {
         return Ok(Default::default());
     }
-    let mut cond = sea_orm::Condition::any();
-    for (id, version) in keys {
-        cond = cond.add(
-            sea_orm::Condition::all()
-                .add(item::Column::Id.eq(id.clone()))
-                .add(item::Column::Version.eq(*version)),
-        );
-    }
+    let cond = super::version_keys(item::Column::Id, item::Column::Version, keys);
     Ok(item::Entity::find()
         .filter(cond)
         .all(db)

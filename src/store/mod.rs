@@ -32,6 +32,23 @@ pub use sea_orm::{
     ConnectionTrait as Connection, DatabaseTransaction as Transaction, DbErr as StoreError,
 };
 
+/// The condition that selects the item versions `keys` by an entity's item-id and version columns.
+/// Callers skip the query when `keys` is empty.
+pub(crate) fn version_keys<C: sea_orm::ColumnTrait>(
+    id: C,
+    version: C,
+    keys: &[ItemKey],
+) -> sea_orm::Condition {
+    keys.iter()
+        .fold(sea_orm::Condition::any(), |any, (item, v)| {
+            any.add(
+                sea_orm::Condition::all()
+                    .add(id.eq(item.clone()))
+                    .add(version.eq(*v)),
+            )
+        })
+}
+
 /// Whether `e` is a unique-key violation: a concurrent request made the same change first.
 pub fn is_unique_violation(e: &StoreError) -> bool {
     matches!(

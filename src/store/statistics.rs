@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
-    RelationTrait, Statement,
+    ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
+    Statement,
 };
 use uuid::Uuid;
 
@@ -23,14 +23,11 @@ pub async fn counts(
     if keys.is_empty() {
         return Ok(HashMap::new());
     }
-    let mut versions = Condition::any();
-    for (id, version) in keys {
-        versions = versions.add(
-            Condition::all()
-                .add(session_item::Column::ItemId.eq(id.clone()))
-                .add(session_item::Column::ItemVersion.eq(*version)),
-        );
-    }
+    let versions = super::version_keys(
+        session_item::Column::ItemId,
+        session_item::Column::ItemVersion,
+        keys,
+    );
     let rows: Vec<(String, i32, bool)> = graded_response::Entity::find()
         .select_only()
         .column(session_item::Column::ItemId)

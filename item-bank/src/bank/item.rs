@@ -76,6 +76,24 @@ pub struct ItemIrt {
     pub status: ParamStatus,
 }
 
+impl ItemIrt {
+    /// The parameters an item starts with when its author gives none: middling difficulty, ordinary
+    /// discrimination, and for a choice item of `options` options (2 or more) the chance of guessing
+    /// right among them (3PL, `c = 1/options`); otherwise 2PL. Provisional.
+    pub fn provisional(options: usize) -> ItemIrt {
+        let params = if options >= 2 {
+            ItemParams::three_pl(1.0, 0.0, 1.0 / options as f64)
+                .expect("a guessing chance of 1/n for n ≥ 2 is a valid 3PL")
+        } else {
+            ItemParams::two_pl(1.0, 0.0)
+        };
+        ItemIrt {
+            params,
+            status: ParamStatus::Provisional,
+        }
+    }
+}
+
 /// One option of a choice item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChoiceOption {
@@ -140,7 +158,7 @@ pub struct Item {
 }
 
 /// Whether `id` has the form item and blueprint ids take: 1–64 characters of `a-z`, `0-9` and `-`.
-pub(crate) fn is_valid_id(id: &str) -> bool {
+pub fn is_valid_id(id: &str) -> bool {
     (1..=64).contains(&id.len())
         && id
             .bytes()

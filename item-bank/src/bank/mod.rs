@@ -19,7 +19,6 @@ pub use blueprint::{
     MAX_PLAY_LIMIT, Rules, SectionSpec, percent_correct, reaches, rounded_percent,
 };
 pub use error::BankError;
-pub(crate) use item::is_valid_id;
-pub use item::{ChoiceOption, Item, ItemIrt, ItemType, Level, ParamStatus};
+pub use item::{ChoiceOption, Item, ItemIrt, ItemType, Level, ParamStatus, is_valid_id};
 pub use target::{CutPoint, GridPoint, SectionTarget, Target};
 pub use text_key::{MatchPolicy, TextKey};

@@ -7,8 +7,7 @@
 mod body;
 mod response;
 
-use item_bank::bank::{ChoiceOption, Item, ItemIrt, ItemType, Level, ParamStatus, TextKey};
-use item_bank::irt::ItemParams;
+use item_bank::bank::{ChoiceOption, Item, ItemIrt, ItemType, Level, TextKey};
 use roxmltree::Node;
 
 use crate::audio::{AudioInfo, probe_ogg};
@@ -251,10 +250,7 @@ fn draft_item(meta: &Meta, item_type: ItemType, stem: String, stimulus: Option<S
         options: Vec::new(),
         key: None,
         text_key: None,
-        irt: ItemIrt {
-            params: ItemParams::two_pl(1.0, 0.0),
-            status: ParamStatus::Provisional,
-        },
+        irt: ItemIrt::provisional(0),
         set: meta.set.clone(),
         enemies: meta.enemies.clone(),
         pretest: meta.pretest,
@@ -352,10 +348,7 @@ fn choice(
         })
         .collect();
     item.key = Some(synaq_key);
-    // One chance in the number of options of guessing right.
-    let guessing = 1.0 / item.options.len().max(2) as f64;
-    item.irt.params = ItemParams::three_pl(1.0, 0.0, guessing)
-        .map_err(|e| Problem::skip(format!("IRT defaults: {e}")))?;
+    item.irt = ItemIrt::provisional(item.options.len().max(2));
     if let Some(irt) = &meta.irt {
         item.irt = irt.clone();
     }

@@ -312,20 +312,11 @@ fn parse_item(mut body: serde_json::Value, id: &str, version: u32) -> Result<Ite
             .get("options")
             .and_then(|o| o.as_array())
             .map_or(0, Vec::len);
-        map.insert("irt".into(), provisional_params(options));
+        let irt = item_bank::bank::ItemIrt::provisional(options);
+        map.insert("irt".into(), serde_json::to_value(irt).unwrap_or_default());
     }
     map.remove("pretest");
     serde_json::from_value(body).map_err(|e| ApiError::Validation(format!("the item: {e}")))
-}
-
-/// The parameters an item starts with when its author gives none: middling difficulty, ordinary
-/// discrimination, and for a choice item the chance of guessing among its options.
-fn provisional_params(options: usize) -> serde_json::Value {
-    if options >= 2 {
-        serde_json::json!({"model": "3pl", "a": 1.0, "b": 0.0, "c": 1.0 / options as f64, "status": "provisional"})
-    } else {
-        serde_json::json!({"model": "2pl", "a": 1.0, "b": 0.0, "status": "provisional"})
-    }
 }
 
 /// Checks an item by the content rules (`Item::validate`, the one rule set the files pass too), and
@@ -538,10 +529,7 @@ pub async fn preview(
 ) -> Result<ItemView, ApiError> {
     let row: ItemRow = match version {
         None => store::latest(&state.db, id).await?,
-        Some(v) => store::versions(&state.db, id)
-            .await?
-            .into_iter()
-            .find(|r| r.version == v),
+        Some(v) => store::version(&state.db, id, v).await?,
     }
     .ok_or(ApiError::NotFound("item"))?;
     let item = row.item()?;
@@ -569,10 +557,8 @@ pub async fn preview_file(
     version: i32,
     audio: bool,
 ) -> Result<(String, Vec<u8>), ApiError> {
-    let row = store::versions(&state.db, id)
+    let row = store::version(&state.db, id, version)
         .await?
-        .into_iter()
-        .find(|r| r.version == version)
         .ok_or(ApiError::NotFound("item"))?;
     let item = row.item()?;
     let path = if audio { item.audio } else { item.image }.ok_or(ApiError::NotFound("media"))?;

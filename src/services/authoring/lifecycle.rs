@@ -170,17 +170,26 @@ async fn require_second_author(
 
 /// Refuses to retire a live version that some stored blueprint cannot do without.
 async fn require_not_needed(state: &AppState, row: &ItemRow) -> Result<(), ApiError> {
+    let blueprints: Vec<_> = bank::latest_blueprints(&state.db)
+        .await?
+        .into_iter()
+        .filter(|bp| bp.sections.iter().any(|s| s.id == row.section))
+        .collect();
+    // The live bank of every section these blueprints draw from, read once: the feasibility check
+    // takes each section's items from it.
+    let mut sections: Vec<String> = blueprints
+        .iter()
+        .flat_map(|bp| bp.sections.iter().map(|s| s.id.clone()))
+        .collect();
+    sections.sort();
+    sections.dedup();
+    let items = bank::active_items(&state.db, &sections).await?;
+    let without: Vec<_> = items.iter().filter(|i| i.id != row.id).cloned().collect();
     let mut reports = Vec::new();
-    for bp in bank::latest_blueprints(&state.db).await? {
-        if !bp.sections.iter().any(|s| s.id == row.section) {
-            continue;
-        }
-        let sections: Vec<String> = bp.sections.iter().map(|s| s.id.clone()).collect();
-        let items = bank::active_items(&state.db, &sections).await?;
+    for bp in blueprints {
         if !feasibility_problems(&bp, &items).is_empty() {
             continue;
         }
-        let without: Vec<_> = items.into_iter().filter(|i| i.id != row.id).collect();
         let problems = feasibility_problems(&bp, &without);
         if !problems.is_empty() {
             reports.push(format!("{}: {}", bp.id, problems.join("; ")));

@@ -137,22 +137,22 @@ pub async fn export(db: &impl Connection, ids: &[String]) -> Result<Vec<u8>, Api
             .await?
             .ok_or(ApiError::NotFound("item"))?;
         let item = row.item()?;
-        let file = |path: &Option<String>| {
-            let path = path.clone();
-            async move {
-                match path {
-                    Some(p) => Ok::<_, ApiError>(
-                        crate::store::bank::media(db, &p)
-                            .await?
-                            .map(|(_, bytes)| bytes),
-                    ),
-                    None => Ok(None),
-                }
-            }
-        };
-        let audio = file(&item.audio).await?;
-        let image = file(&item.image).await?;
+        let audio = media_bytes(db, item.audio.as_deref()).await?;
+        let image = media_bytes(db, item.image.as_deref()).await?;
         items.push(qti::ExportItem { item, audio, image });
     }
     qti::export_package(&items).map_err(|e| ApiError::Internal(anyhow::anyhow!("exporting: {e}")))
+}
+
+/// The bytes of the medium `path` names, if it names one and it is stored.
+async fn media_bytes(
+    db: &impl Connection,
+    path: Option<&str>,
+) -> Result<Option<Vec<u8>>, ApiError> {
+    Ok(match path {
+        Some(p) => crate::store::bank::media(db, p)
+            .await?
+            .map(|(_, bytes)| bytes),
+        None => None,
+    })
 }

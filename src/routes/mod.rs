@@ -6,6 +6,7 @@ pub mod candidate;
 pub mod centre;
 pub mod client;
 pub mod openapi;
+pub mod operations;
 pub mod public;
 pub mod results;
 pub mod supervision;
@@ -26,5 +27,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     supervision::configure(cfg);
     results::configure(cfg);
     openapi::configure(cfg);
+    operations::configure(cfg);
     crate::pages::configure(cfg);
 }

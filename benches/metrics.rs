@@ -40,8 +40,14 @@ fn request_path(c: &mut Criterion) {
             .configure(routes),
     ));
     let bare_status = system.block_on(bare.call(save_request())).unwrap().status();
-    let measured_status = system.block_on(measured.call(save_request())).unwrap().status();
-    assert_eq!((bare_status, measured_status), (StatusCode::OK, StatusCode::OK));
+    let measured_status = system
+        .block_on(measured.call(save_request()))
+        .unwrap()
+        .status();
+    assert_eq!(
+        (bare_status, measured_status),
+        (StatusCode::OK, StatusCode::OK)
+    );
 
     c.bench_function("save_request_without_metrics", |b| {
         b.iter(|| black_box(system.block_on(bare.call(save_request())).unwrap()))

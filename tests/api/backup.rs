@@ -5,7 +5,7 @@
 use synaq::config::Settings;
 use uuid::Uuid;
 
-use crate::helpers::{SaveLoad, missing_saves, spawn_app_with};
+use crate::helpers::{SaveLoad, missing_saves, spawn_app, spawn_app_with, synaq};
 
 fn scratch(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("synaq-{name}-{}", Uuid::now_v7()));
@@ -33,10 +33,8 @@ async fn a_backup_under_load_restores_every_answer_acknowledged_before_it() {
     let report = synaq::cli::backup::backup(&app.state.settings, &to)
         .await
         .unwrap();
-    let during_and_after = load.acknowledged().len();
     let acknowledged = load.stop().await;
     assert!(acknowledged.len() > before.len(), "the saves went on");
-    assert!(during_and_after >= before.len());
     assert_eq!(report["bytes"], std::fs::metadata(&to).unwrap().len());
 
     let again = synaq::cli::backup::backup(&app.state.settings, &to)
@@ -69,4 +67,28 @@ async fn a_backup_under_load_restores_every_answer_acknowledged_before_it() {
     );
     // The restored database opens and is brought up to date like any other.
     synaq::store::connect(&url, 1).await.unwrap();
+}
+
+#[tokio::test]
+async fn the_command_line_backs_up_a_running_server_and_will_not_restore_over_it() {
+    let app = spawn_app().await;
+    let to = scratch("cli").join("backup.db");
+    let to_arg = to.to_str().unwrap();
+    if app.state.writer.is_postgres() {
+        let refused = synaq(&app, &["backup", "--to", to_arg]).unwrap_err();
+        assert!(refused.contains("pg_dump"), "{refused}");
+        return;
+    }
+    let report = synaq(&app, &["backup", "--to", to_arg]).unwrap();
+    assert_eq!(report["bytes"], std::fs::metadata(&to).unwrap().len());
+    let header = std::fs::read(&to).unwrap();
+    assert!(
+        header.starts_with(b"SQLite format 3\0"),
+        "a plain SQLite file"
+    );
+    let refused = synaq(&app, &["restore", "--from", to_arg]).unwrap_err();
+    assert!(
+        refused.contains("is using") && refused.contains("stop it first"),
+        "{refused}"
+    );
 }

@@ -280,6 +280,23 @@ impl TestApp {
     }
 }
 
+/// Runs `synaq <args>` on the test server's database; returns its JSON output.
+pub fn synaq(app: &TestApp, args: &[&str]) -> Result<Value, String> {
+    let settings = &app.state.settings;
+    let out = Command::new(env!("CARGO_BIN_EXE_synaq"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(&settings.data_dir)
+        .args(["--database-url", &settings.effective_database_url()])
+        .output()
+        .unwrap();
+    if out.status.success() {
+        Ok(serde_json::from_slice(&out.stdout).unwrap())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
 /// The real `synaq serve` binary on a fresh database, with the admin password [`ADMIN_PASSWORD`].
 pub struct RunningServer {
     child: Child,

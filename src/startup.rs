@@ -208,6 +208,7 @@ fn metrics_listener(state: &AppState, bind: std::net::SocketAddr) -> anyhow::Res
     let server = HttpServer::new(move || {
         App::new()
             .wrap(from_fn(error::problems))
+            .wrap(from_fn(security_headers::apply))
             .app_data(data.clone())
             .configure(routes::operations::configure_metrics_listener)
             .default_service(web::to(routes::not_found))

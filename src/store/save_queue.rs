@@ -238,14 +238,24 @@ mod tests {
         let writer = scratch_writer().await;
         let queue = SaveQueue::new(writer.clone(), crate::metrics::Metrics::default().saves);
         assert!(queue.is_running());
-        let sent: Vec<_> = (0..500)
+        // More than one batch, so that some always wait in the queue while a commit is under way.
+        let sent: Vec<_> = (0..4 * MAX_BATCH as i64)
             .map(|n| {
                 let queue = queue.clone();
                 tokio::spawn(async move { queue.execute(append(n)).await })
             })
             .collect();
-        // Let most of them reach the queue, then stop it while commits are under way.
-        tokio::task::yield_now().await;
+        // Stop the queue while saves wait in it.
+        let queued = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+            loop {
+                match queue.depth() {
+                    0 => tokio::time::sleep(std::time::Duration::from_millis(1)).await,
+                    n => return n,
+                }
+            }
+        })
+        .await
+        .expect("saves reach the queue");
         queue.drain().await;
         assert!(!queue.is_running());
         let mut acknowledged = 0;
@@ -267,8 +277,8 @@ mod tests {
             .unwrap();
         assert_eq!(stored, acknowledged);
         assert!(
-            acknowledged > 0,
-            "saves queued before the stop are committed"
+            acknowledged >= queued as i64,
+            "the {queued} saves queued at the stop are committed: {acknowledged}"
         );
         assert!(queue.execute(append(-1)).await.is_err());
         assert_eq!(queue.depth(), 0);

@@ -71,6 +71,12 @@ pub struct Settings {
     pub throttle_address_failures: u32,
     /// The longest delay a throttled sign-in waits.
     pub throttle_max_delay_seconds: u64,
+    /// A second address that serves `GET /metrics` without a token (and nothing else); unset: metrics
+    /// only on the main address, for admins.
+    pub metrics_bind: Option<SocketAddr>,
+    /// How long a stop (SIGTERM, Ctrl-C) waits for requests in flight before it drops them; saves
+    /// already queued are committed either way.
+    pub shutdown_timeout_seconds: u64,
 }
 
 impl Default for Settings {
@@ -104,6 +110,8 @@ impl Default for Settings {
             throttle_account_failures: 50,
             throttle_address_failures: 100,
             throttle_max_delay_seconds: 900,
+            metrics_bind: None,
+            shutdown_timeout_seconds: 30,
         }
     }
 }
@@ -118,6 +126,7 @@ impl std::fmt::Debug for Settings {
             .field("issuer", &self.issuer)
             .field("token_ttl_seconds", &self.token_ttl_seconds)
             .field("grace_seconds", &self.grace_seconds)
+            .field("metrics_bind", &self.metrics_bind)
             .finish_non_exhaustive()
     }
 }
@@ -227,6 +236,10 @@ impl Settings {
             "SYNAQ_THROTTLE_MAX_DELAY_SECONDS",
             throttle_max_delay_seconds
         );
+        if let Some(v) = env("SYNAQ_METRICS_BIND") {
+            s.metrics_bind = Some(parse("SYNAQ_METRICS_BIND", v)?);
+        }
+        layer!("SYNAQ_SHUTDOWN_TIMEOUT_SECONDS", shutdown_timeout_seconds);
         if let Some(v) = &flags.bind {
             s.bind = *v;
         }
@@ -261,6 +274,17 @@ impl Settings {
         } else {
             self.database_url.clone()
         }
+    }
+
+    /// The SQLite database file the settings name, or `None` when the database is PostgreSQL (or an
+    /// SQLite database in memory).
+    pub fn sqlite_file(&self) -> Option<PathBuf> {
+        let url = self.effective_database_url();
+        let rest = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))?;
+        let path = rest.split('?').next().unwrap_or_default();
+        (!path.is_empty() && !path.starts_with(":memory:")).then(|| PathBuf::from(path))
     }
 }
 
@@ -317,6 +341,40 @@ mod tests {
             "unknown keys are refused"
         );
         std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn the_sqlite_file_is_read_from_the_url() {
+        let dir = Settings {
+            data_dir: "/srv/synaq".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            dir.sqlite_file(),
+            Some(PathBuf::from("/srv/synaq/synaq.db"))
+        );
+        let with = |url: &str| Settings {
+            database_url: url.into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            with("sqlite:///tmp/x/other.db?mode=rwc").sqlite_file(),
+            Some(PathBuf::from("/tmp/x/other.db"))
+        );
+        assert_eq!(
+            with("sqlite:relative.db").sqlite_file(),
+            Some(PathBuf::from("relative.db"))
+        );
+        assert_eq!(with("sqlite::memory:").sqlite_file(), None);
+        assert_eq!(with("postgres://u:p@h/d").sqlite_file(), None);
+    }
+
+    #[test]
+    fn the_metrics_address_is_optional() {
+        assert_eq!(Settings::default().metrics_bind, None);
+        let env = |k: &str| (k == "SYNAQ_METRICS_BIND").then(|| "127.0.0.1:9464".to_string());
+        let s = Settings::load(None, &env, &Overrides::default()).unwrap();
+        assert_eq!(s.metrics_bind, Some("127.0.0.1:9464".parse().unwrap()));
     }
 
     #[test]

@@ -1,10 +1,10 @@
-//! The command line: `synaq serve`, `synaq users create|set-role|disable`, `synaq clients create|disable`,
-//! `synaq text …`, `synaq irt …`, `synaq assembly simulate`, `synaq forensics …`, `synaq qti …`,
-//! `synaq items …`, `synaq audit verify`,
-//! `synaq load`.
+//! The command line: `synaq serve`, `synaq backup`, `synaq restore`, `synaq users create|set-role|disable`,
+//! `synaq clients create|disable`, `synaq text …`, `synaq irt …`, `synaq assembly simulate`,
+//! `synaq forensics …`, `synaq qti …`, `synaq items …`, `synaq audit verify`, `synaq load`.
 
 pub mod assembly;
 pub mod audit;
+pub mod backup;
 pub mod bank;
 pub mod forensics;
 pub mod irt;
@@ -40,6 +40,23 @@ pub enum Command {
         /// The starter bank imported into an empty database [env: SYNAQ_CONTENT_DIR]
         #[arg(long)]
         content: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Copies the embedded SQLite database to FILE, consistently, while the server runs.
+    Backup {
+        /// The backup file to write; it must not exist.
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Replaces the embedded SQLite database with a backup; the server must be stopped. The replaced
+    /// database is kept as synaq.db.before-restore-<time>.
+    Restore {
+        /// The backup file to restore.
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -225,8 +242,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .ok()
                 .filter(|p| !p.is_empty());
             let app = Application::build(settings, admin_password).await?;
-            tracing::info!(port = app.port(), "listening");
-            app.run_until_stopped().await?;
+            tracing::info!(
+                port = app.port(),
+                metrics_port = app.metrics_port(),
+                "listening"
+            );
+            app.run_until(crate::shutdown::signal()).await?;
+        }
+        Command::Backup { to, store } => {
+            let report = backup::backup(&settings(&store, None, None)?, &to).await?;
+            println!("{report}");
+        }
+        Command::Restore { from, store } => {
+            let report = backup::restore(&settings(&store, None, None)?, &from).await?;
+            println!("{report}");
         }
         Command::Audit { command } => audit::run(command).await?,
         Command::Qti { command } => bank::run_qti(command).await?,

@@ -8,6 +8,7 @@ pub mod client;
 mod files;
 pub mod items;
 pub mod openapi;
+pub mod operations;
 pub mod public;
 pub mod results;
 pub mod supervision;
@@ -29,5 +30,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     supervision::configure(cfg);
     results::configure(cfg);
     openapi::configure(cfg);
+    operations::configure(cfg);
     crate::pages::configure(cfg);
 }

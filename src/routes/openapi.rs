@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, get, web};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{authoring, candidate, centre, items, public, results, supervision};
+use super::{authoring, candidate, centre, items, operations, public, results, supervision};
 
 struct BearerAuth;
 
@@ -41,6 +41,7 @@ impl Modify for BearerAuth {
         supervision::roster, supervision::act, supervision::timeline, supervision::list_reviews,
         supervision::decide, supervision::forensics,
         results::feed, results::revoke,
+        operations::readyz, operations::metrics,
     ),
     modifiers(&BearerAuth)
 )]

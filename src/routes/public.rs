@@ -21,8 +21,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(certificate_status);
 }
 
-/// Ready: the database answers.
-#[utoipa::path(get, path = "/healthz", tag = "public", responses((status = 200, description = "ready")))]
+/// Alive: the process and its database answer (whether to send it requests is `/readyz`).
+#[utoipa::path(get, path = "/healthz", tag = "public", responses((status = 200, description = "alive")))]
 #[get("/healthz")]
 async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     state.db.ping().await?;

@@ -10,6 +10,7 @@ pub mod calibration;
 pub mod certification;
 pub mod delivery;
 pub mod forensics;
+pub mod health;
 pub mod integrity;
 pub mod items;
 pub mod rate_limit;
@@ -50,4 +51,8 @@ pub struct AppState {
     pub admissions: Arc<access::AdmissionCache>,
     /// The per-session limit of integrity events ([`integrity::EVENT_RATE`]).
     pub event_rate: Arc<rate_limit::SessionLimiter>,
+    /// What `/metrics` reports.
+    pub metrics: Arc<crate::metrics::Metrics>,
+    /// The process's stop, watched by the listeners, the sweeper and `/readyz`.
+    pub shutdown: crate::shutdown::Shutdown,
 }

@@ -11,16 +11,22 @@ use crate::store;
 /// How many expired sections one sweep handles before it yields.
 const BATCH: u64 = 200;
 
-/// Runs sweeps forever at the configured interval.
+/// Runs sweeps at the configured interval until the process stops; a pass under way when the stop
+/// begins is finished first.
 pub async fn run(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(
         state.settings.sweep_interval_seconds.max(1),
     ));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut stop = std::pin::pin!(state.shutdown.begun());
     loop {
-        tick.tick().await;
-        if let Err(e) = sweep_once(&state).await {
-            tracing::error!(error = %format!("{e:#}"), "sweep failed");
+        tokio::select! {
+            _ = tick.tick() => {}
+            () = &mut stop => return,
+        }
+        match sweep_once(&state).await {
+            Ok(_) => state.metrics.sweeper_pass_finished(),
+            Err(e) => tracing::error!(error = %format!("{e:#}"), "sweep failed"),
         }
         if let Err(e) = super::forensics::sweep(&state).await {
             tracing::error!(error = %format!("{e:#}"), "the forensics sweep failed");

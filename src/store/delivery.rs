@@ -580,10 +580,20 @@ pub async fn expired_sections(
     cutoff: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<(Uuid, i32)>, sea_orm::DbErr> {
-    session_section::Entity::find()
+    overdue_sections(cutoff)
         .select_only()
         .column(session_section::Column::SessionId)
         .column(session_section::Column::Idx)
+        .order_by_asc(session_section::Column::Deadline)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// The open sections of running sessions whose deadline is before `cutoff`: what the sweeper closes.
+pub(super) fn overdue_sections(cutoff: DateTime<Utc>) -> sea_orm::Select<session_section::Entity> {
+    session_section::Entity::find()
         .filter(session_section::Column::Status.eq(SectionStatus::Open))
         .filter(session_section::Column::Deadline.lt(cutoff))
         // A paused or terminated session's clock is stopped: its deadline moves when it resumes.
@@ -596,11 +606,6 @@ pub async fn expired_sections(
                     .to_owned(),
             ),
         )
-        .order_by_asc(session_section::Column::Deadline)
-        .limit(limit)
-        .into_tuple()
-        .all(db)
-        .await
 }
 
 /// Moves a session from one of `from` to `to`, stamping `paused_at` as given; `true` for the one caller

@@ -3,14 +3,17 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod backup;
 pub mod bank;
 pub mod calibration;
 pub mod context;
 pub mod delivery;
 pub mod entity;
 pub mod exposure;
+pub mod health;
 pub mod integrity;
 pub mod items;
+pub mod lock;
 pub mod registration;
 pub mod results;
 pub mod save_queue;
@@ -115,6 +118,15 @@ macro_rules! pool {
             pub async fn ping(&self) -> Result<(), StoreError> {
                 self.0.ping().await
             }
+
+            /// How many of the pool's connections are open, idle, and allowed.
+            pub fn pool_use(&self) -> PoolUse {
+                if self.is_postgres() {
+                    PoolUse::of(self.0.get_postgres_connection_pool())
+                } else {
+                    PoolUse::of(self.0.get_sqlite_connection_pool())
+                }
+            }
         }
     };
 }
@@ -128,6 +140,27 @@ pool!(
     /// [`Pools`]).
     WriteDb
 );
+
+/// A pool's connections at one moment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolUse {
+    /// Open now, idle or in use.
+    pub open: u32,
+    /// Open and waiting for work.
+    pub idle: u32,
+    /// The most the pool opens.
+    pub max: u32,
+}
+
+impl PoolUse {
+    fn of<DB: sea_orm::sqlx::Database>(pool: &sea_orm::sqlx::Pool<DB>) -> PoolUse {
+        PoolUse {
+            open: pool.size(),
+            idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+            max: pool.options().get_max_connections(),
+        }
+    }
+}
 
 /// The connections to the database: `read` for queries, `write` for every statement that changes data.
 ///

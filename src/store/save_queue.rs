@@ -5,11 +5,19 @@
 //! them to one task that commits whatever has gathered while the previous commit was on disk, in a single
 //! transaction: many appends, one fsync, and each is acknowledged only after that commit. On PostgreSQL,
 //! which commits concurrent transactions together by itself, they go straight to the pool.
+//!
+//! A stop ([`SaveQueue::drain`]) refuses new saves, commits and acknowledges every save already queued,
+//! and returns once the last commit is on disk.
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use sea_orm::{ConnectionTrait, DbErr, Statement};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::task::JoinHandle;
 
 use super::WriteDb;
+use crate::metrics::SaveMetrics;
 
 /// The most saves one commit carries.
 const MAX_BATCH: usize = 512;
@@ -31,37 +39,97 @@ struct Queued {
 
 /// Where saves go: batched to the single SQLite writer, or straight to a PostgreSQL pool.
 #[derive(Clone)]
-pub struct SaveQueue(Route);
+pub struct SaveQueue {
+    route: Route,
+    metrics: SaveMetrics,
+    /// Set once the queue stops taking saves.
+    stopping: Arc<watch::Sender<bool>>,
+}
 
 #[derive(Clone)]
 enum Route {
-    Batched(mpsc::Sender<Queued>),
+    Batched {
+        tx: mpsc::Sender<Queued>,
+        /// The committing task, until [`SaveQueue::drain`] waits for it.
+        committer: Arc<Mutex<Option<JoinHandle<()>>>>,
+    },
     Direct(WriteDb),
 }
 
 impl SaveQueue {
     /// A queue for `writer`: batched on SQLite (spawning the committing task on the current runtime),
-    /// direct otherwise.
-    pub fn new(writer: WriteDb) -> SaveQueue {
-        if writer.is_postgres() {
-            return SaveQueue(Route::Direct(writer));
+    /// direct otherwise. Each commit is recorded in `metrics`.
+    pub fn new(writer: WriteDb, metrics: SaveMetrics) -> SaveQueue {
+        let stopping = Arc::new(watch::channel(false).0);
+        let route = if writer.is_postgres() {
+            Route::Direct(writer)
+        } else {
+            let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
+            let committer = tokio::spawn(commit_loop(
+                writer,
+                rx,
+                stopping.subscribe(),
+                metrics.clone(),
+            ));
+            Route::Batched {
+                tx,
+                committer: Arc::new(Mutex::new(Some(committer))),
+            }
+        };
+        SaveQueue {
+            route,
+            metrics,
+            stopping,
         }
-        let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
-        tokio::spawn(commit_loop(writer, rx));
-        SaveQueue(Route::Batched(tx))
+    }
+
+    /// Saves waiting for the next commit (0 on PostgreSQL, where none waits).
+    pub fn depth(&self) -> usize {
+        match &self.route {
+            Route::Batched { tx, .. } => tx.max_capacity() - tx.capacity(),
+            Route::Direct(_) => 0,
+        }
+    }
+
+    /// Whether the queue takes saves: not stopping, and its committing task alive.
+    pub fn is_running(&self) -> bool {
+        !*self.stopping.borrow()
+            && match &self.route {
+                Route::Batched { tx, .. } => !tx.is_closed(),
+                Route::Direct(_) => true,
+            }
+    }
+
+    /// Stops the queue: saves sent from now on are refused, every save already queued is committed and
+    /// acknowledged, and this returns once the last commit is done. Calling it again waits for nothing.
+    pub async fn drain(&self) {
+        self.stopping.send_replace(true);
+        if let Route::Batched { committer, .. } = &self.route {
+            let task = committer.lock().expect("the committer's lock").take();
+            if let Some(task) = task
+                && let Err(e) = task.await
+            {
+                tracing::error!(error = %e, "the save queue's committing task failed");
+            }
+        }
     }
 
     /// Executes an append and returns the rows its insert affected, once it is committed.
     pub async fn execute(&self, save: Save) -> Result<u64, DbErr> {
-        match &self.0 {
+        if *self.stopping.borrow() {
+            return Err(DbErr::Custom("the save queue has stopped".into()));
+        }
+        match &self.route {
             Route::Direct(db) => {
+                let started = Instant::now();
                 let inserted = db.execute_raw(save.insert).await?.rows_affected();
                 if let Some(then) = save.then.filter(|_| inserted > 0) {
                     db.execute_raw(then).await?;
                 }
+                self.metrics.committed(1, started.elapsed());
                 Ok(inserted)
             }
-            Route::Batched(tx) => {
+            Route::Batched { tx, .. } => {
                 let (done, wait) = oneshot::channel();
                 tx.send(Queued { save, done })
                     .await
@@ -73,11 +141,34 @@ impl SaveQueue {
     }
 }
 
-async fn commit_loop(writer: WriteDb, mut rx: mpsc::Receiver<Queued>) {
+/// Commits what has gathered, batch after batch, until the queue is stopped and empty (or every sender
+/// is gone).
+async fn commit_loop(
+    writer: WriteDb,
+    mut rx: mpsc::Receiver<Queued>,
+    mut stopping: watch::Receiver<bool>,
+    metrics: SaveMetrics,
+) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
-    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+    let mut closed = false;
+    loop {
+        let received = tokio::select! {
+            // Both branches are cancel-safe: a batch half received stays in the channel.
+            n = rx.recv_many(&mut batch, MAX_BATCH) => n,
+            _ = stopping.wait_for(|s| *s), if !closed => {
+                // No new saves; those already sent are still received, then `recv_many` gives 0.
+                rx.close();
+                closed = true;
+                continue;
+            }
+        };
+        if received == 0 {
+            break;
+        }
+        let started = Instant::now();
         match commit(&writer, &batch).await {
             Ok(affected) => {
+                metrics.committed(batch.len(), started.elapsed());
                 for (q, n) in batch.drain(..).zip(affected) {
                     let _ = q.done.send(Ok(n));
                 }
@@ -111,4 +202,86 @@ async fn commit(writer: &WriteDb, batch: &[Queued]) -> Result<Vec<u64>, DbErr> {
     }
     txn.commit().await?;
     Ok(affected)
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::DbBackend;
+
+    use super::*;
+
+    async fn scratch_writer() -> WriteDb {
+        let dir = std::env::temp_dir().join(format!("synaq-queue-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.join("q.db").display());
+        let writer = crate::store::connect(&url, 2).await.unwrap().write;
+        writer
+            .execute_unprepared("CREATE TABLE appended (n INTEGER NOT NULL)")
+            .await
+            .unwrap();
+        writer
+    }
+
+    fn append(n: i64) -> Save {
+        Save {
+            insert: Statement::from_sql_and_values(
+                DbBackend::Sqlite,
+                "INSERT INTO appended (n) VALUES (?)",
+                [n.into()],
+            ),
+            then: None,
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_drain_commits_every_queued_save_then_refuses_more() {
+        let writer = scratch_writer().await;
+        let queue = SaveQueue::new(writer.clone(), crate::metrics::Metrics::default().saves);
+        assert!(queue.is_running());
+        // More than one batch, so that some always wait in the queue while a commit is under way.
+        let sent: Vec<_> = (0..4 * MAX_BATCH as i64)
+            .map(|n| {
+                let queue = queue.clone();
+                tokio::spawn(async move { queue.execute(append(n)).await })
+            })
+            .collect();
+        // Stop the queue while saves wait in it.
+        let queued = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+            loop {
+                match queue.depth() {
+                    0 => tokio::time::sleep(std::time::Duration::from_millis(1)).await,
+                    n => return n,
+                }
+            }
+        })
+        .await
+        .expect("saves reach the queue");
+        queue.drain().await;
+        assert!(!queue.is_running());
+        let mut acknowledged = 0;
+        for task in sent {
+            // A save sent after the stop is refused; every one acknowledged is committed.
+            if task.await.unwrap().is_ok() {
+                acknowledged += 1;
+            }
+        }
+        let stored = writer
+            .query_one_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT COUNT(*) AS n FROM appended",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<i64>("", "n")
+            .unwrap();
+        assert_eq!(stored, acknowledged);
+        assert!(
+            acknowledged >= queued as i64,
+            "the {queued} saves queued at the stop are committed: {acknowledged}"
+        );
+        assert!(queue.execute(append(-1)).await.is_err());
+        assert_eq!(queue.depth(), 0);
+        queue.drain().await;
+    }
 }

@@ -1,29 +1,10 @@
 //! Staff and service tokens stop working as soon as their account changes, and the command line changes
 //! accounts.
 
-use std::process::Command;
-
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, spawn_app};
-
-/// Runs `synaq <args>` on the test server's database; returns its JSON output.
-fn synaq(app: &TestApp, args: &[&str]) -> Result<Value, String> {
-    let settings = &app.state.settings;
-    let out = Command::new(env!("CARGO_BIN_EXE_synaq"))
-        .args(args)
-        .arg("--data-dir")
-        .arg(&settings.data_dir)
-        .args(["--database-url", &settings.effective_database_url()])
-        .output()
-        .unwrap();
-    if out.status.success() {
-        Ok(serde_json::from_slice(&out.stdout).unwrap())
-    } else {
-        Err(String::from_utf8_lossy(&out.stderr).into_owned())
-    }
-}
+use crate::helpers::{TestApp, assert_problem, spawn_app, synaq};
 
 /// A request only centre staff may make; any answer but 401/403 shows the token was accepted.
 async fn as_centre_staff(app: &TestApp, token: &str) -> StatusCode {

@@ -250,7 +250,7 @@ async fn the_server_clock_decides_with_a_grace_for_requests_in_flight() {
     .await;
 }
 
-async fn set_deadline(app: &crate::helpers::TestApp, session_id: &str, idx: i32, when: &str) {
+pub async fn set_deadline(app: &crate::helpers::TestApp, session_id: &str, idx: i32, when: &str) {
     use sea_orm::sea_query::Expr;
     let when = chrono::DateTime::parse_from_rfc3339(when)
         .unwrap()

@@ -5,7 +5,9 @@ use std::process::{Child, Command, Stdio};
 
 use chrono::{Duration, Utc};
 use reqwest::{Client, Response, StatusCode};
-use sea_orm::{ColumnTrait, ConnectionTrait, Database, EntityTrait, QueryFilter, Statement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, Database, EntityTrait, QueryFilter, QuerySelect, Statement,
+};
 use serde_json::{Value, json};
 use synaq::config::Settings;
 use synaq::startup::{AppState, Application};
@@ -16,9 +18,26 @@ pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
 
 /// A running server on a fresh database.
 pub struct TestApp {
+    api: Api,
+    pub state: AppState,
+    /// The `metrics_bind` listener's base URL, when the settings gave one.
+    pub metrics_address: Option<String>,
+}
+
+/// What the tests do over HTTP alone: with an in-process [`TestApp`] (which dereferences to it) or the
+/// real binary ([`RunningServer::api`]).
+#[derive(Clone)]
+pub struct Api {
     pub address: String,
     pub client: Client,
-    pub state: AppState,
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = Api;
+
+    fn deref(&self) -> &Api {
+        &self.api
+    }
 }
 
 /// The checkout's root.
@@ -74,16 +93,22 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
         .await
         .expect("the app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let metrics_address = app
+        .metrics_port()
+        .map(|port| format!("http://127.0.0.1:{port}"));
     let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());
     TestApp {
-        address,
-        client: Client::new(),
+        api: Api {
+            address,
+            client: Client::new(),
+        },
         state,
+        metrics_address,
     }
 }
 
-impl TestApp {
+impl Api {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
@@ -111,33 +136,6 @@ impl TestApp {
 
     pub async fn admin_token(&self) -> String {
         self.staff_token("admin", ADMIN_PASSWORD).await
-    }
-
-    /// Creates a staff user through the service the CLI uses, and signs them in.
-    pub async fn user_with_role(&self, role: &str) -> String {
-        let username = format!("{role}-{}", &Uuid::now_v7().simple().to_string()[20..]);
-        let password = "a-long-enough-password";
-        synaq::services::accounts::create_user(&self.state.writer, &username, password, role)
-            .await
-            .unwrap();
-        self.staff_token(&username, password).await
-    }
-
-    /// A results-reader client's token.
-    pub async fn reader_token(&self) -> String {
-        let (id, secret) = synaq::services::accounts::create_client(
-            &self.state.writer,
-            "pre-selection",
-            "results-reader",
-        )
-        .await
-        .unwrap();
-        let r = self.token(json!({"grant_type": "client_credentials", "client_id": id, "client_secret": secret})).await;
-        assert_eq!(r.status(), StatusCode::OK);
-        r.json::<Value>().await.unwrap()["access_token"]
-            .as_str()
-            .unwrap()
-            .to_owned()
     }
 
     pub async fn post(&self, path: &str, token: &str, body: Value) -> Response {
@@ -253,12 +251,58 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Creates a staff user through the service the CLI uses, and signs them in.
+    pub async fn user_with_role(&self, role: &str) -> String {
+        let username = format!("{role}-{}", &Uuid::now_v7().simple().to_string()[20..]);
+        let password = "a-long-enough-password";
+        synaq::services::accounts::create_user(&self.state.writer, &username, password, role)
+            .await
+            .unwrap();
+        self.staff_token(&username, password).await
+    }
+
+    /// A results-reader client's token.
+    pub async fn reader_token(&self) -> String {
+        let (id, secret) = synaq::services::accounts::create_client(
+            &self.state.writer,
+            "pre-selection",
+            "results-reader",
+        )
+        .await
+        .unwrap();
+        let r = self.token(json!({"grant_type": "client_credentials", "client_id": id, "client_secret": secret})).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        r.json::<Value>().await.unwrap()["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+}
+
+/// Runs `synaq <args>` on the test server's database; returns its JSON output.
+pub fn synaq(app: &TestApp, args: &[&str]) -> Result<Value, String> {
+    let settings = &app.state.settings;
+    let out = Command::new(env!("CARGO_BIN_EXE_synaq"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(&settings.data_dir)
+        .args(["--database-url", &settings.effective_database_url()])
+        .output()
+        .unwrap();
+    if out.status.success() {
+        Ok(serde_json::from_slice(&out.stdout).unwrap())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
 /// The real `synaq serve` binary on a fresh database, with the admin password [`ADMIN_PASSWORD`].
 pub struct RunningServer {
     child: Child,
     pub base: String,
     pub data_dir: PathBuf,
-    /// The database it runs on, for the command line to reach the same one.
+    /// The database it serves (SQLite in `data_dir`, or its own PostgreSQL database).
     pub database_url: String,
 }
 
@@ -322,14 +366,43 @@ impl RunningServer {
         kib * 1024
     }
 
-    /// Stops the server and returns everything it wrote to standard output and error.
-    pub fn stop(mut self) -> String {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
+    /// The server's HTTP flows.
+    pub fn api(&self) -> Api {
+        Api {
+            address: self.base.clone(),
+            client: Client::new(),
+        }
+    }
+
+    /// Sends the server SIGTERM and waits (at most a minute) for it to exit; returns how it exited.
+    pub async fn terminate(&mut self) -> std::process::ExitStatus {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success(), "kill -TERM {}", self.child.id());
+        for _ in 0..600 {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the server did not exit within a minute of SIGTERM");
+    }
+
+    /// Everything the server wrote to standard output and error so far.
+    pub fn logs(&self) -> String {
         ["stdout.log", "stderr.log"]
             .iter()
             .map(|f| std::fs::read_to_string(self.data_dir.join(f)).unwrap())
             .collect()
+    }
+
+    /// Stops the server and returns everything it wrote to standard output and error.
+    pub fn stop(mut self) -> String {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        self.logs()
     }
 }
 
@@ -381,5 +454,129 @@ pub async fn right_answers(app: &TestApp, session_id: &str) -> Vec<(i32, Value)>
             };
             (p.position, answer)
         })
+        .collect()
+}
+
+/// Candidates saving answers as fast as the server takes them, one task each, every save with a fresh
+/// `Idempotency-Key`, until stopped or until the server stops answering.
+pub struct SaveLoad {
+    acknowledged: std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// Each candidate's task; it ends with the save the server refused, if one was.
+    tasks: tokio::task::JoinSet<Option<String>>,
+}
+
+impl SaveLoad {
+    /// Starts `candidates` sessions on `api`'s server and sets each saving in its own task.
+    pub async fn start(api: &Api, candidates: usize) -> SaveLoad {
+        let mut load = SaveLoad {
+            acknowledged: Default::default(),
+            stop: Default::default(),
+            tasks: tokio::task::JoinSet::new(),
+        };
+        for _ in 0..candidates {
+            let (token, session) = api.started_session().await;
+            let (api, acknowledged, stop) =
+                (api.clone(), load.acknowledged.clone(), load.stop.clone());
+            load.tasks.spawn(async move {
+                let id = session["id"].as_str().unwrap().to_owned();
+                let items: Vec<(i64, Value)> = session["sections"][0]["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|item| {
+                        let answer = match item["options"].as_array() {
+                            Some(options) if !options.is_empty() => {
+                                json!({"choice": options[0]["id"]})
+                            }
+                            _ => json!({"text": "кітап"}),
+                        };
+                        (item["position"].as_i64().unwrap(), answer)
+                    })
+                    .collect();
+                for (position, answer) in items.iter().cycle() {
+                    if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        return None;
+                    }
+                    let key = Uuid::now_v7().to_string();
+                    let sent = api
+                        .client
+                        .put(api.url(&format!("/api/v1/sessions/{id}/responses/{position}")))
+                        .bearer_auth(&token)
+                        .header("Idempotency-Key", &key)
+                        .json(&json!({"answer": answer}))
+                        .send()
+                        .await;
+                    match sent {
+                        Ok(r) if r.status() == StatusCode::OK => {
+                            acknowledged.lock().unwrap().push((id.clone(), key));
+                        }
+                        Ok(r) => {
+                            return Some(format!(
+                                "{}: {}",
+                                r.status(),
+                                r.text().await.unwrap_or_default()
+                            ));
+                        }
+                        // The server is gone: this candidate stops.
+                        Err(_) => return None,
+                    }
+                }
+                None
+            });
+        }
+        load
+    }
+
+    /// The (session, Idempotency-Key) pairs acknowledged so far.
+    pub fn acknowledged(&self) -> Vec<(String, String)> {
+        self.acknowledged.lock().unwrap().clone()
+    }
+
+    /// Waits until every candidate has stopped by itself (at most a minute), none of them on a save the
+    /// server refused; returns every pair acknowledged.
+    pub async fn finished(mut self) -> Vec<(String, String)> {
+        tokio::time::timeout(std::time::Duration::from_secs(60), async {
+            while let Some(task) = self.tasks.join_next().await {
+                if let Some(refused) = task.unwrap() {
+                    panic!("a save was refused: {refused}");
+                }
+            }
+        })
+        .await
+        .expect("every candidate stops once the server is gone");
+        self.acknowledged()
+    }
+
+    /// Stops every candidate; returns every pair acknowledged.
+    pub async fn stop(self) -> Vec<(String, String)> {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.finished().await
+    }
+}
+
+/// The acknowledged (session, Idempotency-Key) pairs that the database at `url` does not hold.
+pub async fn missing_saves(url: &str, acknowledged: &[(String, String)]) -> Vec<(String, String)> {
+    use synaq::store::entity::response_event;
+    let db = Database::connect(url).await.unwrap();
+    let mut stored = std::collections::HashSet::new();
+    let sessions: std::collections::BTreeSet<&str> =
+        acknowledged.iter().map(|(s, _)| s.as_str()).collect();
+    for session in sessions {
+        let keys: Vec<String> = response_event::Entity::find()
+            .select_only()
+            .column(response_event::Column::IdempotencyKey)
+            .filter(response_event::Column::SessionId.eq(Uuid::parse_str(session).unwrap()))
+            .into_tuple()
+            .all(&db)
+            .await
+            .unwrap();
+        stored.extend(keys.into_iter().map(|k| (session.to_owned(), k)));
+    }
+    db.close().await.unwrap();
+    acknowledged
+        .iter()
+        .filter(|pair| !stored.contains(*pair))
+        .cloned()
         .collect()
 }

@@ -279,6 +279,8 @@ async fn the_openapi_description_lists_every_route() {
         "/api/v1/certificates/{certificate_id}/revoke",
         "/.well-known/jwks.json",
         "/healthz",
+        "/readyz",
+        "/metrics",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} is described");
     }

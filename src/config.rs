@@ -77,6 +77,9 @@ pub struct Settings {
     /// How long a stop (SIGTERM, Ctrl-C) waits for requests in flight before it drops them; saves
     /// already queued are committed either way.
     pub shutdown_timeout_seconds: u64,
+    /// For measuring the save path only: a save does every check and read and is acknowledged, but is
+    /// not written. Never on a server that candidates use; the server warns at start when it is set.
+    pub save_dry_run: bool,
 }
 
 impl Default for Settings {
@@ -112,6 +115,7 @@ impl Default for Settings {
             throttle_max_delay_seconds: 900,
             metrics_bind: None,
             shutdown_timeout_seconds: 30,
+            save_dry_run: false,
         }
     }
 }
@@ -240,6 +244,7 @@ impl Settings {
             s.metrics_bind = Some(parse("SYNAQ_METRICS_BIND", v)?);
         }
         layer!("SYNAQ_SHUTDOWN_TIMEOUT_SECONDS", shutdown_timeout_seconds);
+        layer!("SYNAQ_SAVE_DRY_RUN", save_dry_run);
         if let Some(v) = &flags.bind {
             s.bind = *v;
         }

@@ -1,8 +1,9 @@
 //! Building the application: open the store, keys and bank, then serve. Tests start it on port 0.
 //!
 //! A stop ([`Application::run_until`]) ends in this order: the listeners stop accepting and finish the
-//! requests in flight (for at most `shutdown_timeout_seconds`), the sweeper finishes its pass, the save
-//! queue commits every save it holds, and the database lock is released.
+//! requests in flight (for at most `shutdown_timeout_seconds`), the sweeper finishes its pass, the
+//! exposure counts are written, the save queue commits every save it holds, and the database lock is
+//! released.
 
 use std::future::Future;
 use std::net::TcpListener;
@@ -23,7 +24,7 @@ use crate::metrics::Metrics;
 pub use crate::services::AppState;
 use crate::services::integrity;
 use crate::services::rate_limit::{Rate, SessionLimiter};
-use crate::services::{bootstrap, sweeper};
+use crate::services::{bootstrap, exposure, sweeper};
 use crate::shutdown::Shutdown;
 use crate::store::lock::DatabaseLock;
 use crate::{error, routes, security_headers, store};
@@ -53,6 +54,11 @@ impl Application {
                 settings.data_dir.display()
             )
         })?;
+        if settings.save_dry_run {
+            tracing::warn!(
+                "save_dry_run is set: saves are acknowledged and NOT stored (for measuring the save path only)"
+            );
+        }
         let lock = settings
             .sqlite_file()
             .map(|file| DatabaseLock::acquire(&file))
@@ -95,6 +101,9 @@ impl Application {
             settings: Arc::new(settings),
             keys,
             admissions: Default::default(),
+            blueprints: Default::default(),
+            placements: Default::default(),
+            exposure: Default::default(),
             event_rate: Arc::new(SessionLimiter::new(integrity::EVENT_RATE)),
             metrics,
             shutdown: Shutdown::default(),
@@ -105,6 +114,7 @@ impl Application {
             keys: state.keys.clone(),
             issuer: state.settings.issuer.clone(),
             accounts: state.db.clone(),
+            recent: Default::default(),
         });
         let metrics = match state.settings.metrics_bind {
             Some(bind) => Some(metrics_listener(&state, bind)?),
@@ -171,6 +181,7 @@ impl Application {
             ..
         } = self;
         let sweeper = tokio::spawn(sweeper::run(state.clone()));
+        let exposure = tokio::spawn(exposure::run(state.clone()));
         let metrics = metrics.map(|(_, server)| tokio::spawn(server));
         let mut server = std::pin::pin!(server);
         let result = tokio::select! {
@@ -191,6 +202,9 @@ impl Application {
         }
         if let Err(e) = sweeper.await {
             tracing::error!(error = %e, "the sweeper failed");
+        }
+        if let Err(e) = exposure.await {
+            tracing::error!(error = %e, "writing the exposure counts failed");
         }
         state.saves.drain().await;
         tracing::info!("stopped: every acknowledged save is committed");

@@ -11,6 +11,7 @@ mod m20261129_000002_account_state;
 mod m20261201_000005_integrity;
 mod m20261202_000006_media_plays;
 mod m20261202_000007_authoring;
+mod m20261202_000008_bank_revision;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_integrity::Migration),
             Box::new(m20261202_000006_media_plays::Migration),
             Box::new(m20261202_000007_authoring::Migration),
+            Box::new(m20261202_000008_bank_revision::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@ pub mod bearer;
 pub mod hashing;
 pub mod keys;
 pub mod principal;
+pub mod recent;
 pub mod secrets;
 pub mod throttle;
 pub mod tokens;

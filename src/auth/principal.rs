@@ -161,6 +161,8 @@ pub struct TokenVerifier {
     pub keys: std::sync::Arc<KeyRing>,
     pub issuer: String,
     pub accounts: crate::store::ReadDb,
+    /// Signatures checked in the last minute.
+    pub recent: std::sync::Arc<super::recent::RecentTokens>,
 }
 
 impl TokenVerifier {
@@ -178,10 +180,17 @@ impl TokenVerifier {
                     .or_else(|| h.strip_prefix("bearer "))
             })
             .ok_or("the Authorization header is not a bearer token")?;
-        super::tokens::verify(&self.keys, &self.issuer, token.trim()).map_err(|e| {
+        let token = token.trim();
+        let now = chrono::Utc::now().timestamp();
+        if let Some(claims) = self.recent.get(token, now, super::tokens::LEEWAY_SECONDS) {
+            return Ok(claims);
+        }
+        let claims = super::tokens::verify(&self.keys, &self.issuer, token).map_err(|e| {
             tracing::debug!(reason = %e, "token refused");
             "the token is not valid or has expired"
-        })
+        })?;
+        self.recent.put(token, &claims);
+        Ok(claims)
     }
 
     /// Whether the staff or service account a token names still exists, is enabled, and has the

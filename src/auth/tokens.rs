@@ -72,8 +72,11 @@ pub enum TokenError {
     Invalid(#[from] jsonwebtoken::errors::Error),
 }
 
+/// The clock skew between instances a token's expiry allows.
+pub const LEEWAY_SECONDS: i64 = 30;
+
 /// Verifies a token: EdDSA only, a known `kid`, our issuer and audience, not expired (no leeway beyond
-/// 30 s of clock skew between instances).
+/// [`LEEWAY_SECONDS`] of clock skew between instances).
 pub fn verify(keys: &KeyRing, issuer: &str, token: &str) -> Result<Claims, TokenError> {
     let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Malformed)?;
     if header.alg != Algorithm::EdDSA {
@@ -85,6 +88,6 @@ pub fn verify(keys: &KeyRing, issuer: &str, token: &str) -> Result<Claims, Token
     validation.set_issuer(&[issuer]);
     validation.set_audience(&[AUDIENCE]);
     validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-    validation.leeway = 30;
+    validation.leeway = LEEWAY_SECONDS as u64;
     Ok(jsonwebtoken::decode::<Claims>(token, &key, &validation)?.claims)
 }

@@ -28,8 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     responses((status = 201, body = SessionView), (status = 200, body = SessionView), (status = 409, body = Problem)))]
 #[post("/api/v1/sessions")]
 async fn start(state: web::Data<AppState>, call: CandidateCall) -> Result<HttpResponse, ApiError> {
-    let (id, created) = delivery::start(&state, &call).await?;
-    let session = delivery::view(&state, &call, id).await?;
+    let (session, created) = delivery::start(&state, &call).await?;
     Ok(if created {
         HttpResponse::Created().json(session)
     } else {

@@ -22,11 +22,12 @@ pub async fn not_found() -> Result<actix_web::HttpResponse, crate::error::ApiErr
 
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    // Routes are matched in the order they are registered: the candidates' (saves above all) first.
+    candidate::configure(cfg);
     public::configure(cfg);
     centre::configure(cfg);
     authoring::configure(cfg);
     items::configure(cfg);
-    candidate::configure(cfg);
     supervision::configure(cfg);
     results::configure(cfg);
     openapi::configure(cfg);

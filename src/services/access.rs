@@ -47,14 +47,18 @@ pub struct CandidateCall {
     pub facts: ClientFacts,
 }
 
-/// What never changes about a registration: its sitting, candidate and the sitting's access rules. Kept
-/// in memory so the save path reads no extra row.
+/// What never changes about a registration: its sitting (its blueprint version and window), candidate
+/// and the sitting's access rules. Kept in memory so the save path reads no extra row.
 #[derive(Debug, Clone)]
 pub struct Admission {
     pub registration_id: Uuid,
     pub sitting_id: Uuid,
     pub candidate_id: Uuid,
     pub rules: AccessRules,
+    /// The sitting's blueprint: (id, version).
+    pub blueprint: (String, i32),
+    pub opens_at: chrono::DateTime<chrono::Utc>,
+    pub closes_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// Admissions by registration, filled on first use. Registrations and sittings are never edited, so an
@@ -90,6 +94,9 @@ impl AdmissionCache {
             sitting_id: sitting.id,
             candidate_id: reg.candidate_id,
             rules: rules_of(&sitting)?,
+            blueprint: (sitting.blueprint_id.clone(), sitting.blueprint_version),
+            opens_at: sitting.opens_at,
+            closes_at: sitting.closes_at,
         });
         let mut map = self.0.write().expect("admission cache");
         if map.len() >= Self::MAX {

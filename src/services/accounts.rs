@@ -215,7 +215,8 @@ async fn check(state: &AppState, grant: Grant, facts: &ClientFacts) -> Result<Ac
                 subject: registration_id.to_string(),
                 role: Role::Candidate,
                 token_version: 0,
-                generation: take_over(state, registration_id).await?,
+                generation: take_over(state, registration_id, reg.map(|r| r.token_generation))
+                    .await?,
             }
         }
     })
@@ -224,9 +225,32 @@ async fn check(state: &AppState, grant: Grant, facts: &ClientFacts) -> Result<Ac
 /// How recently a running session must have been active for a new sign-in to count as concurrent.
 pub const TAKEOVER_WINDOW_SECONDS: i64 = 120;
 
-/// Starts a new sign-in generation for a registration; a running session then accepts only it.
-async fn take_over(state: &AppState, registration_id: Uuid) -> Result<i32, ApiError> {
-    let generation = registration::next_token_generation(&state.writer, registration_id).await?;
+/// Starts a new sign-in generation for a registration (`seen` is the one read with its access code); a
+/// running session then accepts only it. A sign-in that takes over a session active within
+/// [`TAKEOVER_WINDOW_SECONDS`] is recorded as a concurrent login.
+async fn take_over(
+    state: &AppState,
+    registration_id: Uuid,
+    seen: Option<i32>,
+) -> Result<i32, ApiError> {
+    let mut seen = seen.ok_or(ApiError::InvalidCredentials)?;
+    state.refuse_when_saturated()?;
+    // Two sign-ins at the same moment: one raises the generation, the other reads it again and raises it
+    // once more (the later sign-in wins, as it would one after the other).
+    let mut attempts = 0;
+    while !registration::raise_token_generation(&state.saves, &state.db, registration_id, seen)
+        .await?
+    {
+        attempts += 1;
+        if attempts == 8 {
+            return Err(ApiError::Busy);
+        }
+        seen = registration::registration(&state.db, registration_id)
+            .await?
+            .ok_or(ApiError::InvalidCredentials)?
+            .token_generation;
+    }
+    let generation = seen + 1;
     let Some(session) =
         crate::store::delivery::session_for_registration(&state.db, registration_id).await?
     else {
@@ -236,7 +260,6 @@ async fn take_over(state: &AppState, registration_id: Uuid) -> Result<i32, ApiEr
     if !matches!(session.status, InProgress | Paused | AwaitingAuthorization) {
         return Ok(generation);
     }
-    crate::store::delivery::set_token_generation(&state.writer, session.id, generation).await?;
     let last_save = crate::store::delivery::last_save_at(&state.db, session.id).await?;
     let last_event = crate::store::integrity::last_event_at(&state.db, registration_id).await?;
     let last_seen = [Some(session.started_at), last_save, last_event]

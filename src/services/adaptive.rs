@@ -126,7 +126,12 @@ pub async fn fill_next(state: &AppState, session: &Session) -> Result<(), ApiErr
         pretest: false,
         adaptive: true,
     };
-    store::place_adaptive_item(&state.writer, session.id, &blueprint.id, placement).await?;
+    let item_id = placement.item_id.clone();
+    if store::place_adaptive_item(&state.writer, session.id, placement).await? {
+        state
+            .exposure
+            .record_items(&blueprint.id, std::slice::from_ref(&item_id));
+    }
     Ok(())
 }
 
@@ -134,10 +139,11 @@ pub async fn fill_next(state: &AppState, session: &Session) -> Result<(), ApiErr
 pub async fn check_answer_open(
     state: &AppState,
     session_id: Uuid,
-    item: &store::SessionItem,
+    position: i32,
+    item: &super::placements::Placement,
 ) -> Result<(), ApiError> {
     if item.adaptive
-        && store::has_later_item(&state.db, session_id, item.section_idx, item.position).await?
+        && store::has_later_item(&state.db, session_id, item.section_idx, position).await?
     {
         return Err(ApiError::conflict(
             ErrorCode::AnswerFinal,

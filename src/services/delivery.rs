@@ -1,11 +1,12 @@
 //! Sitting the test: starting a session (drawing its form once), showing it, saving answers under the
 //! server's clock, moving through sections, and finishing.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use item_bank::assembly::{AssemblyContext, assemble, exposure_rates};
-use item_bank::bank::{Item, ItemType};
+use item_bank::bank::{Blueprint, Item, ItemType};
 use item_bank::grading::{Answer, check_answer, option_label};
 use rand::Rng;
 use serde::Serialize;
@@ -114,42 +115,45 @@ impl SavedView {
     }
 }
 
-/// Starts the candidate's session, drawing its form, or returns the one already started (`false`).
-pub async fn start(state: &AppState, call: &CandidateCall) -> Result<(Uuid, bool), ApiError> {
+/// Starts the candidate's session, drawing its form, and answers its view (`true`); or answers the view
+/// of the one already started (`false`). A new session's view is made from the rows just written, not
+/// read back.
+pub async fn start(
+    state: &AppState,
+    call: &CandidateCall,
+) -> Result<(SessionView, bool), ApiError> {
     let registration_id = access::registration_of(&call.principal)?;
     let admission = access::admit(state, &call.facts, registration_id, None).await?;
     if let Some(existing) = store::session_for_registration(&state.db, registration_id).await? {
-        return Ok((existing.id, false));
+        return Ok((view(state, call, existing.id).await?, false));
     }
-    let SessionContext {
-        registration: reg,
-        sitting,
-        blueprint,
-    } = SessionContext::load(&state.db, registration_id)
-        .await?
-        .ok_or(ApiError::Forbidden)?;
+    state.refuse_when_saturated()?;
     let now = crate::store::now();
-    if now < sitting.opens_at {
+    if now < admission.opens_at {
         return Err(ApiError::conflict(
             ErrorCode::OutsideSittingWindow,
-            format!("the sitting opens at {}", sitting.opens_at.to_rfc3339()),
+            format!("the sitting opens at {}", admission.opens_at.to_rfc3339()),
         ));
     }
-    if now > sitting.closes_at {
+    if now > admission.closes_at {
         return Err(ApiError::conflict(
             ErrorCode::OutsideSittingWindow,
-            format!("the sitting closed at {}", sitting.closes_at.to_rfc3339()),
+            format!("the sitting closed at {}", admission.closes_at.to_rfc3339()),
         ));
     }
+    let blueprint = state
+        .blueprints
+        .of_registration(state, registration_id)
+        .await?;
     let sections: Vec<String> = blueprint.sections.iter().map(|s| s.id.clone()).collect();
     let items = state.items.active(&state.db, &sections).await?;
-    let seen: HashSet<String> = registration::items_seen(&state.db, reg.candidate_id)
+    let seen: HashSet<String> = registration::items_seen(&state.db, admission.candidate_id)
         .await?
         .into_iter()
         .collect();
     let seed: u64 = rand::rng().random();
-    let (counts, forms) = crate::store::exposure::counts(&state.db, &blueprint.id).await?;
-    let exposure = exposure_rates(&counts, forms);
+    let counts = state.exposure.counts(&state.db, &blueprint.id).await?;
+    let exposure = exposure_rates(&counts.items, counts.forms);
     let ctx = AssemblyContext {
         exclude: &seen,
         exposure: &exposure,
@@ -166,12 +170,14 @@ pub async fn start(state: &AppState, call: &CandidateCall) -> Result<(Uuid, bool
         tracing::warn!(sections = ?assembled.exposure_relaxed, "a form was drawn over the exposure cap");
     }
     let form = assembled.form;
-    let by_id: std::collections::HashMap<&str, &Item> =
-        items.iter().map(|i| (i.id.as_str(), i.as_ref())).collect();
+    let by_key: HashMap<ItemKey, Arc<Item>> = items
+        .iter()
+        .map(|i| ((i.id.clone(), i.version as i32), i.clone()))
+        .collect();
     // Linear sections get their items now; an adaptive section reserves room for its longest run and
     // gets its items one at a time (see `super::adaptive`).
     let mut placed = Vec::new();
-    let mut sections = Vec::with_capacity(blueprint.sections.len());
+    let mut new_sections = Vec::with_capacity(blueprint.sections.len());
     let mut next_position = 1;
     for (section_idx, (spec, section)) in blueprint.sections.iter().zip(&form.sections).enumerate()
     {
@@ -180,8 +186,8 @@ pub async fn start(state: &AppState, call: &CandidateCall) -> Result<(Uuid, bool
             Some(adaptive) => next_position += adaptive.max_items.unwrap_or(spec.items) as i32,
             None => {
                 for p in &section.items {
-                    let item_type = by_id
-                        .get(p.item_id.as_str())
+                    let item_type = by_key
+                        .get(&(p.item_id.clone(), p.item_version as i32))
                         .map_or(ItemType::SingleChoice, |i| i.item_type);
                     placed.push(store::NewPlacement {
                         position: next_position,
@@ -197,28 +203,41 @@ pub async fn start(state: &AppState, call: &CandidateCall) -> Result<(Uuid, bool
                 }
             }
         }
-        sections.push(store::NewSection {
+        new_sections.push(store::NewSection {
             section_id: spec.id.clone(),
             time_limit_seconds: spec.time_limit_seconds as i32,
             adaptive: spec.adaptive.is_some(),
             first_position,
         });
     }
+    let item_ids: Vec<String> = placed.iter().map(|p| p.item_id.clone()).collect();
     let new = NewSession {
         registration_id,
-        blueprint_id: blueprint.id.clone(),
         seed: seed as i64,
-        sections,
+        sections: new_sections,
         items: placed,
         awaiting_authorization: admission.rules.require_authorization,
         client_ip: Some(call.facts.ip.to_string()),
         user_agent: Some(call.facts.user_agent.clone()),
         token_generation: call.principal.generation,
     };
-    match store::create_session(&state.writer, new, now).await? {
-        Some(session) => {
-            tracing::info!(session = %session.id, "session started");
-            Ok((session.id, true))
+    match store::create_session(&state.saves, &state.db, new, now).await? {
+        Some(created) => {
+            state.exposure.record_form(&blueprint.id, &item_ids);
+            tracing::info!(session = %created.session.id, "session started");
+            if blueprint.sections.iter().any(|s| s.adaptive.is_some()) {
+                // An adaptive section's first item is chosen when the session is first viewed.
+                return Ok((view(state, call, created.session.id).await?, true));
+            }
+            let view = render(
+                &created.session,
+                &created.sections,
+                &created.items,
+                &HashMap::new(),
+                &by_key,
+                &blueprint,
+            );
+            Ok((view, true))
         }
         None => {
             let existing = store::session_for_registration(&state.db, registration_id)
@@ -226,7 +245,7 @@ pub async fn start(state: &AppState, call: &CandidateCall) -> Result<(Uuid, bool
                 .ok_or_else(|| {
                     ApiError::Internal(anyhow::anyhow!("a concurrent start left no session"))
                 })?;
-            Ok((existing.id, false))
+            Ok((view(state, call, existing.id).await?, false))
         }
     }
 }
@@ -267,10 +286,25 @@ pub async fn view(
     let answers = store::latest_answers(&state.db, session_id).await?;
     let keys: Vec<ItemKey> = placed.iter().map(|p| p.key()).collect();
     let items = state.items.get_many(&state.db, &keys).await?;
-    let blueprint = SessionContext::load(&state.db, session.registration_id)
-        .await?
-        .ok_or(ApiError::NotFound("registration"))?
-        .blueprint;
+    let blueprint = state
+        .blueprints
+        .of_registration(state, session.registration_id)
+        .await?;
+    Ok(render(
+        &session, &sections, &placed, &answers, &items, &blueprint,
+    ))
+}
+
+/// The view of a session from its stored rows: what [`view`] reads, or what [`start`] has just written.
+fn render(
+    session: &Session,
+    sections: &[SessionSection],
+    placed: &[store::SessionItem],
+    answers: &HashMap<i32, store::ResponseEvent>,
+    items: &HashMap<ItemKey, Arc<Item>>,
+    blueprint: &Blueprint,
+) -> SessionView {
+    let session_id = session.id;
     // A stopped clock shows the time left when it stopped.
     let now = session.paused_at.unwrap_or_else(crate::store::now);
     let mut current = None;
@@ -318,12 +352,12 @@ pub async fn view(
             }
         })
         .collect();
-    Ok(SessionView {
+    SessionView {
         id: session.id,
         status: session.status,
         current_section: current,
         sections: section_views,
-    })
+    }
 }
 
 pub(crate) fn item_view(
@@ -473,20 +507,23 @@ pub async fn save(
     answer: Answer,
     client_time_on_item_ms: Option<i32>,
 ) -> Result<SavedView, ApiError> {
+    state.refuse_when_saturated()?;
     let session = access::own_session(state, call, session_id).await?;
     state
         .save_rate
         .take(session_id, 1, std::time::Instant::now())
         .map_err(ApiError::RateLimited)?;
-    let placed = store::item_at(&state.db, session_id, position)
+    let placed = state
+        .placements
+        .get(&state.db, session_id, position)
         .await?
         .ok_or(ApiError::NotFound("item"))?;
     let refusal = if let Err(stopped) = access::require_running(&session) {
         Some(stopped)
     } else if session.status != SessionStatus::InProgress {
-        Some(closed_refusal(state, session_id, &placed).await?)
+        Some(closed_refusal(state, session_id, placed.section_idx).await?)
     } else {
-        super::adaptive::check_answer_open(state, session_id, &placed)
+        super::adaptive::check_answer_open(state, session_id, position, &placed)
             .await
             .err()
     };
@@ -499,11 +536,7 @@ pub async fn save(
             None => Err(refusal),
         };
     }
-    let item_type: ItemType =
-        serde_json::from_value(serde_json::Value::String(placed.item_type.clone()))
-            .map_err(|e| ApiError::Internal(e.into()))?;
-    let option_count = placed.option_order.as_array().map_or(0, Vec::len);
-    if let Err(e) = check_answer(item_type, option_count, &answer) {
+    if let Err(e) = check_answer(placed.item_type, placed.option_count, &answer) {
         // An item of a section not yet open reveals nothing, not even what shape of answer it takes.
         return Err(
             match store::section(&state.db, session_id, placed.section_idx).await? {
@@ -526,6 +559,9 @@ pub async fn save(
         cutoff,
         keep: state.settings.saves_kept_per_position,
     };
+    if state.settings.save_dry_run {
+        return Ok(SavedView::of(new.unsaved(Uuid::now_v7()), false));
+    }
     let outcome = store::save_response(&state.saves, &state.db, new).await?;
     match outcome {
         SaveOutcome::Saved(e) => Ok(SavedView::of(e, false)),
@@ -555,9 +591,9 @@ pub async fn save(
 async fn closed_refusal(
     state: &AppState,
     session_id: Uuid,
-    placed: &store::SessionItem,
+    section_idx: i32,
 ) -> Result<ApiError, ApiError> {
-    let section = store::section(&state.db, session_id, placed.section_idx).await?;
+    let section = store::section(&state.db, session_id, section_idx).await?;
     let cutoff = crate::store::now() - Duration::seconds(state.settings.grace_seconds);
     Ok(match section.and_then(|s| s.deadline) {
         Some(deadline) if deadline < cutoff => {

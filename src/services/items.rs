@@ -4,8 +4,9 @@
 //! is a new version; the database refuses changes to a used one), so a cached entry never goes stale and
 //! instances sharing a database need no invalidation. Drafts, which authors edit, never pass through this
 //! cache: authoring reads them from the database. Which versions are *live*, whether they fill pretest
-//! slots, and their current IRT parameters (which a calibration run can change), are not cached: they are
-//! read from the database at every draw.
+//! slots, and their current IRT parameters (which a calibration run can change) are kept per set of
+//! sections together with the bank's revision, a number the database raises at every change to items or
+//! parameters: each draw reads that one number, and reads the live bank again only when it moved.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -17,10 +18,14 @@ use crate::store::{bank, calibration};
 
 pub use crate::store::ItemKey;
 
-/// Parsed item versions by key.
+/// The live items of a set of sections as read at a bank revision.
+type LiveBank = (i64, Arc<[Arc<Item>]>);
+
+/// Parsed item versions by key, and the live bank per set of sections at a revision.
 #[derive(Default)]
 pub struct ItemCache {
     items: RwLock<HashMap<ItemKey, Arc<Item>>>,
+    live: RwLock<HashMap<Vec<String>, LiveBank>>,
 }
 
 impl ItemCache {
@@ -58,8 +63,30 @@ impl ItemCache {
 
     /// Every live item of these sections (the highest live version of each id is the assembler's
     /// choice), carrying its lifecycle's pretest mark and its *current* parameters: a calibration run
-    /// applied to the bank changes how forms are assembled and adaptive items chosen from then on.
+    /// applied to the bank changes how forms are assembled and adaptive items chosen from then on. Read
+    /// from the database only when the bank's revision has moved since the last read.
     pub async fn active(
+        &self,
+        db: &impl Connection,
+        sections: &[String],
+    ) -> anyhow::Result<Arc<[Arc<Item>]>> {
+        // The revision is read first: a change that lands while the bank is read leaves the entry
+        // tagged with the older number, so the next draw reads again.
+        let revision = bank::revision(db).await?;
+        if let Some((at, items)) = self.live.read().expect("live bank lock").get(sections)
+            && *at == revision
+        {
+            return Ok(items.clone());
+        }
+        let items: Arc<[Arc<Item>]> = self.read_active(db, sections).await?.into();
+        self.live
+            .write()
+            .expect("live bank lock")
+            .insert(sections.to_vec(), (revision, items.clone()));
+        Ok(items)
+    }
+
+    async fn read_active(
         &self,
         db: &impl Connection,
         sections: &[String],

@@ -5,14 +5,17 @@ pub mod access_rules;
 pub mod accounts;
 pub mod adaptive;
 pub mod authoring;
+pub mod blueprint_cache;
 pub mod bootstrap;
 pub mod calibration;
 pub mod certification;
 pub mod delivery;
+pub mod exposure;
 pub mod forensics;
 pub mod health;
 pub mod integrity;
 pub mod items;
+pub mod placements;
 pub mod rate_limit;
 pub mod registration;
 pub mod reviews;
@@ -49,10 +52,27 @@ pub struct AppState {
     pub policy: Arc<::proctoring::policy::Policy>,
     /// What never changes about each registration (sitting, candidate, access rules).
     pub admissions: Arc<access::AdmissionCache>,
+    /// This instance's exposure counts, written every second ([`exposure`]).
+    pub exposure: Arc<exposure::ExposureCounter>,
+    /// What saves read of each placed item.
+    pub placements: Arc<placements::PlacementCache>,
+    /// Parsed blueprint versions.
+    pub blueprints: Arc<blueprint_cache::BlueprintCache>,
     /// The per-session limit of integrity events ([`integrity::EVENT_RATE`]).
     pub event_rate: Arc<rate_limit::SessionLimiter>,
     /// What `/metrics` reports.
     pub metrics: Arc<crate::metrics::Metrics>,
     /// The process's stop, watched by the listeners, the sweeper and `/readyz`.
     pub shutdown: crate::shutdown::Shutdown,
+}
+
+impl AppState {
+    /// Refuses new work with `503 busy` (and `Retry-After`) while the write queue is nearly full, so
+    /// that an overloaded server answers at once instead of letting requests wait until clients give up.
+    pub fn refuse_when_saturated(&self) -> Result<(), crate::error::ApiError> {
+        if self.saves.is_saturated() {
+            return Err(crate::error::ApiError::Busy);
+        }
+        Ok(())
+    }
 }

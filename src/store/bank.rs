@@ -142,6 +142,19 @@ pub async fn active_item_keys(
         .collect())
 }
 
+/// The bank's revision: raised by the database at every change to items or their parameters (see the
+/// `bank_revision` migration).
+pub async fn revision(db: &impl super::Connection) -> Result<i64, sea_orm::DbErr> {
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT n FROM bank_revision WHERE id = 1",
+        ))
+        .await?
+        .ok_or_else(|| sea_orm::DbErr::RecordNotFound("bank_revision".into()))?;
+    row.try_get::<i64>("", "n")
+}
+
 /// The exact item versions named, keyed by (id, version).
 pub async fn item_versions(
     db: &impl super::Connection,

@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set, Statement, sea_query::Expr,
+    Statement, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -28,8 +28,6 @@ pub use super::status::{SectionStatus, SessionStatus};
 /// section gets its items one at a time later).
 pub struct NewSession {
     pub registration_id: Uuid,
-    /// Whose exposure counts the form adds to.
-    pub blueprint_id: String,
     pub seed: i64,
     pub sections: Vec<NewSection>,
     pub items: Vec<NewPlacement>,
@@ -67,20 +65,27 @@ pub struct NewPlacement {
 }
 
 impl NewPlacement {
-    fn into_row(self, session_id: Uuid) -> session_item::ActiveModel {
-        session_item::ActiveModel {
-            session_id: Set(session_id),
-            position: Set(self.position),
-            section_idx: Set(self.section_idx),
-            item_id: Set(self.item_id),
-            item_version: Set(self.item_version),
-            item_type: Set(self.item_type),
-            option_order: Set(serde_json::json!(self.option_order)),
-            pretest: Set(self.pretest),
-            adaptive: Set(self.adaptive),
-            plays: Set(0),
+    fn into_row(self, session_id: Uuid) -> SessionItem {
+        SessionItem {
+            session_id,
+            position: self.position,
+            section_idx: self.section_idx,
+            item_id: self.item_id,
+            item_version: self.item_version,
+            item_type: self.item_type,
+            option_order: serde_json::json!(self.option_order),
+            pretest: self.pretest,
+            adaptive: self.adaptive,
+            plays: 0,
         }
     }
+}
+
+/// What [`create_session`] stored: the rows as a read would give them back.
+pub struct CreatedSession {
+    pub session: Session,
+    pub sections: Vec<SessionSection>,
+    pub items: Vec<SessionItem>,
 }
 
 pub async fn session(
@@ -100,15 +105,18 @@ pub async fn session_for_registration(
         .await
 }
 
-/// Stores a new session with its first section open from `now`. Returns `None` when the registration has
-/// a session already (a concurrent start won); the caller then resumes that one.
+/// Stores a new session with its first section open from `now`, with its sections and items, in one
+/// transaction through the write queue (so the starts of a spike share commits). Returns `None` when the
+/// registration has a session already (a concurrent start won); the caller then resumes that one.
 pub async fn create_session(
-    db: &WriteDb,
+    saves: &SaveQueue,
+    db: &impl ConnectionTrait,
     new: NewSession,
     now: DateTime<Utc>,
-) -> Result<Option<Session>, sea_orm::DbErr> {
-    let txn = super::begin(db).await?;
-    let row = session::Model {
+) -> Result<Option<CreatedSession>, sea_orm::DbErr> {
+    use sea_orm::QueryTrait;
+    let backend = db.get_database_backend();
+    let session = Session {
         id: Uuid::now_v7(),
         registration_id: new.registration_id,
         seed: new.seed,
@@ -126,46 +134,64 @@ pub async fn create_session(
         user_agent: new.user_agent,
         token_generation: new.token_generation,
     };
-    let inserted = session::Entity::insert(session::ActiveModel::from(row.clone()))
+    let sections: Vec<SessionSection> = new
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(idx, s)| {
+            let first = idx == 0 && !new.awaiting_authorization;
+            SessionSection {
+                session_id: session.id,
+                idx: idx as i32,
+                section_id: s.section_id.clone(),
+                status: if first {
+                    SectionStatus::Open
+                } else {
+                    SectionStatus::Pending
+                },
+                time_limit_seconds: s.time_limit_seconds,
+                opened_at: first.then_some(now),
+                deadline: first.then(|| now + Duration::seconds(i64::from(s.time_limit_seconds))),
+                closed_at: None,
+                adaptive: s.adaptive,
+                first_position: s.first_position,
+            }
+        })
+        .collect();
+    let items: Vec<SessionItem> = new
+        .items
+        .into_iter()
+        .map(|p| p.into_row(session.id))
+        .collect();
+    let insert = session::Entity::insert(session::ActiveModel::from(session.clone()))
         .on_conflict_do_nothing_on([session::Column::RegistrationId])
-        .exec(&txn)
-        .await?;
-    if matches!(inserted, sea_orm::TryInsertResult::Conflicted) {
-        txn.rollback().await?;
+        .build(backend);
+    let mut then = vec![
+        session_section::Entity::insert_many(
+            sections
+                .iter()
+                .cloned()
+                .map(session_section::ActiveModel::from),
+        )
+        .build(backend),
+    ];
+    if !items.is_empty() {
+        then.push(
+            session_item::Entity::insert_many(
+                items.iter().cloned().map(session_item::ActiveModel::from),
+            )
+            .build(backend),
+        );
+    }
+    let save = super::save_queue::Save { insert, then };
+    if saves.execute(save).await? == 0 {
         return Ok(None);
     }
-    let sections = new.sections.iter().enumerate().map(|(idx, s)| {
-        let first = idx == 0 && !new.awaiting_authorization;
-        let limit = i64::from(s.time_limit_seconds);
-        session_section::ActiveModel {
-            session_id: Set(row.id),
-            idx: Set(idx as i32),
-            section_id: Set(s.section_id.clone()),
-            status: Set(if first {
-                SectionStatus::Open
-            } else {
-                SectionStatus::Pending
-            }),
-            time_limit_seconds: Set(s.time_limit_seconds),
-            opened_at: Set(first.then_some(now)),
-            deadline: Set(first.then(|| now + Duration::seconds(limit))),
-            closed_at: Set(None),
-            adaptive: Set(s.adaptive),
-            first_position: Set(s.first_position),
-        }
-    });
-    session_section::Entity::insert_many(sections)
-        .exec(&txn)
-        .await?;
-    let item_ids: Vec<String> = new.items.iter().map(|p| p.item_id.clone()).collect();
-    if !new.items.is_empty() {
-        let items = new.items.into_iter().map(|p| p.into_row(row.id));
-        session_item::Entity::insert_many(items).exec(&txn).await?;
-    }
-    super::exposure::record_form(&txn, &new.blueprint_id).await?;
-    super::exposure::record_items(&txn, &new.blueprint_id, &item_ids).await?;
-    txn.commit().await?;
-    Ok(Some(row))
+    Ok(Some(CreatedSession {
+        session,
+        sections,
+        items,
+    }))
 }
 
 pub async fn sections(
@@ -190,29 +216,22 @@ pub async fn items(
         .await
 }
 
-/// Adds an adaptively chosen item at its position and counts it for exposure; `false` when another
-/// request placed an item there first.
+/// Adds an adaptively chosen item at its position; `false` when another request placed an item there
+/// first.
 pub async fn place_adaptive_item(
     db: &WriteDb,
     session_id: Uuid,
-    blueprint_id: &str,
     placement: NewPlacement,
 ) -> Result<bool, sea_orm::DbErr> {
-    let txn = super::begin(db).await?;
-    let item_id = placement.item_id.clone();
-    let inserted = session_item::Entity::insert(placement.into_row(session_id))
+    let row = session_item::ActiveModel::from(placement.into_row(session_id));
+    let inserted = session_item::Entity::insert(row)
         .on_conflict_do_nothing_on([
             session_item::Column::SessionId,
             session_item::Column::Position,
         ])
-        .exec(&txn)
+        .exec(db)
         .await?;
-    let placed = !matches!(inserted, sea_orm::TryInsertResult::Conflicted);
-    if placed {
-        super::exposure::record_items(&txn, blueprint_id, &[item_id]).await?;
-    }
-    txn.commit().await?;
-    Ok(placed)
+    Ok(!matches!(inserted, sea_orm::TryInsertResult::Conflicted))
 }
 
 /// Whether an item follows `position` in its section (an adaptive answer is final once one does).
@@ -329,6 +348,21 @@ pub struct NewResponse<'a> {
     pub keep: u32,
 }
 
+impl NewResponse<'_> {
+    /// The event this answer becomes when it is stored with `id`.
+    pub fn unsaved(&self, id: Uuid) -> ResponseEvent {
+        ResponseEvent {
+            id,
+            session_id: self.session_id,
+            position: self.position,
+            idempotency_key: self.idempotency_key.to_owned(),
+            answer: self.answer.clone(),
+            received_at: self.now,
+            client_time_on_item_ms: self.client_time_on_item_ms,
+        }
+    }
+}
+
 /// The conditional insert of a save, written once per backend (built once, not per save).
 static SAVE_SQL: super::BackendSql = super::BackendSql::new(|backend| {
     let p = super::bind(backend);
@@ -392,6 +426,8 @@ pub async fn save_response(
     db: &impl ConnectionTrait,
     new: NewResponse<'_>,
 ) -> Result<SaveOutcome, sea_orm::DbErr> {
+    let id = Uuid::now_v7();
+    let event = new.unsaved(id);
     let NewResponse {
         session_id,
         section_idx,
@@ -403,7 +439,6 @@ pub async fn save_response(
         cutoff,
         keep,
     } = new;
-    let id = Uuid::now_v7();
     let backend = db.get_database_backend();
     let sql = SAVE_SQL.get(backend);
     let stmt = Statement::from_sql_and_values(
@@ -434,18 +469,10 @@ pub async fn save_response(
     );
     let save = super::save_queue::Save {
         insert: stmt,
-        then: Some(prune),
+        then: vec![prune],
     };
     if saves.execute(save).await? == 1 {
-        return Ok(SaveOutcome::Saved(ResponseEvent {
-            id,
-            session_id,
-            position,
-            idempotency_key: idempotency_key.to_owned(),
-            answer,
-            received_at: now,
-            client_time_on_item_ms,
-        }));
+        return Ok(SaveOutcome::Saved(event));
     }
     let earlier = event_by_key(db, session_id, idempotency_key).await?;
     Ok(earlier.map_or(SaveOutcome::Refused, SaveOutcome::Replayed))
@@ -702,20 +729,6 @@ pub async fn set_client(
     session::Entity::update_many()
         .col_expr(session::Column::ClientIp, Expr::value(ip))
         .col_expr(session::Column::UserAgent, Expr::value(user_agent))
-        .filter(session::Column::Id.eq(session_id))
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
-/// Makes the session accept only tokens of `generation` or later (a new sign-in took over).
-pub async fn set_token_generation(
-    db: &impl super::Writer,
-    session_id: Uuid,
-    generation: i32,
-) -> Result<(), sea_orm::DbErr> {
-    session::Entity::update_many()
-        .col_expr(session::Column::TokenGeneration, Expr::value(generation))
         .filter(session::Column::Id.eq(session_id))
         .exec(db)
         .await?;

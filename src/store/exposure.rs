@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::Statement;
+use sea_orm::{ConnectionTrait, Statement};
 
 /// The number of forms of `blueprint_id` drawn, and per item id the number that held it.
 pub async fn counts(
@@ -44,48 +44,47 @@ pub async fn counts(
     Ok((counts, forms.max(0) as u64))
 }
 
-/// Counts one more form of `blueprint_id`, inside the caller's transaction (once per session).
-pub async fn record_form(
-    db: &impl super::Writer,
-    blueprint_id: &str,
+/// Adds counts, in one transaction: per blueprint, `forms` more forms drawn and, per item id, that many
+/// more forms that held it. Additions, not assignments: instances sharing a database each add their own.
+pub async fn add(
+    writer: &super::WriteDb,
+    batch: &[(&str, u64, &HashMap<String, u64>)],
 ) -> Result<(), sea_orm::DbErr> {
-    let backend = db.get_database_backend();
+    let txn = super::begin(writer).await?;
+    let backend = txn.get_database_backend();
     let p = super::bind(backend);
-    db.execute_raw(Statement::from_sql_and_values(
-        backend,
-        format!(
-            "INSERT INTO blueprint_forms (blueprint_id, forms) VALUES ({}, 1) \
-             ON CONFLICT (blueprint_id) DO UPDATE SET forms = blueprint_forms.forms + 1",
-            p(1)
-        ),
-        [blueprint_id.into()],
-    ))
-    .await?;
-    Ok(())
-}
-
-/// Counts one more appearance of each of `item_ids` on a form of `blueprint_id`, inside the caller's
-/// transaction.
-pub async fn record_items(
-    db: &impl super::Writer,
-    blueprint_id: &str,
-    item_ids: &[String],
-) -> Result<(), sea_orm::DbErr> {
-    let backend = db.get_database_backend();
-    let p = super::bind(backend);
-    let sql = format!(
-        "INSERT INTO item_exposure (blueprint_id, item_id, forms) VALUES ({}, {}, 1) \
-         ON CONFLICT (blueprint_id, item_id) DO UPDATE SET forms = item_exposure.forms + 1",
+    let form_sql = format!(
+        "INSERT INTO blueprint_forms (blueprint_id, forms) VALUES ({}, {}) \
+         ON CONFLICT (blueprint_id) DO UPDATE SET forms = blueprint_forms.forms + excluded.forms",
         p(1),
         p(2)
     );
-    for item in item_ids {
-        db.execute_raw(Statement::from_sql_and_values(
+    let item_sql = format!(
+        "INSERT INTO item_exposure (blueprint_id, item_id, forms) VALUES ({}, {}, {}) \
+         ON CONFLICT (blueprint_id, item_id) DO UPDATE SET forms = item_exposure.forms + excluded.forms",
+        p(1),
+        p(2),
+        p(3)
+    );
+    for (blueprint_id, forms, items) in batch {
+        txn.execute_raw(Statement::from_sql_and_values(
             backend,
-            sql.clone(),
-            [blueprint_id.into(), item.as_str().into()],
+            form_sql.clone(),
+            [(*blueprint_id).into(), (*forms as i64).into()],
         ))
         .await?;
+        for (item, n) in items.iter() {
+            txn.execute_raw(Statement::from_sql_and_values(
+                backend,
+                item_sql.clone(),
+                [
+                    (*blueprint_id).into(),
+                    item.as_str().into(),
+                    (*n as i64).into(),
+                ],
+            ))
+            .await?;
+        }
     }
-    Ok(())
+    txn.commit().await
 }

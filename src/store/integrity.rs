@@ -57,7 +57,7 @@ pub async fn insert_events(
         }
     }))
     .build(db.get_database_backend());
-    saves.execute(Save { insert, then: None }).await?;
+    saves.execute(Save::one(insert)).await?;
     Ok(())
 }
 

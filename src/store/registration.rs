@@ -1,7 +1,6 @@
 //! Candidates, sittings and registrations.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, JoinType, PaginatorTrait, QueryFilter,
     QuerySelect, RelationTrait, Statement,
@@ -264,24 +263,39 @@ pub async fn roster(
         .collect())
 }
 
-/// Raises the registration's sign-in generation and returns the new one.
-pub async fn next_token_generation(
-    db: &impl super::Writer,
+/// Raises the registration's sign-in generation from `seen` to `seen + 1`, and the running session's copy
+/// with it (a session that is awaiting authorization, in progress or paused then accepts only the new
+/// sign-in), in one transaction through the write queue. `false` when another sign-in raised it first.
+pub async fn raise_token_generation(
+    saves: &super::save_queue::SaveQueue,
+    db: &impl ConnectionTrait,
     registration_id: Uuid,
-) -> Result<i32, sea_orm::DbErr> {
+    seen: i32,
+) -> Result<bool, sea_orm::DbErr> {
+    use super::status::SessionStatus;
+    let backend = db.get_database_backend();
+    use sea_orm::QueryTrait;
     use sea_orm::sea_query::Expr;
-    registration::Entity::update_many()
-        .col_expr(
-            registration::Column::TokenGeneration,
-            Expr::col(registration::Column::TokenGeneration).add(1),
-        )
+    let raise = registration::Entity::update_many()
+        .col_expr(registration::Column::TokenGeneration, Expr::value(seen + 1))
         .filter(registration::Column::Id.eq(registration_id))
-        .exec(db)
-        .await?;
-    Ok(registration::Entity::find_by_id(registration_id)
-        .one(db)
-        .await?
-        .map_or(0, |r| r.token_generation))
+        .filter(registration::Column::TokenGeneration.eq(seen))
+        .build(backend);
+    let running = [
+        SessionStatus::AwaitingAuthorization,
+        SessionStatus::InProgress,
+        SessionStatus::Paused,
+    ];
+    let follow = session::Entity::update_many()
+        .col_expr(session::Column::TokenGeneration, Expr::value(seen + 1))
+        .filter(session::Column::RegistrationId.eq(registration_id))
+        .filter(session::Column::Status.is_in(running))
+        .build(backend);
+    let save = super::save_queue::Save {
+        insert: raise,
+        then: vec![follow],
+    };
+    Ok(saves.execute(save).await? == 1)
 }
 
 /// Closed sittings whose forensics have not run, oldest first, at most `limit`.

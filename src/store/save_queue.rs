@@ -1,4 +1,5 @@
-//! Group commit of the frequent small appends: answer saves and integrity events.
+//! Group commit of the frequent small writes: answer saves, integrity events, candidate sign-ins (their
+//! token generation) and session starts (the session with its sections, items and exposure counts).
 //!
 //! On SQLite every commit is an fsync and there is one writer, so writing them one commit at a time caps
 //! throughput at the disk's fsync rate (and every other writer waits behind each fsync). The queue hands
@@ -24,12 +25,21 @@ const MAX_BATCH: usize = 512;
 /// Saves waiting beyond this many make callers wait to enqueue (backpressure).
 const QUEUE_DEPTH: usize = 8192;
 
-/// One append: an (often conditional) insert, and the statement that follows it when it inserted a row
-/// (in the same transaction on SQLite; right after it on PostgreSQL, where `then` must be safe to run late
-/// or twice).
+/// One write: an (often conditional) insert or update, and the statements that follow it when it affected
+/// a row, all in one transaction (the batch's on SQLite; its own on PostgreSQL).
 pub struct Save {
     pub insert: Statement,
-    pub then: Option<Statement>,
+    pub then: Vec<Statement>,
+}
+
+impl Save {
+    /// A single statement.
+    pub fn one(insert: Statement) -> Save {
+        Save {
+            insert,
+            then: Vec::new(),
+        }
+    }
 }
 
 struct Queued {
@@ -91,6 +101,11 @@ impl SaveQueue {
         }
     }
 
+    /// Whether three quarters of the queue's room is taken (never on PostgreSQL, where none waits).
+    pub fn is_saturated(&self) -> bool {
+        self.depth() >= QUEUE_DEPTH / 4 * 3
+    }
+
     /// Whether the queue takes saves: not stopping, and its committing task alive.
     pub fn is_running(&self) -> bool {
         !*self.stopping.borrow()
@@ -122,10 +137,14 @@ impl SaveQueue {
         match &self.route {
             Route::Direct(db) => {
                 let started = Instant::now();
-                let inserted = db.execute_raw(save.insert).await?.rows_affected();
-                if let Some(then) = save.then.filter(|_| inserted > 0) {
-                    db.execute_raw(then).await?;
-                }
+                let inserted = if save.then.is_empty() {
+                    db.execute_raw(save.insert).await?.rows_affected()
+                } else {
+                    let txn = super::begin(db).await?;
+                    let inserted = apply(&txn, &save).await?;
+                    txn.commit().await?;
+                    inserted
+                };
                 self.metrics.committed(1, started.elapsed());
                 Ok(inserted)
             }
@@ -191,17 +210,21 @@ async fn commit(writer: &WriteDb, batch: &[Queued]) -> Result<Vec<u64>, DbErr> {
     let txn = super::begin(writer).await?;
     let mut affected = Vec::with_capacity(batch.len());
     for q in batch {
-        let inserted = txn
-            .execute_raw(q.save.insert.clone())
-            .await?
-            .rows_affected();
-        if let Some(then) = q.save.then.as_ref().filter(|_| inserted > 0) {
-            txn.execute_raw(then.clone()).await?;
-        }
-        affected.push(inserted);
+        affected.push(apply(&txn, &q.save).await?);
     }
     txn.commit().await?;
     Ok(affected)
+}
+
+/// Runs one write inside `txn`: its insert, then (when that affected a row) what follows it.
+async fn apply(txn: &impl ConnectionTrait, save: &Save) -> Result<u64, DbErr> {
+    let inserted = txn.execute_raw(save.insert.clone()).await?.rows_affected();
+    if inserted > 0 {
+        for then in &save.then {
+            txn.execute_raw(then.clone()).await?;
+        }
+    }
+    Ok(inserted)
 }
 
 #[cfg(test)]
@@ -223,14 +246,11 @@ mod tests {
     }
 
     fn append(n: i64) -> Save {
-        Save {
-            insert: Statement::from_sql_and_values(
-                DbBackend::Sqlite,
-                "INSERT INTO appended (n) VALUES (?)",
-                [n.into()],
-            ),
-            then: None,
-        }
+        Save::one(Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            "INSERT INTO appended (n) VALUES (?)",
+            [n.into()],
+        ))
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -455,6 +455,16 @@ async fn every_form_is_counted_for_exposure_control_and_held_to_the_stored_targe
     for _ in 0..3 {
         app.started_session().await;
     }
+    // Drawn forms count at once for the next draw; the database has them after the next write (every
+    // second), here forced.
+    let pending = app
+        .state
+        .exposure
+        .counts(&app.state.db, "kaztest-a1-preselection")
+        .await
+        .unwrap();
+    assert_eq!(pending.forms, 3);
+    app.state.exposure.flush(&app.state.writer).await.unwrap();
     let (counts, forms) = synaq::store::exposure::counts(&app.state.db, "kaztest-a1-preselection")
         .await
         .unwrap();

@@ -141,11 +141,35 @@ async fn an_item_is_written_reviewed_by_another_author_and_goes_live_every_step_
         StatusCode::OK,
     )
     .await;
+    // Delivery keeps the live bank in memory; before the item goes live it is not there.
+    let reading = ["reading".to_owned()];
+    let drawn_from =
+        |bank: &[std::sync::Arc<item_bank::bank::Item>]| bank.iter().any(|i| i.id == id);
+    let before = app
+        .state
+        .items
+        .active(&app.state.db, &reading)
+        .await
+        .unwrap();
+    assert!(!drawn_from(&before));
+    let revision = synaq::store::bank::revision(&app.state.db).await.unwrap();
     let live = json_of(
         move_to(&app, id, &reviewer, "operational").await,
         StatusCode::OK,
     )
     .await;
+    // The database raised the bank's revision, so the very next draw sees the item.
+    assert!(synaq::store::bank::revision(&app.state.db).await.unwrap() > revision);
+    let after = app
+        .state
+        .items
+        .active(&app.state.db, &reading)
+        .await
+        .unwrap();
+    assert!(
+        drawn_from(&after),
+        "an item that went live is drawn from at once"
+    );
     assert_eq!(live["versions"][0]["status"], "operational");
     let history: Vec<&str> = live["history"]
         .as_array()
@@ -371,6 +395,8 @@ async fn a_used_version_never_changes_and_its_statistics_come_from_finished_sess
         .unwrap()
         .unwrap();
 
+    // Exposure counts reach the database every second; here at once.
+    app.state.exposure.flush(&app.state.writer).await.unwrap();
     let detail = json_of(
         app.get(&format!("/api/v1/items/{}", placed.item_id), &author)
             .await,

@@ -2,7 +2,7 @@
 //! audit chain, and the versions the database keeps unchanged.
 
 use reqwest::StatusCode;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Statement};
 use serde_json::{Value, json};
 use synaq::store::entity::session_item;
 
@@ -387,9 +387,12 @@ async fn a_used_version_never_changes_and_its_statistics_come_from_finished_sess
         )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
+    // A reading item with a key (the draw may put a typed-answer item first).
     let placed = session_item::Entity::find()
         .filter(session_item::Column::SessionId.eq(uuid::Uuid::parse_str(session_id).unwrap()))
-        .filter(session_item::Column::Position.eq(21))
+        .filter(session_item::Column::Position.gt(20))
+        .filter(session_item::Column::ItemType.eq("single_choice"))
+        .order_by_asc(session_item::Column::Position)
         .one(&app.state.db)
         .await
         .unwrap()

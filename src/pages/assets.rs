@@ -38,6 +38,12 @@ const FILES: &[(&str, &str, &[u8])] = &[
         JS,
         include_bytes!("assets/certificate.js"),
     ),
+    ("staff.js", JS, include_bytes!("assets/staff.js")),
+    (
+        "staff-signin.js",
+        JS,
+        include_bytes!("assets/staff-signin.js"),
+    ),
 ];
 
 const JS: &str = "text/javascript; charset=utf-8";

@@ -33,6 +33,8 @@ async fn home(req: HttpRequest) -> HttpResponse {
         }
         h2 { (t("home.staff")) }
         ul.links {
+            li { a href="/staff" { (t("staff.signin.title")) } }
+            li { a href="/operator" { (t("staff.home.operator")) } }
             li { a href="/proctor" { (t("home.proctor")) } }
             li { a href="/author" { (t("home.author")) } }
             li { a href="/api/openapi.json" { (t("home.api")) } }

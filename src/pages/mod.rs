@@ -1,14 +1,15 @@
 //! Pages for people, served by the same server on the same origin: `/` (links), `/sit` (the candidate's
-//! test), `/sit/certificate` (the printable certificate) and `/verify/{certificate_id}` (anyone checks a
-//! certificate; its QR code encodes this address).
+//! test), `/sit/certificate` (the printable certificate), `/verify/{certificate_id}` (anyone checks a
+//! certificate; its QR code encodes this address), and the staff's pages ([`staff`]: `/staff`,
+//! `/operator…`, `/proctor…`, `/author…`).
 //!
 //! The pages are HTML rendered here (maud) in Kazakh, Russian or English; the candidate's page runs a small
 //! amount of plain JavaScript served as files (timer, autosave, offline queue). Every file is embedded in
 //! the binary. Every page answers with the strict Content-Security-Policy of
 //! [`crate::security_headers::PAGE_POLICY`] (scripts and styles only from this origin, nothing inline),
 //! which that middleware adds with `nosniff`, and loads nothing from elsewhere. The
-//! candidate's token never appears in a URL: the page keeps it in `sessionStorage` and sends it as an
-//! `Authorization` header.
+//! candidate's and the staff's tokens never appear in a URL: the pages keep them in `sessionStorage` and
+//! send them as an `Authorization` header.
 
 mod assets;
 mod home;
@@ -17,6 +18,7 @@ mod layout;
 mod outline;
 mod qr;
 mod sit;
+mod staff;
 mod text;
 mod verify;
 
@@ -32,6 +34,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     sit::configure(cfg);
     outline::configure(cfg);
     verify::configure(cfg);
+    staff::configure(cfg);
 }
 
 /// An HTML page with the security headers every page carries, and the language cookie when `?lang=`

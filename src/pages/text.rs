@@ -1,5 +1,5 @@
-//! Every word the pages show, in Kazakh, Russian and English. The server's own markup and the
-//! candidate's page script read the same table: the script gets the page language's column as JSON,
+//! Every word the pages show, in Kazakh, Russian and English. The server's own markup and the pages'
+//! scripts read the same tables: a script gets the page language's column as JSON,
 //! with `error.<code>` for every [`ErrorCode`] (its own message), so that a problem+json answer is told
 //! in the page's language; a code the page does not know shows the API's `detail`. `{name}` marks a
 //! value filled in where the text is used.
@@ -11,7 +11,16 @@ use super::Lang;
 use crate::error::ErrorCode;
 
 /// `(key, kk, ru, en)`.
-type Row = (&'static str, &'static str, &'static str, &'static str);
+pub(super) type Row = (&'static str, &'static str, &'static str, &'static str);
+
+/// Every table of texts: the public and candidate pages' below, the staff pages' beside their code. A
+/// key is unique across all of them.
+const TABLES: &[&[Row]] = &[TEXTS, super::staff::TEXTS];
+
+/// Every row of every table.
+fn rows() -> impl Iterator<Item = &'static Row> {
+    TABLES.iter().flat_map(|table| table.iter())
+}
 
 #[rustfmt::skip]
 const TEXTS: &[Row] = &[
@@ -176,7 +185,7 @@ const TEXTS: &[Row] = &[
 ];
 
 static BY_LANG: LazyLock<[HashMap<&'static str, &'static str>; 3]> = LazyLock::new(|| {
-    let column = |pick: fn(&Row) -> &'static str| TEXTS.iter().map(|r| (r.0, pick(r))).collect();
+    let column = |pick: fn(&Row) -> &'static str| rows().map(|r| (r.0, pick(r))).collect();
     [column(|r| r.1), column(|r| r.2), column(|r| r.3)]
 });
 
@@ -220,7 +229,7 @@ mod tests {
     #[test]
     fn every_key_is_unique_and_every_text_is_written() {
         let mut seen = std::collections::HashSet::new();
-        for (key, kk, ru, en) in TEXTS {
+        for (key, kk, ru, en) in rows() {
             assert!(seen.insert(key), "{key} appears twice");
             for text in [kk, ru, en] {
                 assert!(!text.trim().is_empty(), "{key} has an empty text");
@@ -263,7 +272,7 @@ mod tests {
         );
         assert_eq!(
             en.as_object().unwrap().len(),
-            TEXTS.len() + ErrorCode::ALL.len()
+            rows().count() + ErrorCode::ALL.len()
         );
     }
 }

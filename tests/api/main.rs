@@ -21,5 +21,6 @@ mod pages;
 mod qti;
 mod results;
 mod shutdown;
+mod staff_pages;
 mod supervision;
 mod throttle;

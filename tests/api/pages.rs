@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{ADMIN_PASSWORD, TestApp, assert_problem, root, spawn_app};
 
-async fn get(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+pub(crate) async fn get(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
     let mut request = app.client.get(app.url(path));
     for (name, value) in headers {
         request = request.header(*name, *value);
@@ -17,7 +17,7 @@ async fn get(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Re
     request.send().await.unwrap()
 }
 
-fn assert_page_headers(r: &reqwest::Response) {
+pub(crate) fn assert_page_headers(r: &reqwest::Response) {
     let h = r.headers();
     assert_eq!(h["content-type"], "text/html; charset=utf-8");
     assert_eq!(h["x-content-type-options"], "nosniff");

@@ -1,5 +1,6 @@
-// Calls to the candidate API: the token from sessionStorage as a bearer header (never in a URL), the
-// server's clock from each answer, and problem+json answers as `Problem`s.
+// Calls to the API: a token from sessionStorage as a bearer header (never in a URL) — the candidate's,
+// or the one a caller passes as `auth` (the staff pages) — the server's clock from each answer, and
+// problem+json answers as `Problem`s.
 
 import { local, sample, serverNow } from './clock.js';
 import { page, t, has } from './dom.js';
@@ -29,7 +30,8 @@ export class Offline extends Error {}
 async function send(method, path, { body, headers = {}, auth = true } = {}) {
   const h = { ...headers };
   if (body !== undefined) h['content-type'] = 'application/json';
-  if (auth && token.get()) h.authorization = `Bearer ${token.get()}`;
+  const bearer = typeof auth === 'string' ? auth : auth && token.get();
+  if (bearer) h.authorization = `Bearer ${bearer}`;
   const sentAt = local();
   let response;
   try {
@@ -57,7 +59,10 @@ async function problemOf(response) {
   }
 }
 
-/** Calls the API and returns the JSON answer; throws `Problem` or `Offline`. */
+/**
+ * Calls the API and returns the JSON answer; throws `Problem` or `Offline`. `options.auth`: `true` (the
+ * default) sends the candidate's token, `false` none, a string that token.
+ */
 export async function call(method, path, options) {
   const response = await send(method, path, options);
   if (!response.ok) throw new Problem(response.status, await problemOf(response), response.headers);

@@ -68,6 +68,7 @@ impl Application {
         let keys = Arc::new(KeyRing::open(&settings.data_dir, &pools.write).await?);
         bootstrap::ensure_bank(&pools.write, &settings.content_dir).await?;
         bootstrap::ensure_admin(&pools.write, admin_password).await?;
+        bootstrap::ensure_candidate_keys(&pools.write).await?;
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();

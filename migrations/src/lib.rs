@@ -12,6 +12,7 @@ mod m20261201_000005_integrity;
 mod m20261202_000006_media_plays;
 mod m20261202_000007_authoring;
 mod m20261202_000008_bank_revision;
+mod m20261203_000009_candidate_search;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000006_media_plays::Migration),
             Box::new(m20261202_000007_authoring::Migration),
             Box::new(m20261202_000008_bank_revision::Migration),
+            Box::new(m20261203_000009_candidate_search::Migration),
         ]
     }
 }

@@ -11,30 +11,8 @@ pub struct DocumentNumber(String);
 
 impl DocumentNumber {
     pub fn parse(input: &str) -> Result<DocumentNumber, DomainError> {
-        let cleaned: String = input
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-'))
-            .flat_map(char::to_uppercase)
-            .map(|c| match c {
-                'А' => 'A',
-                'В' => 'B',
-                'Е' => 'E',
-                'К' => 'K',
-                'М' => 'M',
-                'Н' => 'H',
-                'О' => 'O',
-                'Р' => 'P',
-                'С' => 'C',
-                'Т' => 'T',
-                'Х' => 'X',
-                c => c,
-            })
-            .collect();
-        let ok = (4..=32).contains(&cleaned.len())
-            && cleaned
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-        if ok {
+        let cleaned = clean(input);
+        if (4..=32).contains(&cleaned.len()) && is_latin_alphanumeric(&cleaned) {
             Ok(DocumentNumber(cleaned))
         } else {
             Err(DomainError::new(
@@ -43,9 +21,44 @@ impl DocumentNumber {
         }
     }
 
+    /// A part of a document number, as a search for one is typed: read as [`DocumentNumber::parse`]
+    /// reads a whole one, 1 to 32 Latin letters and digits; `None` for anything else (a name, say).
+    pub fn fragment(input: &str) -> Option<String> {
+        let cleaned = clean(input);
+        ((1..=32).contains(&cleaned.len()) && is_latin_alphanumeric(&cleaned)).then_some(cleaned)
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Spaces and dashes removed, upper case, Cyrillic look-alikes read as the Latin letters.
+fn clean(input: &str) -> String {
+    input
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-'))
+        .flat_map(char::to_uppercase)
+        .map(|c| match c {
+            'А' => 'A',
+            'В' => 'B',
+            'Е' => 'E',
+            'К' => 'K',
+            'М' => 'M',
+            'Н' => 'H',
+            'О' => 'O',
+            'Р' => 'P',
+            'С' => 'C',
+            'Т' => 'T',
+            'Х' => 'X',
+            c => c,
+        })
+        .collect()
+}
+
+fn is_latin_alphanumeric(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -66,5 +79,14 @@ mod tests {
         );
         assert!(DocumentNumber::parse("N１２３４５").is_err());
         assert!(DocumentNumber::parse("N1234;DROP").is_err());
+    }
+
+    #[test]
+    fn a_fragment_is_read_as_a_whole_number_is() {
+        assert_eq!(DocumentNumber::fragment(" n 12-3").as_deref(), Some("N123"));
+        assert_eq!(DocumentNumber::fragment("Н12").as_deref(), Some("H12"));
+        assert_eq!(DocumentNumber::fragment("Айгүл"), None);
+        assert_eq!(DocumentNumber::fragment("   "), None);
+        assert_eq!(DocumentNumber::fragment("50%"), None);
     }
 }

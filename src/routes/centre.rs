@@ -1,9 +1,10 @@
-//! Test-centre operations (admin, operator): candidates, sittings, registrations.
+//! Test-centre operations (admin, operator): candidates (registered, found, corrected), sittings,
+//! registrations, and a sitting's results.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::auth::{Authorized, CentreStaff, Supervisors};
@@ -12,16 +13,22 @@ use crate::domain::{Citizenship, DocumentNumber, FullName, SittingWindow};
 use crate::error::{ApiError, Problem};
 use crate::services::access::rules_of;
 use crate::services::access_rules::AccessRules;
+use crate::services::registration::CandidateFields;
+use crate::services::sitting_results::{self, SittingResults};
 use crate::services::{AppState, registration};
-use crate::store::registration::Sitting;
+use crate::store::registration::{Candidate, Sitting};
 use crate::store::status::SittingMode;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(create_candidate)
+        .service(list_candidates)
+        .service(get_candidate)
+        .service(update_candidate)
         .service(create_sitting)
         .service(list_sittings)
         .service(get_sitting)
-        .service(register);
+        .service(register)
+        .service(results);
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -34,6 +41,21 @@ pub struct NewCandidate {
     citizenship: Option<String>,
 }
 
+impl NewCandidate {
+    fn parse(self) -> Result<CandidateFields, ApiError> {
+        Ok(CandidateFields {
+            full_name: FullName::parse(&self.full_name)?,
+            document_number: DocumentNumber::parse(&self.document_number)?,
+            birth_date: self.birth_date,
+            citizenship: self
+                .citizenship
+                .as_deref()
+                .map(Citizenship::parse)
+                .transpose()?,
+        })
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct CandidateView {
     id: Uuid,
@@ -42,6 +64,19 @@ pub struct CandidateView {
     birth_date: Option<NaiveDate>,
     citizenship: Option<String>,
     created_at: DateTime<Utc>,
+}
+
+impl From<Candidate> for CandidateView {
+    fn from(c: Candidate) -> Self {
+        CandidateView {
+            id: c.id,
+            full_name: c.full_name,
+            document_number: c.document_number,
+            birth_date: c.birth_date,
+            citizenship: c.citizenship,
+            created_at: c.created_at,
+        }
+    }
 }
 
 /// Registers a candidate.
@@ -54,30 +89,77 @@ async fn create_candidate(
     _auth: Authorized<CentreStaff>,
     body: web::Json<NewCandidate>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
-    let full_name = FullName::parse(&body.full_name)?;
-    let document_number = DocumentNumber::parse(&body.document_number)?;
-    let citizenship = body
-        .citizenship
-        .as_deref()
-        .map(Citizenship::parse)
-        .transpose()?;
-    let c = registration::create_candidate(
-        &state,
-        full_name,
-        document_number,
-        body.birth_date,
-        citizenship,
-    )
-    .await?;
-    Ok(HttpResponse::Created().json(CandidateView {
-        id: c.id,
-        full_name: c.full_name,
-        document_number: c.document_number,
-        birth_date: c.birth_date,
-        citizenship: c.citizenship,
-        created_at: c.created_at,
+    let c = registration::create_candidate(&state, body.into_inner().parse()?).await?;
+    Ok(HttpResponse::Created().json(CandidateView::from(c)))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CandidateQuery {
+    /// Words of the full name (any alphabet, any keyboard, any case; every word must occur), or a part of
+    /// the document number; at most 100 characters. Without it, the newest candidates.
+    q: Option<String>,
+    /// 1 to 200; 50 when absent.
+    limit: Option<u64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CandidateList {
+    /// Newest first.
+    candidates: Vec<CandidateView>,
+}
+
+/// Finds candidates by name or document number, newest first.
+#[utoipa::path(get, path = "/api/v1/candidates", tag = "centre", params(CandidateQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = CandidateList), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 422, body = Problem)))]
+#[get("/api/v1/candidates")]
+async fn list_candidates(
+    state: web::Data<AppState>,
+    _auth: Authorized<CentreStaff>,
+    query: web::Query<CandidateQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let found = registration::search_candidates(&state, query.q.as_deref(), query.limit).await?;
+    Ok(HttpResponse::Ok().json(CandidateList {
+        candidates: found.into_iter().map(CandidateView::from).collect(),
     }))
+}
+
+/// One candidate.
+#[utoipa::path(get, path = "/api/v1/candidates/{id}", tag = "centre", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "the candidate")),
+    responses((status = 200, body = CandidateView), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem)))]
+#[get("/api/v1/candidates/{id}")]
+async fn get_candidate(
+    state: web::Data<AppState>,
+    _auth: Authorized<CentreStaff>,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let c = registration::candidate(&state, path.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(CandidateView::from(c)))
+}
+
+/// Corrects a candidate's fields (the whole candidate, as when registering); recorded in the audit log.
+/// Certificates already issued keep the name and number they were signed with.
+#[utoipa::path(put, path = "/api/v1/candidates/{id}", tag = "centre", request_body = NewCandidate,
+    security(("bearer" = [])), params(("id" = Uuid, Path, description = "the candidate")),
+    responses((status = 200, body = CandidateView), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, description = "duplicate_document", body = Problem),
+        (status = 422, body = Problem)))]
+#[put("/api/v1/candidates/{id}")]
+async fn update_candidate(
+    state: web::Data<AppState>,
+    auth: Authorized<CentreStaff>,
+    path: web::Path<Uuid>,
+    body: web::Json<NewCandidate>,
+) -> Result<HttpResponse, ApiError> {
+    let fields = body.into_inner().parse()?;
+    let c =
+        registration::update_candidate(&state, &auth.principal, path.into_inner(), fields).await?;
+    Ok(HttpResponse::Ok().json(CandidateView::from(c)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -212,4 +294,19 @@ async fn register(
             candidate_id: r.candidate_id,
             access_code: code,
         }))
+}
+
+/// A sitting's results: a row per registration with the candidate, the session's status and, once
+/// scored, the level, decision, section scores and the certificate's status.
+#[utoipa::path(get, path = "/api/v1/sittings/{id}/results", tag = "centre", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "the sitting")),
+    responses((status = 200, body = SittingResults), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem)))]
+#[get("/api/v1/sittings/{id}/results")]
+async fn results(
+    state: web::Data<AppState>,
+    _auth: Authorized<CentreStaff>,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(sitting_results::of_sitting(&state, path.into_inner()).await?))
 }

@@ -29,8 +29,8 @@ impl Modify for BearerAuth {
     info(title = "Synaq", description = "Delivers the Kazakh state-language test: registration, sittings, timed sessions, grading and signed certificates. Every error is application/problem+json with a stable `code`."),
     paths(
         public::healthz, public::jwks, public::token, public::certificate_status,
-        centre::create_candidate, centre::create_sitting, centre::list_sittings, centre::get_sitting,
-        centre::register,
+        centre::create_candidate, centre::list_candidates, centre::get_candidate, centre::update_candidate,
+        centre::create_sitting, centre::list_sittings, centre::get_sitting, centre::register, centre::results,
         authoring::list, authoring::get_one, authoring::save,
         authoring::start_run, authoring::get_run, authoring::apply_run,
         items::list, items::create, items::get_one, items::edit_draft, items::new_version,

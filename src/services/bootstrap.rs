@@ -1,5 +1,6 @@
-//! What the first start of an empty database does: import the starter bank and create the `admin` user.
-//! Later starts find both and do nothing.
+//! What the first start of an empty database does: import the starter bank and create the `admin` user;
+//! and what the first start after an upgrade fills in (the candidates' search keys). Later starts find
+//! all of it and do nothing.
 
 use std::path::Path;
 
@@ -45,6 +46,27 @@ pub async fn ensure_bank(db: &WriteDb, content_dir: &Path) -> anyhow::Result<()>
         for problem in exposure_problems(&bp, &items) {
             tracing::warn!(blueprint = %bp.id, %problem, "the bank cannot keep this blueprint's exposure cap");
         }
+    }
+    Ok(())
+}
+
+/// Fills in the search key of candidates stored before keys existed, a batch at a time (a start after
+/// the upgrade does it once; later starts find none).
+pub async fn ensure_candidate_keys(db: &WriteDb) -> anyhow::Result<()> {
+    let mut filled = 0;
+    loop {
+        let batch = store::registration::candidates_without_name_key(db, 500).await?;
+        if batch.is_empty() {
+            break;
+        }
+        for (id, full_name) in batch {
+            let key = super::registration::name_key(&full_name);
+            store::registration::set_name_key(db, id, &key).await?;
+            filled += 1;
+        }
+    }
+    if filled > 0 {
+        tracing::info!(candidates = filled, "stored the candidates' search keys");
     }
     Ok(())
 }

@@ -325,21 +325,41 @@ pub struct CertificateView {
     pub valid_until: DateTime<Utc>,
 }
 
+/// Where a certificate stands at `now`.
+fn public_status(cert: &Certificate, now: DateTime<Utc>) -> PublicStatus {
+    if cert.status == CertificateStatus::Revoked {
+        PublicStatus::Revoked
+    } else if cert.valid_until < now {
+        PublicStatus::Expired
+    } else {
+        PublicStatus::Valid
+    }
+}
+
+/// Where a stored result stands at `now`, from its certificate (written in the same transaction as the
+/// result: a result without one is a blueprint that is not certified, or one held for review) and what
+/// its review made of it.
+pub(crate) fn result_status(
+    cert: Option<&Certificate>,
+    review: ReviewStatus,
+    now: DateTime<Utc>,
+) -> OwnResultStatus {
+    match (cert, review) {
+        (_, ReviewStatus::Voided) => OwnResultStatus::Voided,
+        (None, ReviewStatus::Held) => OwnResultStatus::UnderReview,
+        (Some(c), _) => public_status(c, now).into(),
+        (None, _) => OwnResultStatus::NotCertified,
+    }
+}
+
 /// The public status of a certificate.
 pub async fn status(state: &AppState, certificate_id: Uuid) -> Result<CertificateView, ApiError> {
     let cert = store::certificate(&state.db, certificate_id)
         .await?
         .ok_or(ApiError::NotFound("certificate"))?;
-    let status = if cert.status == CertificateStatus::Revoked {
-        PublicStatus::Revoked
-    } else if cert.valid_until < crate::store::now() {
-        PublicStatus::Expired
-    } else {
-        PublicStatus::Valid
-    };
     Ok(CertificateView {
         certificate_id: cert.id,
-        status,
+        status: public_status(&cert, crate::store::now()),
         level: cert.level,
         decision: cert.decision,
         issued_at: cert.issued_at,
@@ -396,15 +416,8 @@ pub async fn own_result(
     let result = store::result(&state.db, session.id).await?.ok_or_else(|| {
         ApiError::conflict(ErrorCode::ResultNotReady, "the session is not finished")
     })?;
-    // The result and its certificate are written in one transaction: a result without one is a blueprint
-    // that is not certified.
     let cert = store::certificate_for_session(&state.db, session.id).await?;
-    let status = match (&cert, result.review_status) {
-        (_, ReviewStatus::Voided) => OwnResultStatus::Voided,
-        (None, ReviewStatus::Held) => OwnResultStatus::UnderReview,
-        (Some(c), _) => status(state, c.id).await?.status.into(),
-        (None, _) => OwnResultStatus::NotCertified,
-    };
+    let status = result_status(cert.as_ref(), result.review_status, crate::store::now());
     Ok(OwnResult {
         session_id,
         certificate_id: cert.as_ref().map(|c| c.id),

@@ -20,6 +20,7 @@ pub mod rate_limit;
 pub mod registration;
 pub mod reviews;
 pub mod scoring;
+pub mod sitting_results;
 pub mod supervision;
 pub mod sweeper;
 

@@ -1,38 +1,154 @@
-//! Registering candidates, creating sittings and registering candidates to sittings.
+//! Registering candidates (and finding and correcting them), creating sittings and registering
+//! candidates to sittings.
 
 use chrono::NaiveDate;
+use item_bank::kazakh::search_key;
 use uuid::Uuid;
 
 use super::AppState;
 use super::access_rules::AccessRules;
+use crate::auth::Principal;
 use crate::auth::secrets::{self, Cost};
+use crate::domain::text::{self, Lines};
 use crate::domain::{Citizenship, DocumentNumber, FullName, SittingWindow};
 use crate::error::{ApiError, ErrorCode};
+use crate::store::audit::{self, Change};
 use crate::store::registration::{self as reg, Candidate, NewCandidate, Registration, Sitting};
 use crate::store::status::SittingMode;
+
+/// What identifies a candidate, parsed.
+pub struct CandidateFields {
+    pub full_name: FullName,
+    pub document_number: DocumentNumber,
+    pub birth_date: Option<NaiveDate>,
+    pub citizenship: Option<Citizenship>,
+}
+
+impl CandidateFields {
+    fn into_store(self) -> NewCandidate {
+        let full_name = self.full_name.into_inner();
+        NewCandidate {
+            name_key: name_key(&full_name),
+            full_name,
+            document_number: self.document_number.as_str().to_owned(),
+            birth_date: self.birth_date,
+            citizenship: self.citizenship.map(Citizenship::into_inner),
+        }
+    }
+}
+
+/// A full name as it is searched: the search key of each of its words, space-separated (each word on its
+/// own, so that a word of the name and the same word typed alone read alike whatever the alphabet).
+pub fn name_key(full_name: &str) -> String {
+    full_name
+        .split_whitespace()
+        .map(search_key)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn duplicate(existing: Uuid) -> ApiError {
+    ApiError::conflict(
+        ErrorCode::DuplicateDocument,
+        format!("this document is registered as candidate {existing}"),
+    )
+}
 
 /// Registers a candidate; a document number already registered is a `duplicate_document` conflict.
 pub async fn create_candidate(
     state: &AppState,
-    full_name: FullName,
-    document_number: DocumentNumber,
-    birth_date: Option<NaiveDate>,
-    citizenship: Option<Citizenship>,
+    fields: CandidateFields,
 ) -> Result<Candidate, ApiError> {
-    let new = NewCandidate {
-        full_name: full_name.into_inner(),
-        document_number: document_number.as_str().to_owned(),
-        birth_date,
-        citizenship: citizenship.map(Citizenship::into_inner),
-    };
-    reg::create_candidate(&state.writer, new)
+    reg::create_candidate(&state.writer, fields.into_store())
         .await?
-        .map_err(|existing| {
-            ApiError::conflict(
-                ErrorCode::DuplicateDocument,
-                format!("this document is registered as candidate {existing}"),
-            )
-        })
+        .map_err(duplicate)
+}
+
+/// The most candidates a search returns, and how many when the caller does not say.
+pub const MAX_CANDIDATES: u64 = 200;
+pub const DEFAULT_CANDIDATES: u64 = 50;
+/// The longest search text, in characters.
+pub const MAX_QUERY_CHARS: usize = 100;
+
+/// Candidates whose name holds every word of `q` (in any alphabet, on any keyboard, in any case), or
+/// whose document number holds `q` (read as document numbers are); the newest first. Without `q`, the
+/// newest candidates.
+pub async fn search_candidates(
+    state: &AppState,
+    q: Option<&str>,
+    limit: Option<u64>,
+) -> Result<Vec<Candidate>, ApiError> {
+    let limit = limit.unwrap_or(DEFAULT_CANDIDATES);
+    if !(1..=MAX_CANDIDATES).contains(&limit) {
+        return Err(ApiError::Validation(format!(
+            "limit must be 1 to {MAX_CANDIDATES}"
+        )));
+    }
+    let q = q.unwrap_or("").trim();
+    if q.chars().count() > MAX_QUERY_CHARS {
+        return Err(ApiError::Validation(format!(
+            "q has at most {MAX_QUERY_CHARS} characters"
+        )));
+    }
+    text::check("q", q, Lines::One)?;
+    let words: Vec<String> = name_key(q)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let document = DocumentNumber::fragment(q);
+    Ok(reg::search_candidates(&state.db, &words, document.as_deref(), limit).await?)
+}
+
+/// One candidate.
+pub async fn candidate(state: &AppState, id: Uuid) -> Result<Candidate, ApiError> {
+    reg::candidate(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound("candidate"))
+}
+
+/// What the audit log digests of a candidate.
+fn audited(c: &Candidate) -> serde_json::Value {
+    serde_json::json!({
+        "id": c.id,
+        "full_name": c.full_name,
+        "document_number": c.document_number,
+        "birth_date": c.birth_date,
+        "citizenship": c.citizenship,
+    })
+}
+
+/// Corrects a candidate's fields, recorded in the audit log with who did it (certificates already issued
+/// keep what they were signed with). A document number another candidate has is `duplicate_document`.
+pub async fn update_candidate(
+    state: &AppState,
+    actor: &Principal,
+    id: Uuid,
+    fields: CandidateFields,
+) -> Result<Candidate, ApiError> {
+    let txn = crate::store::begin(&state.writer).await?;
+    let before = reg::candidate(&txn, id)
+        .await?
+        .ok_or(ApiError::NotFound("candidate"))?;
+    let after = reg::update_candidate(&txn, id, fields.into_store())
+        .await?
+        .ok_or(ApiError::NotFound("candidate"))?
+        .map_err(duplicate)?;
+    audit::append(
+        &txn,
+        Change {
+            actor: &actor.subject,
+            action: "edit",
+            entity: "candidate",
+            entity_id: id.to_string(),
+            before: Some(audited(&before)),
+            after: Some(audited(&after)),
+        },
+        crate::store::now(),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(after)
 }
 
 /// Creates a sitting of the latest version of `blueprint_id`.

@@ -1,5 +1,5 @@
 //! The audit log: one append-only record per change to the bank (items, their lifecycle, parameters,
-//! blueprints, media), each chained to the one before by its hash, so that a record changed, removed or
+//! blueprints, media) and per correction of a candidate's identity, each chained to the one before by its hash, so that a record changed, removed or
 //! inserted afterwards breaks the chain at that point. The database refuses updates and deletes; the
 //! chain catches what goes around the database (a restored file, a hand edit). Records cut off the end
 //! leave a shorter chain that is intact: `synaq audit verify` prints the last record's hash, to be kept

@@ -1,9 +1,10 @@
 //! Candidates, sittings and registrations.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::LikeExpr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, JoinType, PaginatorTrait, QueryFilter,
-    QuerySelect, RelationTrait, Statement,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, JoinType,
+    PaginatorTrait, QueryFilter, QuerySelect, RelationTrait, Statement,
 };
 use uuid::Uuid;
 
@@ -14,9 +15,11 @@ pub use candidate::Model as Candidate;
 pub use registration::Model as Registration;
 pub use sitting::Model as Sitting;
 
-/// The fields of a new candidate.
+/// The fields of a candidate, new or edited.
 pub struct NewCandidate {
     pub full_name: String,
+    /// The full name as it is searched.
+    pub name_key: String,
     pub document_number: String,
     pub birth_date: Option<NaiveDate>,
     pub citizenship: Option<String>,
@@ -41,6 +44,7 @@ pub async fn create_candidate(
         birth_date: c.birth_date,
         citizenship: c.citizenship,
         created_at: super::now(),
+        name_key: Some(c.name_key),
     };
     candidate::Entity::insert(candidate::ActiveModel::from(row.clone()))
         .exec(db)
@@ -53,6 +57,112 @@ pub async fn candidate(
     id: Uuid,
 ) -> Result<Option<Candidate>, sea_orm::DbErr> {
     candidate::Entity::find_by_id(id).one(db).await
+}
+
+/// Replaces a candidate's fields: `None` when there is no such candidate, `Some(Err(other id))` when
+/// another candidate has the document number, else the candidate as stored now.
+pub async fn update_candidate(
+    db: &impl super::Writer,
+    id: Uuid,
+    c: NewCandidate,
+) -> Result<Option<Result<Candidate, Uuid>>, sea_orm::DbErr> {
+    let Some(before) = candidate::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    if let Some(other) = candidate::Entity::find()
+        .filter(candidate::Column::DocumentNumber.eq(&c.document_number))
+        .filter(candidate::Column::Id.ne(id))
+        .one(db)
+        .await?
+    {
+        return Ok(Some(Err(other.id)));
+    }
+    let row = candidate::Model {
+        full_name: c.full_name,
+        name_key: Some(c.name_key),
+        document_number: c.document_number,
+        birth_date: c.birth_date,
+        citizenship: c.citizenship,
+        ..before
+    };
+    candidate::Entity::update(candidate::ActiveModel::from(row.clone()).reset_all())
+        .exec(db)
+        .await?;
+    Ok(Some(Ok(row)))
+}
+
+/// `%text%` for `LIKE … ESCAPE '\'`, the wildcards in `text` taken literally.
+fn containing(text: &str) -> LikeExpr {
+    let escaped: String = text
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}
+
+/// Candidates whose name key holds every one of `words`, or whose document number holds `document`;
+/// every candidate when both are empty. Newest first, at most `limit`.
+pub async fn search_candidates(
+    db: &impl super::Connection,
+    words: &[String],
+    document: Option<&str>,
+    limit: u64,
+) -> Result<Vec<Candidate>, sea_orm::DbErr> {
+    use sea_orm::{Condition, QueryOrder};
+    let mut query = candidate::Entity::find();
+    if !words.is_empty() || document.is_some() {
+        let mut any = Condition::any();
+        if !words.is_empty() {
+            let all = words.iter().fold(Condition::all(), |all, w| {
+                all.add(candidate::Column::NameKey.like(containing(w)))
+            });
+            any = any.add(all);
+        }
+        if let Some(d) = document {
+            any = any.add(candidate::Column::DocumentNumber.like(containing(d)));
+        }
+        query = query.filter(any);
+    }
+    query
+        .order_by_desc(candidate::Column::CreatedAt)
+        .order_by_desc(candidate::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// Up to `limit` candidates stored without a name key (before keys existed): `(id, full name)`.
+pub async fn candidates_without_name_key(
+    db: &impl super::Connection,
+    limit: u64,
+) -> Result<Vec<(Uuid, String)>, sea_orm::DbErr> {
+    candidate::Entity::find()
+        .select_only()
+        .column(candidate::Column::Id)
+        .column(candidate::Column::FullName)
+        .filter(candidate::Column::NameKey.is_null())
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Stores a candidate's name key.
+pub async fn set_name_key(
+    db: &impl super::Writer,
+    id: Uuid,
+    name_key: &str,
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::sea_query::Expr;
+    candidate::Entity::update_many()
+        .col_expr(candidate::Column::NameKey, Expr::value(name_key))
+        .filter(candidate::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Creates a sitting.

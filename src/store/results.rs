@@ -63,6 +63,34 @@ pub async fn result(
     result::Entity::find_by_id(session_id).one(db).await
 }
 
+/// The results of these sessions, by session.
+pub async fn results_of(
+    db: &impl ConnectionTrait,
+    session_ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, SessionResult>, sea_orm::DbErr> {
+    Ok(result::Entity::find()
+        .filter(result::Column::SessionId.is_in(session_ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.session_id, r))
+        .collect())
+}
+
+/// The certificates of these sessions, by session.
+pub async fn certificates_of(
+    db: &impl ConnectionTrait,
+    session_ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, Certificate>, sea_orm::DbErr> {
+    Ok(certificate::Entity::find()
+        .filter(certificate::Column::SessionId.is_in(session_ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.session_id, c))
+        .collect())
+}
+
 pub async fn insert_certificate(
     db: &impl super::Writer,
     row: Certificate,

@@ -148,6 +148,16 @@ impl Api {
             .unwrap()
     }
 
+    pub async fn put(&self, path: &str, token: &str, body: Value) -> Response {
+        self.client
+            .put(self.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> Response {
         self.client
             .get(self.url(path))

@@ -21,16 +21,6 @@ fn reading_item(id: &str) -> Value {
     })
 }
 
-async fn put(app: &TestApp, path: &str, token: &str, body: Value) -> reqwest::Response {
-    app.client
-        .put(app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-}
-
 async fn json_of(r: reqwest::Response, status: StatusCode) -> Value {
     let got = r.status();
     let body: Value = r.json().await.unwrap();
@@ -94,7 +84,8 @@ async fn an_item_is_written_reviewed_by_another_author_and_goes_live_every_step_
     let mut edited = reading_item(id);
     edited["stem"] = json!("Айгүл жұмысқа қалай барады?");
     let after_edit = json_of(
-        put(&app, &format!("/api/v1/items/{id}/draft"), &writer, edited).await,
+        app.put(&format!("/api/v1/items/{id}/draft"), &writer, edited)
+            .await,
         StatusCode::OK,
     )
     .await;
@@ -119,8 +110,7 @@ async fn an_item_is_written_reviewed_by_another_author_and_goes_live_every_step_
     assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     json_of(move_to(&app, id, &writer, "review").await, StatusCode::OK).await;
     assert_problem(
-        put(
-            &app,
+        app.put(
             &format!("/api/v1/items/{id}/draft"),
             &writer,
             reading_item(id),
@@ -428,8 +418,7 @@ async fn a_used_version_never_changes_and_its_statistics_come_from_finished_sess
 
     // The service refuses to edit it, and so does the database, whatever goes around the service.
     assert_problem(
-        put(
-            &app,
+        app.put(
             &format!("/api/v1/items/{}/draft", placed.item_id),
             &author,
             version["item"].clone(),

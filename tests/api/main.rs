@@ -7,6 +7,7 @@ mod accounts;
 mod attempts;
 mod auth;
 mod backup;
+mod candidates;
 mod centre;
 mod delivery;
 mod forensics;

@@ -17,6 +17,7 @@
 //! | [`to_lowercase`], [`to_uppercase`] | casing by Kazakh rules (`I` ↔ `ı`, `İ` ↔ `i` in Latin 2021) |
 //! | [`remove_stress_marks`] | dictionary stress accents (acute, grave) over vowels removed, letters' own marks kept |
 //! | [`fold_match`] | Russian-layout and plain-Latin keyboard substitutions, reported, never applied silently |
+//! | [`search_key`] | the form in which text is searched: any alphabet, any keyboard, any case |
 //!
 //! Grading of typed answers builds on these calls in [`crate::grading::text`].
 //!
@@ -62,6 +63,7 @@ mod latin;
 pub(crate) mod lexicon;
 mod normalize;
 mod script;
+mod search;
 mod step;
 mod stress;
 
@@ -73,6 +75,7 @@ pub use homoglyph::{Repair, Repaired, repair_homoglyphs};
 pub use latin::{Reading, Transliteration, from_latin2021, to_cyrillic, to_latin2021};
 pub use normalize::{Normalized, is_invisible, normalize, normalize_minimal};
 pub use script::Script;
+pub use search::search_key;
 pub use step::Step;
 pub use stress::{Unstressed, remove_stress_marks};
 

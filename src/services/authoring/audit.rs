@@ -16,7 +16,7 @@ pub const MAX_PAGE: u64 = 500;
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
-    /// `item`, `blueprint`, `media` or `parameters`.
+    /// `item`, `blueprint`, `media`, `parameters` or `candidate`.
     pub entity: Option<String>,
     /// The entity's id: `<item id>@<version>` for an item version, or the item id for all its versions.
     pub id: Option<String>,

@@ -142,7 +142,7 @@ pub async fn list(state: &AppState, filter: ItemFilter) -> Result<ItemPage, ApiE
                 "q has at most {MAX_QUERY_CHARS} characters"
             )));
         }
-        Some(q) => Some(search_key(q)).filter(|q| !q.is_empty()),
+        Some(q) => Some(kazakh::search_key(q)).filter(|q| !q.is_empty()),
         None => None,
     };
     // Filter on the heads; read the content only of the candidates, a chunk at a time, until the page
@@ -208,31 +208,12 @@ pub async fn list(state: &AppState, filter: ItemFilter) -> Result<ItemPage, ApiE
     Ok(ItemPage { items, next_cursor })
 }
 
-/// The form in which text is searched: normalized as typed answers are — look-alike letters repaired,
-/// Latin (any of the official alphabets) read as Cyrillic, stress marks dropped, lower case — and the
-/// Kazakh letters folded to what a Russian keyboard types for them (қ → к, ә → а, і → и, …), so that an
-/// author at any keyboard finds the text.
-fn search_key(text: &str) -> String {
-    let normal = kazakh::normalize(text);
-    let unstressed = kazakh::remove_stress_marks(&normal.text);
-    let cyrillic = kazakh::to_cyrillic(&unstressed.text);
-    kazakh::to_lowercase(&cyrillic.text, kazakh::Alphabet::Cyrillic)
-        .chars()
-        .map(|c| {
-            kazakh::keyboard_substitutes(kazakh::Keyboard::Russian, c)
-                .last()
-                .copied()
-                .unwrap_or(c)
-        })
-        .collect()
-}
-
 /// Whether the item's stem, stimulus or an option holds the (normalized) query.
 fn matches_search(item: &Item, query: &str) -> bool {
     std::iter::once(item.stem.as_str())
         .chain(item.stimulus.as_deref())
         .chain(item.options.iter().map(|o| o.text.as_str()))
-        .any(|text| search_key(text).contains(query))
+        .any(|text| kazakh::search_key(text).contains(query))
 }
 
 /// One item: every version, its status history, parameters and statistics.
@@ -617,8 +598,8 @@ mod tests {
             "шымкент",
             "Shymkent",
         ] {
-            assert!(matches_search(&item, &search_key(query)), "{query}");
+            assert!(matches_search(&item, &kazakh::search_key(query)), "{query}");
         }
-        assert!(!matches_search(&item, &search_key("Астана")));
+        assert!(!matches_search(&item, &kazakh::search_key("Астана")));
     }
 }

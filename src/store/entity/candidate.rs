@@ -13,6 +13,8 @@ pub struct Model {
     pub birth_date: Option<Date>,
     pub citizenship: Option<String>,
     pub created_at: DateTimeUtc,
+    /// The full name as it is searched (each word's `item_bank::kazakh::search_key`, space-separated).
+    pub name_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -44,6 +44,27 @@ const FILES: &[(&str, &str, &[u8])] = &[
         JS,
         include_bytes!("assets/staff-signin.js"),
     ),
+    ("sittings.js", JS, include_bytes!("assets/sittings.js")),
+    ("roster.js", JS, include_bytes!("assets/roster.js")),
+    ("timeline.js", JS, include_bytes!("assets/timeline.js")),
+    ("reviews.js", JS, include_bytes!("assets/reviews.js")),
+    (
+        "candidate-list.js",
+        JS,
+        include_bytes!("assets/candidate-list.js"),
+    ),
+    ("candidates.js", JS, include_bytes!("assets/candidates.js")),
+    ("candidate.js", JS, include_bytes!("assets/candidate.js")),
+    (
+        "operator-sittings.js",
+        JS,
+        include_bytes!("assets/operator-sittings.js"),
+    ),
+    (
+        "operator-sitting.js",
+        JS,
+        include_bytes!("assets/operator-sitting.js"),
+    ),
 ];
 
 const JS: &str = "text/javascript; charset=utf-8";

@@ -290,6 +290,27 @@ impl TestApp {
     }
 }
 
+/// Runs a browser scenario (`tests/browser/<script>`, Playwright for Python) with `args` and returns its
+/// standard output; fails the test with everything it printed when it fails.
+pub async fn run_browser_script(script: &str, args: Vec<std::ffi::OsString>) -> String {
+    let script = root().join("tests/browser").join(script);
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("python3").arg(&script).args(args).output()
+    })
+    .await
+    .unwrap()
+    .expect("python3 runs (apt-get install -y python3)");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    println!("{stdout}");
+    assert!(
+        output.status.success(),
+        "the browser scenario failed ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+    stdout
+}
+
 /// Runs `synaq <args>` on the test server's database; returns its JSON output.
 pub fn synaq(app: &TestApp, args: &[&str]) -> Result<Value, String> {
     let settings = &app.state.settings;

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{ADMIN_PASSWORD, TestApp, assert_problem, root, spawn_app};
+use crate::helpers::{ADMIN_PASSWORD, TestApp, assert_problem, run_browser_script, spawn_app};
 
 pub(crate) async fn get(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
     let mut request = app.client.get(app.url(path));
@@ -305,28 +305,19 @@ async fn the_outline_is_the_candidates_own() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_candidate_sits_the_test_in_a_real_browser() {
     let app = spawn_app().await;
-    let script = root().join("tests/browser/test_candidate.py");
     let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser-screens");
-    let address = app.address.clone();
-    let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("python3")
-            .arg(&script)
-            .args(["--base", &address, "--admin-password", ADMIN_PASSWORD])
-            .arg("--out")
-            .arg(&out)
-            .output()
-    })
-    .await
-    .unwrap()
-    .expect("python3 runs (apt-get install -y python3)");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    println!("{stdout}");
-    assert!(
-        output.status.success(),
-        "the browser scenario failed ({}):\n{stdout}\n{stderr}",
-        output.status
-    );
+    let args = [
+        "--base",
+        &app.address,
+        "--admin-password",
+        ADMIN_PASSWORD,
+        "--out",
+    ]
+    .into_iter()
+    .map(Into::into)
+    .chain([out.into_os_string()])
+    .collect();
+    let stdout = run_browser_script("test_candidate.py", args).await;
     assert!(
         stdout.contains("the QR code decodes to the check address"),
         "{stdout}"

@@ -235,10 +235,9 @@ export function keep(form) {
   form.addEventListener('change', store);
 }
 
-/** Forgets what `form` kept (once it has been sent), and empties it. */
+/** Forgets what `form` kept, once it has been sent. */
 export function forget(form) {
   sessionStorage.removeItem(draftKey(form));
-  form.reset();
 }
 
 // --- Formatting. ------------------------------------------------------------------------------------

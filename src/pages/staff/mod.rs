@@ -9,6 +9,8 @@
 //! and the forms of the page are also kept in `sessionStorage` for a person who signs in elsewhere.
 
 mod author;
+mod operator;
+mod proctor;
 mod signin;
 mod text;
 
@@ -25,6 +27,8 @@ pub(super) use text::TEXTS;
 /// Registers the staff's pages.
 pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     signin::configure(cfg);
+    proctor::configure(cfg);
+    operator::configure(cfg);
     author::configure(cfg);
 }
 
@@ -93,6 +97,31 @@ impl Shell<'_> {
     }
 }
 
+/// The id in a page's address (`/proctor/sittings/{id}`, …), when it is one; else the address names
+/// nothing and answers [`not_found`].
+fn page_id(raw: &str) -> Option<String> {
+    uuid::Uuid::parse_str(raw).ok().map(|id| id.to_string())
+}
+
+/// The `404` page of a staff address that names nothing.
+fn not_found(req: &HttpRequest) -> HttpResponse {
+    let chosen = Chosen::of(req);
+    let lang = chosen.lang;
+    let t = |key: &str| get(lang, key);
+    let main = html! {
+        h1 { (t("page.not_found")) }
+        p { a href="/staff" { (t("staff.nav.home")) } }
+    };
+    let frame = Frame {
+        lang,
+        path: req.path(),
+        title: t("page.not_found"),
+        scripts: &[],
+        data: None,
+    };
+    respond(StatusCode::NOT_FOUND, &chosen, render(frame, main))
+}
+
 /// What the staff's scripts read from the page: its language, every text, its area and the id it shows.
 fn page_data(lang: Lang, area: Option<Area>, id: Option<&str>) -> serde_json::Value {
     serde_json::json!({
@@ -154,6 +183,31 @@ fn renewal_dialog(lang: Lang) -> Markup {
                 div.controls {
                     button.primary type="submit" { (t("button.sign_in")) }
                     a #renew-elsewhere href="/staff" { (t("staff.renew.elsewhere")) }
+                }
+            }
+        }
+    }
+}
+
+/// A dialog that asks for the reason of an action (a textbox "Reason", and `extra` fields) and sends it
+/// with "Confirm". Its parts are named `{id}-heading`, `{id}-message`, `{id}-reason` and `{id}-form`;
+/// `staff.js`'s `ask` runs it.
+fn reason_dialog(lang: Lang, id: &str, extra: Markup) -> Markup {
+    let t = |key: &str| get(lang, key);
+    let part = |name: &str| format!("{id}-{name}");
+    html! {
+        dialog id=(id) aria-labelledby=(part("heading")) {
+            form id=(part("form")) novalidate {
+                h2 id=(part("heading")) {}
+                div id=(part("message")) .message role="alert" {}
+                div.field {
+                    label for=(part("reason")) { (t("field.reason")) }
+                    textarea id=(part("reason")) name="reason" required maxlength="1000" rows="3" {}
+                }
+                (extra)
+                div.controls {
+                    button.primary type="submit" { (t("button.confirm")) }
+                    button type="button" value="cancel" { (t("button.cancel")) }
                 }
             }
         }

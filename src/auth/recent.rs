@@ -15,7 +15,7 @@ use super::tokens::Claims;
 
 /// Verified tokens by digest.
 #[derive(Default)]
-pub struct RecentTokens(RwLock<HashMap<[u8; 32], (Instant, Claims)>>);
+pub struct RecentTokens(RwLock<HashMap<String, (Instant, Claims)>>);
 
 impl RecentTokens {
     /// How long a check is reused.
@@ -44,11 +44,8 @@ impl RecentTokens {
     }
 }
 
-fn digest(token: &str) -> [u8; 32] {
-    aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, token.as_bytes())
-        .as_ref()
-        .try_into()
-        .expect("a SHA-256 digest is 32 bytes")
+fn digest(token: &str) -> String {
+    crate::digest::sha256_hex(&[token.as_bytes()])
 }
 
 #[cfg(test)]

@@ -48,7 +48,7 @@ impl Default for Metrics {
         };
         registry.register(
             "save_batch_size",
-            "Answer saves and integrity-event batches committed in one transaction",
+            "Writes of the group commit (answer saves, integrity-event batches, sign-ins, starts) in one transaction",
             saves.batch_size.clone(),
         );
         registry.register(

@@ -20,7 +20,6 @@ use uuid::Uuid;
 use super::AppState;
 use crate::error::{ApiError, ErrorCode};
 use crate::store::ItemKey;
-use crate::store::context::SessionContext;
 use crate::store::delivery::{self as store, Session};
 use crate::store::registration;
 
@@ -51,13 +50,15 @@ pub async fn fill_next(state: &AppState, session: &Session) -> Result<(), ApiErr
     {
         return Ok(());
     }
-    let SessionContext {
-        registration: reg,
-        blueprint,
-        ..
-    } = SessionContext::load(&state.db, session.registration_id)
+    let admission = state
+        .admissions
+        .get(state, session.registration_id)
         .await?
         .ok_or(ApiError::NotFound("registration"))?;
+    let blueprint = state
+        .blueprints
+        .of_registration(state, session.registration_id)
+        .await?;
     let spec = blueprint
         .section(&section.section_id)
         .ok_or(ApiError::NotFound("section"))?;
@@ -84,7 +85,7 @@ pub async fn fill_next(state: &AppState, session: &Session) -> Result<(), ApiErr
         responses.push(Some(u8::from(grade(item, &order, answer.as_ref()).correct)));
     }
     let seen: HashSet<String> =
-        registration::items_seen_elsewhere(&state.db, reg.candidate_id, session.id)
+        registration::items_seen_elsewhere(&state.db, admission.candidate_id, session.id)
             .await?
             .into_iter()
             .collect();

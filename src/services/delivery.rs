@@ -17,7 +17,6 @@ use super::access::CandidateCall;
 use super::{AppState, access, scoring};
 use crate::domain::IdempotencyKey;
 use crate::error::{ApiError, ErrorCode};
-use crate::store::context::SessionContext;
 use crate::store::delivery::{
     self as store, NewSession, SaveOutcome, SectionStatus, Session, SessionSection, SessionStatus,
 };
@@ -440,10 +439,10 @@ async fn plays_allowed(
     session: &Session,
     section_id: &str,
 ) -> Result<u32, ApiError> {
-    let blueprint = SessionContext::load(&state.db, session.registration_id)
-        .await?
-        .ok_or(ApiError::NotFound("registration"))?
-        .blueprint;
+    let blueprint = state
+        .blueprints
+        .of_registration(state, session.registration_id)
+        .await?;
     Ok(blueprint
         .section(section_id)
         .map_or(item_bank::bank::DEFAULT_PLAY_LIMIT, |s| s.plays_allowed()))

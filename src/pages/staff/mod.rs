@@ -214,6 +214,24 @@ fn reason_dialog(lang: Lang, id: &str, extra: Markup) -> Markup {
     }
 }
 
+/// A table that the page's script fills: its caption for screen readers, the column heads (text keys), an
+/// empty body, and the line shown while it has no row (`{id}-empty`, text key `empty`).
+fn filled_table(lang: Lang, id: &str, caption: &str, columns: &[&str], empty: &str) -> Markup {
+    let t = |key: &str| get(lang, key);
+    html! {
+        div.table-wrap {
+            table.data id=(id) {
+                caption.visually-hidden { (t(caption)) }
+                thead { tr {
+                    @for column in columns { th scope="col" { (t(column)) } }
+                } }
+                tbody {}
+            }
+        }
+        p id={ (id) "-empty" } hidden { (t(empty)) }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

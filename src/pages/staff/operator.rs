@@ -8,7 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use maud::{Markup, html};
 
 use super::proctor::sittings_table;
-use super::{Area, Shell, not_found, page_id};
+use super::{Area, Shell, filled_table, not_found, page_id};
 use crate::pages::text::get;
 use crate::pages::{Lang, qr};
 use crate::services::AppState;
@@ -62,23 +62,16 @@ fn candidate_fields(lang: Lang, prefix: &str) -> Markup {
 
 /// The candidates table (`candidates.js` fills it); `register` adds a column of Register buttons.
 fn candidates_table(lang: Lang, id: &str, register: bool) -> Markup {
-    let t = |key: &str| get(lang, key);
-    html! {
-        div.table-wrap {
-            table.data id=(id) {
-                caption.visually-hidden { (t("staff.nav.candidates")) }
-                thead { tr {
-                    th scope="col" { (t("field.full_name")) }
-                    th scope="col" { (t("field.document_number")) }
-                    th scope="col" { (t("field.birth_date")) }
-                    th scope="col" { (t("field.citizenship")) }
-                    @if register { th scope="col" { (t("roster.actions")) } }
-                } }
-                tbody {}
-            }
-        }
-        p id={ (id) "-empty" } hidden { (t("candidates.none")) }
+    let mut columns = vec![
+        "field.full_name",
+        "field.document_number",
+        "field.birth_date",
+        "field.citizenship",
+    ];
+    if register {
+        columns.push("roster.actions");
     }
+    filled_table(lang, id, "staff.nav.candidates", &columns, "candidates.none")
 }
 
 /// The search form over candidates.
@@ -252,20 +245,19 @@ async fn sitting(
                     (candidates_table(lang, "register-candidates", true))
                 }
                 h2 { (t("results.heading")) }
-                div.table-wrap {
-                    table.data #results {
-                        caption.visually-hidden { (t("results.heading")) }
-                        thead { tr {
-                            th scope="col" { (t("roster.candidate")) }
-                            th scope="col" { (t("field.document_number")) }
-                            th scope="col" { (t("results.registration")) }
-                            th scope="col" { (t("roster.status")) }
-                            th scope="col" { (t("results.result")) }
-                        } }
-                        tbody {}
-                    }
-                }
-                p #results-empty hidden { (t("roster.none")) }
+                (filled_table(
+                    lang,
+                    "results",
+                    "results.heading",
+                    &[
+                        "roster.candidate",
+                        "field.document_number",
+                        "results.registration",
+                        "roster.status",
+                        "results.result",
+                    ],
+                    "roster.none",
+                ))
             }
             section #slip aria-labelledby="slip-heading" hidden {
                 article.slip {

@@ -2,7 +2,7 @@
 //! with every proctor action in a dialog), `/proctor/sessions/{id}` (a session's timeline) and
 //! `/proctor/reviews` (the review queue of held results). Each is a frame its script fills from the API.
 
-use super::{Area, Shell, not_found, page_id, reason_dialog};
+use super::{Area, Shell, filled_table, not_found, page_id, reason_dialog};
 use crate::pages::Lang;
 use crate::pages::text::get;
 use crate::services::supervision::MAX_EXTEND_SECONDS;
@@ -18,23 +18,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// The sittings table the proctors' and operators' lists share (`sittings.js` fills it).
 pub(super) fn sittings_table(lang: Lang) -> Markup {
-    let t = |key: &str| get(lang, key);
-    html! {
-        div.table-wrap {
-            table.data #sittings {
-                caption.visually-hidden { (t("staff.nav.sittings")) }
-                thead { tr {
-                    th scope="col" { (t("sitting.opens")) }
-                    th scope="col" { (t("sitting.closes")) }
-                    th scope="col" { (t("sitting.blueprint")) }
-                    th scope="col" { (t("sitting.mode")) }
-                    th scope="col" { (t("sitting.rules")) }
-                } }
-                tbody {}
-            }
-        }
-        p #sittings-empty hidden { (t("sitting.none")) }
-    }
+    filled_table(
+        lang,
+        "sittings",
+        "staff.nav.sittings",
+        &[
+            "sitting.opens",
+            "sitting.closes",
+            "sitting.blueprint",
+            "sitting.mode",
+            "sitting.rules",
+        ],
+        "sitting.none",
+    )
 }
 
 #[get("/proctor")]
@@ -76,22 +72,21 @@ async fn roster(req: HttpRequest, id: web::Path<String>) -> HttpResponse {
             p #sitting-summary {}
             p.hint { (t("roster.live")) " " span #roster-updated {} }
             div #roster-announce .visually-hidden role="status" aria-live="polite" {}
-            div.table-wrap {
-                table.data #roster {
-                    caption.visually-hidden { (t("roster.title")) }
-                    thead { tr {
-                        th scope="col" { (t("roster.candidate")) }
-                        th scope="col" { (t("roster.status")) }
-                        th scope="col" { (t("roster.section")) }
-                        th scope="col" { (t("roster.time_left")) }
-                        th scope="col" { (t("roster.last_seen")) }
-                        th scope="col" { (t("roster.flags")) }
-                        th scope="col" { (t("roster.actions")) }
-                    } }
-                    tbody {}
-                }
-            }
-            p #roster-empty hidden { (t("roster.none")) }
+            (filled_table(
+                lang,
+                "roster",
+                "roster.title",
+                &[
+                    "roster.candidate",
+                    "roster.status",
+                    "roster.section",
+                    "roster.time_left",
+                    "roster.last_seen",
+                    "roster.flags",
+                    "roster.actions",
+                ],
+                "roster.none",
+            ))
             (reason_dialog(lang, "action", html! {
                 div.field #action-seconds-field hidden {
                     label for="action-seconds" { (t("field.seconds")) }
@@ -129,19 +124,13 @@ async fn timeline(req: HttpRequest, id: web::Path<String>) -> HttpResponse {
         html! {
             h1 { (t("timeline.title")) }
             p { (t("timeline.intro")) " " span.mono { (id) } }
-            div.table-wrap {
-                table.data #timeline {
-                    caption.visually-hidden { (t("timeline.title")) }
-                    thead { tr {
-                        th scope="col" { (t("timeline.at")) }
-                        th scope="col" { (t("timeline.kind")) }
-                        th scope="col" { (t("timeline.name")) }
-                        th scope="col" { (t("timeline.detail")) }
-                    } }
-                    tbody {}
-                }
-            }
-            p #timeline-empty hidden { (t("timeline.none")) }
+            (filled_table(
+                lang,
+                "timeline",
+                "timeline.title",
+                &["timeline.at", "timeline.kind", "timeline.name", "timeline.detail"],
+                "timeline.none",
+            ))
         }
     })
 }
@@ -169,20 +158,19 @@ async fn reviews(req: HttpRequest) -> HttpResponse {
                     }
                 }
             }
-            div.table-wrap {
-                table.data #reviews {
-                    caption.visually-hidden { (t("reviews.title")) }
-                    thead { tr {
-                        th scope="col" { (t("roster.candidate")) }
-                        th scope="col" { (t("reviews.opened")) }
-                        th scope="col" { (t("roster.flags")) }
-                        th scope="col" { (t("reviews.decision")) }
-                        th scope="col" { (t("roster.actions")) }
-                    } }
-                    tbody {}
-                }
-            }
-            p #reviews-empty hidden { (t("reviews.none")) }
+            (filled_table(
+                lang,
+                "reviews",
+                "reviews.title",
+                &[
+                    "roster.candidate",
+                    "reviews.opened",
+                    "roster.flags",
+                    "reviews.decision",
+                    "roster.actions",
+                ],
+                "reviews.none",
+            ))
             (reason_dialog(lang, "decide", html! {
                 div.check #decide-ban-field hidden {
                     input #decide-ban name="ban" type="checkbox";

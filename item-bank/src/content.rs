@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::bank::{BankError, Blueprint, Item, ItemType, is_valid_id};
+use crate::bank::{BankError, Blueprint, Item, ItemType, WritingSpec, is_valid_id};
 
 /// The section whose items are heard: each needs its recording.
 pub const LISTENING: &str = "listening";
@@ -67,6 +67,23 @@ impl Item {
                     return Err(invalid("a text item has no options or key"));
                 }
             }
+            ItemType::Writing => {
+                if self.key.is_some() || !self.options.is_empty() || self.text_key.is_some() {
+                    return Err(invalid(
+                        "a writing item has no options, key or text_key: raters score it",
+                    ));
+                }
+                if !self.writing.unwrap_or_default().is_valid() {
+                    return Err(invalid(&format!(
+                        "a writing item expects 1 to {} lines and 1 to {} characters",
+                        WritingSpec::MAX_LINES,
+                        WritingSpec::MAX_LENGTH
+                    )));
+                }
+            }
+        }
+        if self.writing.is_some() && self.item_type != ItemType::Writing {
+            return Err(invalid("only a writing item has a writing answer space"));
         }
         if self.audio.is_some() != self.transcript.is_some() {
             return Err(invalid("audio and transcript go together"));
@@ -351,6 +368,45 @@ irt = { model = "2pl", a = 1.0, b = -1.2, status = "provisional" }
         format!(
             r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">{title}<circle r="4"/></svg>"#
         )
+    }
+
+    const WRITING: &str = r#"
+[[items]]
+id = "wr-a2-family-001"
+version = 1
+section = "writing"
+level = "A2"
+topic = "family"
+type = "writing"
+stem = "Отбасыңыз туралы бес-алты сөйлем жазыңыз."
+writing = { expected_lines = 8 }
+irt = { model = "2pl", a = 1.0, b = 0.0, status = "provisional" }
+"#;
+
+    #[test]
+    fn a_writing_item_has_an_answer_space_and_no_key() {
+        let items = parse_items("w.toml", WRITING).unwrap();
+        assert_eq!(items[0].item_type, ItemType::Writing);
+        assert_eq!(items[0].writing.unwrap().expected_lines, Some(8));
+        assert!(items[0].item_type.live_blocker().is_some());
+        for (from, to) in [
+            (
+                "writing = { expected_lines = 8 }",
+                "writing = { expected_lines = 201 }",
+            ),
+            (
+                "writing = { expected_lines = 8 }",
+                "writing = { expected_length = 0 }",
+            ),
+            ("writing = { expected_lines = 8 }", "key = \"a\""),
+        ] {
+            let err = parse_items("w.toml", &WRITING.replace(from, to)).unwrap_err();
+            assert!(err.to_string().contains("writing item"), "{to}: {err}");
+        }
+        let sized_choice = CHOICE.replace("key = \"b\"", "key = \"b\"\nwriting = {}");
+        let err = parse_items("c.toml", &sized_choice).unwrap_err();
+        assert!(err.to_string().contains("only a writing item"), "{err}");
+        assert!(ItemType::SingleChoice.live_blocker().is_none());
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod m20261202_000006_media_plays;
 mod m20261202_000007_authoring;
 mod m20261202_000008_bank_revision;
 mod m20261203_000009_candidate_search;
+mod m20261203_000010_writing_not_live;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000007_authoring::Migration),
             Box::new(m20261202_000008_bank_revision::Migration),
             Box::new(m20261203_000009_candidate_search::Migration),
+            Box::new(m20261203_000010_writing_not_live::Migration),
         ]
     }
 }

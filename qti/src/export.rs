@@ -10,6 +10,9 @@
 //! - a text item: a `qti-text-entry-interaction` inside the stem where its `____` gap is (a gap fill), or
 //!   in its own paragraph after the stem; the first accepted answer as correct response, every accepted
 //!   answer mapped to 1 and every rejected one to 0, scored by the `map_response` template;
+//! - a writing item: a `qti-extended-text-interaction` whose prompt is the stem, with `expected-lines` and
+//!   `expected-length` when the item gives them, a `string` response, no response processing and the
+//!   score declared `external-scored="human"`;
 //! - the stimulus in a `div` before the interaction; the transcript in a `qti-rubric-block` for authors;
 //!   the audio in an `audio` element; the picture in an `img`;
 //! - Synaq's metadata and grading settings as the attributes of [`crate::extension`].
@@ -137,10 +140,16 @@ pub fn export_item_xml(item: &Item) -> String {
         id = escape_attr(&item.id)
     ));
     let choice_ids = choice_ids(item);
-    let template = match &item.text_key {
-        Some(key) if item.item_type.is_text() => {
+    let template = match (item.item_type, &item.text_key) {
+        (ItemType::Writing, _) => {
+            x.push_str(&format!(
+                "  <qti-response-declaration identifier=\"{RESPONSE}\" cardinality=\"single\" base-type=\"string\"/>\n"
+            ));
+            None
+        }
+        (kind, Some(key)) if kind.is_text() => {
             text_declaration(&mut x, key);
-            MAP_RESPONSE
+            Some(MAP_RESPONSE)
         }
         _ => {
             let key = item.key.as_deref().unwrap_or_default();
@@ -154,10 +163,16 @@ pub fn export_item_xml(item: &Item) -> String {
                 "  <qti-response-declaration identifier=\"{RESPONSE}\" cardinality=\"single\" base-type=\"identifier\">\n    <qti-correct-response><qti-value>{}</qti-value></qti-correct-response>\n  </qti-response-declaration>\n",
                 escape_text(qti_key)
             ));
-            MATCH_CORRECT
+            Some(MATCH_CORRECT)
         }
     };
-    x.push_str("  <qti-outcome-declaration identifier=\"SCORE\" cardinality=\"single\" base-type=\"float\"/>\n");
+    // A writing item is scored by people: QTI says so on the outcome, and it has no response processing.
+    let scored_by = if template.is_none() {
+        " external-scored=\"human\""
+    } else {
+        ""
+    };
+    x.push_str(&format!("  <qti-outcome-declaration identifier=\"SCORE\" cardinality=\"single\" base-type=\"float\"{scored_by}/>\n"));
     x.push_str(&format!(
         "  <qti-item-body{}>\n",
         attributes(&metadata(item))
@@ -186,8 +201,9 @@ pub fn export_item_xml(item: &Item) -> String {
             escape_attr(&image_path(item))
         ));
     }
-    match &item.text_key {
-        Some(key) if item.item_type.is_text() => text_interaction(&mut x, item, key),
+    match (item.item_type, &item.text_key) {
+        (ItemType::Writing, _) => writing_interaction(&mut x, item),
+        (kind, Some(key)) if kind.is_text() => text_interaction(&mut x, item, key),
         _ => {
             x.push_str(&format!(
                 "    <qti-choice-interaction response-identifier=\"{RESPONSE}\" max-choices=\"1\" shuffle=\"true\">\n      <qti-prompt>{}</qti-prompt>\n",
@@ -204,9 +220,11 @@ pub fn export_item_xml(item: &Item) -> String {
         }
     }
     x.push_str("  </qti-item-body>\n");
-    x.push_str(&format!(
-        "  <qti-response-processing template=\"{template}\"/>\n"
-    ));
+    if let Some(template) = template {
+        x.push_str(&format!(
+            "  <qti-response-processing template=\"{template}\"/>\n"
+        ));
+    }
     x.push_str("</qti-assessment-item>\n");
     x
 }
@@ -227,6 +245,22 @@ fn choice_ids(item: &Item) -> Vec<String> {
             .map(|i| format!("choice-{i}"))
             .collect()
     }
+}
+
+/// A writing task: its prompt and, where the item gives them, the answer box's lines and expected length.
+fn writing_interaction(x: &mut String, item: &Item) {
+    let spec = item.writing.unwrap_or_default();
+    let mut sizes = String::new();
+    if let Some(lines) = spec.expected_lines {
+        sizes.push_str(&format!(" expected-lines=\"{lines}\""));
+    }
+    if let Some(length) = spec.expected_length {
+        sizes.push_str(&format!(" expected-length=\"{length}\""));
+    }
+    x.push_str(&format!(
+        "    <qti-extended-text-interaction response-identifier=\"{RESPONSE}\"{sizes}>\n      <qti-prompt>{}</qti-prompt>\n    </qti-extended-text-interaction>\n",
+        inline(&item.stem)
+    ));
 }
 
 fn text_declaration(x: &mut String, key: &TextKey) {

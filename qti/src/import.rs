@@ -7,7 +7,7 @@ use crate::ids::Ids;
 use crate::item::{self, Draft, Problem};
 use crate::manifest::{self, MANIFEST, Resource};
 use crate::package::{Files, NoFiles, Package};
-use crate::{ImportReport, Imported, ImportedAudio, ImportedItem, Limits, QtiError, Skipped, xml};
+use crate::{ImportReport, ImportedAudio, ImportedItem, Limits, QtiError, Skipped, xml};
 
 /// The name a single uploaded item file goes by in errors.
 const UPLOAD: &str = "the uploaded item";
@@ -113,28 +113,19 @@ impl Report {
             }
             Err(Problem::Fatal(e)) => return Err(e),
         };
-        let mut content = draft.content;
-        let check = match &mut content {
-            Imported::Item(item) => {
-                let id = self.ids.assign(&identifier);
-                item.audio = draft.audio.as_ref().map(|_| format!("audio/{id}.ogg"));
-                item.image = draft.image.as_ref().map(|_| format!("images/{id}.svg"));
-                item.id = id;
-                item.validate().map_err(|e| e.to_string())
-            }
-            Imported::Writing(prompt) => {
-                prompt.id = self.ids.assign(&identifier);
-                Ok(())
-            }
-        };
-        if let Err(reason) = check {
-            self.ids.release(content.id());
-            self.skip(identifier, reason);
+        let mut item = draft.item;
+        let id = self.ids.assign(&identifier);
+        item.audio = draft.audio.as_ref().map(|_| format!("audio/{id}.ogg"));
+        item.image = draft.image.as_ref().map(|_| format!("images/{id}.svg"));
+        item.id = id;
+        if let Err(reason) = item.validate() {
+            self.ids.release(&item.id);
+            self.skip(identifier, reason.to_string());
             return Ok(());
         }
         self.done.imported.push(ImportedItem {
             identifier,
-            content,
+            item,
             audio: draft
                 .audio
                 .map(|(bytes, info)| ImportedAudio { bytes, info }),

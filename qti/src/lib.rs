@@ -1,8 +1,8 @@
 //! QTI 3.0 import and export of Synaq's items. Pure: bytes in, bytes out; no database, no HTTP.
 //!
 //! - [`import`] reads a content package (a zip with `imsmanifest.xml`) or one `qti-assessment-item` XML
-//!   file into items ([`Imported::Item`], validated drafts) and writing prompts ([`Imported::Writing`]),
-//!   with the audio and pictures they bring, and reports every item it skips with the reason.
+//!   file into validated draft items (an extended-text task becomes a writing item, which stays out of
+//!   forms), with the audio and pictures they bring, and reports every item it skips with the reason.
 //! - [`export_package`] writes items (and their media) as a content package that [`import`] reads back
 //!   into the same items; [`export_item_xml`] writes one item's XML.
 //! - [`probe_ogg`] tells Ogg Opus and Ogg Vorbis from anything else, and their duration.
@@ -33,6 +33,7 @@
 //!     ],
 //!     key: Some("b".into()),
 //!     text_key: None,
+//!     writing: None,
 //!     irt: ItemIrt { params: ItemParams::three_pl(1.1, -1.8, 0.5).unwrap(), status: ParamStatus::Provisional },
 //!     set: None,
 //!     enemies: vec![],
@@ -41,7 +42,7 @@
 //! let package = qti::export_package(&[qti::ExportItem { item: item.clone(), audio: None, image: None }]).unwrap();
 //! let report = qti::import(&package, &qti::Limits::default()).unwrap();
 //! assert!(report.skipped.is_empty());
-//! assert_eq!(report.imported[0].content, qti::Imported::Item(item));
+//! assert_eq!(report.imported[0].item, item);
 //! ```
 
 pub mod audio;
@@ -55,7 +56,6 @@ pub mod limits;
 mod manifest;
 mod package;
 mod path;
-mod writing;
 mod xml;
 
 use item_bank::bank::Item;
@@ -64,9 +64,8 @@ pub use audio::{AudioError, AudioInfo, Codec, probe_ogg};
 pub use error::QtiError;
 pub use export::{ExportItem, export_item_xml, export_package};
 pub use import::import;
-pub use item::{DEFAULT_LEVEL, DEFAULT_TOPIC};
+pub use item::{DEFAULT_LEVEL, DEFAULT_TOPIC, WRITING_SECTION};
 pub use limits::Limits;
-pub use writing::{WRITING_NOT_LIVE, WritingPrompt};
 
 /// What one import brought in, and what it left out.
 #[derive(Debug, Default)]
@@ -81,7 +80,8 @@ pub struct ImportReport {
 pub struct ImportedItem {
     /// The QTI identifier (`qti-assessment-item`'s, or the manifest resource's if the item has none).
     pub identifier: String,
-    pub content: Imported,
+    /// A draft at version 1 that passed [`Item::validate`].
+    pub item: Item,
     /// The audio the item plays; `Item::audio` names it `audio/<id>.ogg`.
     pub audio: Option<ImportedAudio>,
     /// The SVG picture the item shows, checked like the bank's own; `Item::image` names it
@@ -96,27 +96,6 @@ pub struct ImportedItem {
 pub struct ImportedAudio {
     pub bytes: Vec<u8>,
     pub info: AudioInfo,
-}
-
-/// What an item imported as.
-// Almost every import is of items; boxing them would cost an allocation each and clumsier matching.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum Imported {
-    /// A bank item: a draft at version 1 that passed [`Item::validate`].
-    Item(Item),
-    /// An extended-text task; it cannot go live (see [`WritingPrompt::live_blocker`]).
-    Writing(WritingPrompt),
-}
-
-impl Imported {
-    /// The Synaq id the item or prompt was given.
-    pub fn id(&self) -> &str {
-        match self {
-            Imported::Item(item) => &item.id,
-            Imported::Writing(prompt) => &prompt.id,
-        }
-    }
 }
 
 /// An item or resource that was not imported.

@@ -3,9 +3,9 @@
 
 mod support;
 
-use item_bank::bank::{ItemType, Level, MatchPolicy, ParamStatus};
+use item_bank::bank::{ItemType, Level, MatchPolicy, ParamStatus, WritingSpec};
 use item_bank::irt::ItemModel;
-use qti::{Codec, ImportReport, Imported, Limits, QtiError, import};
+use qti::{Codec, ImportReport, Limits, QtiError, import};
 
 fn import_fixture(name: &str) -> Result<ImportReport, QtiError> {
     let bytes = std::fs::read(support::fixtures().join("items").join(name)).unwrap();
@@ -15,10 +15,7 @@ fn import_fixture(name: &str) -> Result<ImportReport, QtiError> {
 fn only_item(report: &ImportReport) -> &item_bank::bank::Item {
     assert!(report.skipped.is_empty(), "{:?}", report.skipped);
     assert_eq!(report.imported.len(), 1);
-    match &report.imported[0].content {
-        Imported::Item(item) => item,
-        other => panic!("{other:?}"),
-    }
+    &report.imported[0].item
 }
 
 fn only_skip(report: &ImportReport) -> &str {
@@ -113,24 +110,44 @@ fn a_short_answer_takes_the_standard_policy() {
 }
 
 #[test]
-fn an_essay_is_a_writing_prompt_that_stays_a_draft() {
+fn an_essay_is_a_writing_item_that_cannot_go_live() {
     let report = import_fixture("extended-text.xml").unwrap();
-    assert!(report.skipped.is_empty());
-    let Imported::Writing(prompt) = &report.imported[0].content else {
-        panic!("{:?}", report.imported[0].content);
-    };
-    assert_eq!(prompt.id, "essay-family");
-    assert_eq!(prompt.prompt, "Отбасыңыз туралы бес-алты сөйлем жазыңыз.");
+    let item = only_item(&report);
+    assert_eq!(item.id, "essay-family");
+    assert_eq!(item.item_type, ItemType::Writing);
+    assert_eq!(item.stem, "Отбасыңыз туралы бес-алты сөйлем жазыңыз.");
+    assert_eq!(item.stimulus.as_deref(), Some("Сіздің отбасыңыз үлкен бе?"));
     assert_eq!(
-        prompt.stimulus.as_deref(),
-        Some("Сіздің отбасыңыз үлкен бе?")
+        (item.level, item.section.as_str()),
+        (Level::A2, qti::WRITING_SECTION)
     );
     assert_eq!(
-        (prompt.level, prompt.section.as_str()),
-        (Level::A2, "writing")
+        item.writing,
+        Some(WritingSpec {
+            expected_lines: Some(8),
+            expected_length: None
+        })
     );
-    assert_eq!(prompt.expected_lines, Some(8));
-    assert_eq!(prompt.live_blocker(), Some(qti::WRITING_NOT_LIVE));
+    assert!((item.options.is_empty(), &item.key, &item.text_key) == (true, &None, &None));
+    assert_eq!(
+        item.item_type.live_blocker(),
+        Some(item_bank::bank::WRITING_NOT_LIVE)
+    );
+}
+
+#[test]
+fn an_essay_asking_for_a_size_out_of_bounds_is_skipped() {
+    let xml = std::fs::read_to_string(support::fixtures().join("items/extended-text.xml"))
+        .unwrap()
+        .replace("expected-lines=\"8\"", "expected-lines=\"0\"");
+    let report = import(xml.as_bytes(), &Limits::default()).unwrap();
+    assert!(only_skip(&report).contains("1 to 200 lines"), "{report:?}");
+    let xml = xml.replace("expected-lines=\"0\"", "expected-lines=\"many\"");
+    let report = import(xml.as_bytes(), &Limits::default()).unwrap();
+    assert!(
+        only_skip(&report).contains("not a whole number"),
+        "{report:?}"
+    );
 }
 
 #[test]
@@ -170,13 +187,11 @@ fn malformed_xml_is_an_error() {
 fn a_content_package_with_media() {
     let package = support::zip_dir(&support::fixtures().join("package"));
     let report = import(&package, &Limits::default()).unwrap();
-    let ids: Vec<&str> = report.imported.iter().map(|i| i.content.id()).collect();
+    let ids: Vec<&str> = report.imported.iter().map(|i| i.item.id.as_str()).collect();
     assert_eq!(ids, ["listening-1", "listening-1-2", "notice-1"]);
 
     let media = &report.imported[0];
-    let Imported::Item(item) = &media.content else {
-        panic!()
-    };
+    let item = &media.item;
     assert_eq!(item.section, "listening");
     assert_eq!(item.audio.as_deref(), Some("audio/listening-1.ogg"));
     assert_eq!(
@@ -194,14 +209,10 @@ fn a_content_package_with_media() {
 
     let object = &report.imported[1];
     assert_eq!(object.audio.as_ref().unwrap().info.codec, Codec::Vorbis);
-    let Imported::Item(item) = &object.content else {
-        panic!()
-    };
+    let item = &object.item;
     assert_eq!(item.audio.as_deref(), Some("audio/listening-1-2.ogg"));
 
-    let Imported::Item(reading) = &report.imported[2].content else {
-        panic!()
-    };
+    let reading = &report.imported[2].item;
     assert_eq!(
         reading.stimulus.as_deref(),
         Some("Құрметті жолаушылар!\n12-автобус сенбі күні жүрмейді.")

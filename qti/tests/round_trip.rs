@@ -2,12 +2,12 @@
 //! special characters, optional stimulus, audio and picture, every metadata field and exact IRT values.
 
 use item_bank::bank::{
-    ChoiceOption, Item, ItemIrt, ItemType, Level, MatchPolicy, ParamStatus, TextKey,
+    ChoiceOption, Item, ItemIrt, ItemType, Level, MatchPolicy, ParamStatus, TextKey, WritingSpec,
 };
 use item_bank::irt::ItemParams;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
-use qti::{ExportItem, Imported, Limits, export_item_xml, export_package, import};
+use qti::{ExportItem, Limits, export_item_xml, export_package, import};
 
 const OPUS: &[u8] = include_bytes!("fixtures/package/media/tone-opus.ogg");
 const SVG: &[u8] =
@@ -111,6 +111,7 @@ fn item_with(common: Common, item_type: ItemType, stem: String, irt: ItemIrt) ->
         options: Vec::new(),
         key: None,
         text_key: None,
+        writing: None,
         irt,
         set: common.set,
         enemies: common.enemies,
@@ -196,9 +197,34 @@ fn text_item() -> impl Strategy<Value = Item> {
         )
 }
 
+fn writing_item() -> impl Strategy<Value = Item> {
+    let size = |max: u32| prop::option::of(1..=max);
+    (
+        common(),
+        sentence(),
+        size(WritingSpec::MAX_LINES),
+        size(WritingSpec::MAX_LENGTH),
+        irt(0),
+    )
+        .prop_map(|(common, stem, expected_lines, expected_length, irt)| {
+            let mut item = item_with(common, ItemType::Writing, stem, irt);
+            let spec = WritingSpec {
+                expected_lines,
+                expected_length,
+            };
+            item.writing = (spec != WritingSpec::default()).then_some(spec);
+            item
+        })
+}
+
+/// Items of every type the bank holds.
+fn any_item() -> impl Strategy<Value = Item> {
+    prop_oneof![choice_item(), text_item(), writing_item()]
+}
+
 /// Items with distinct ids, each with its media.
 fn items() -> impl Strategy<Value = Vec<ExportItem>> {
-    prop::collection::vec(prop_oneof![choice_item(), text_item()], 1..6).prop_map(|items| {
+    prop::collection::vec(any_item(), 1..6).prop_map(|items| {
         items
             .into_iter()
             .enumerate()
@@ -230,14 +256,14 @@ proptest! {
         prop_assert_eq!(report.imported.len(), exports.len());
         for (export, imported) in exports.iter().zip(&report.imported) {
             prop_assert_eq!(&imported.identifier, &export.item.id);
-            prop_assert_eq!(&imported.content, &Imported::Item(export.item.clone()));
+            prop_assert_eq!(&imported.item, &export.item);
             prop_assert_eq!(imported.audio.as_ref().map(|a| &a.bytes), export.audio.as_ref());
             prop_assert_eq!(&imported.image, &export.image);
         }
     }
 
     #[test]
-    fn one_item_xml_imports_on_its_own(item in prop_oneof![choice_item(), text_item()]) {
+    fn one_item_xml_imports_on_its_own(item in any_item()) {
         let mut item = item;
         item.id = "single".into();
         item.audio = None;
@@ -246,7 +272,7 @@ proptest! {
         prop_assume!(item.validate().is_ok());
         let report = import(export_item_xml(&item).as_bytes(), &Limits::default()).unwrap();
         prop_assert!(report.skipped.is_empty(), "{:?}", report.skipped);
-        prop_assert_eq!(&report.imported[0].content, &Imported::Item(item));
+        prop_assert_eq!(&report.imported[0].item, &item);
     }
 }
 

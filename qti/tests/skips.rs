@@ -3,7 +3,7 @@
 
 mod support;
 
-use qti::{Imported, Limits, import};
+use qti::{Limits, import};
 
 const CHOICE: &str = include_str!("fixtures/items/choice-purl-template.xml");
 const GAP: &str = include_str!("fixtures/items/text-entry-gap.xml");
@@ -155,9 +155,7 @@ fn media_the_item_cannot_bring() {
     );
     let fine = in_package(opus, &Limits::default());
     assert_eq!(fine.imported.len(), 1, "{:?}", fine.skipped);
-    let Imported::Item(item) = &fine.imported[0].content else {
-        panic!()
-    };
+    let item = &fine.imported[0].item;
     assert_eq!(
         (item.section.as_str(), item.transcript.as_deref()),
         ("listening", Some("Сәлем"))
@@ -197,9 +195,7 @@ fn pictures_must_be_safe_svg() {
         "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>Сағат: 7:30.</title><circle r=\"4\"/></svg>"
             .as_bytes(),
     );
-    let Imported::Item(item) = &clock.imported[0].content else {
-        panic!()
-    };
+    let item = &clock.imported[0].item;
     assert_eq!(item.image.as_deref(), Some("images/family-choice-01.svg"));
     assert!(clock.imported[0].image.is_some());
 }
@@ -218,7 +214,7 @@ fn one_skipped_item_does_not_stop_the_others() {
     ]);
     let report = import(&zip, &Limits::default()).unwrap();
     assert_eq!(report.imported.len(), 1);
-    assert_eq!(report.imported[0].content.id(), "rd-a1-food-gap-002");
+    assert_eq!(report.imported[0].item.id, "rd-a1-food-gap-002");
     assert_eq!(report.skipped.len(), 1);
     assert_eq!(report.skipped[0].identifier, "Family_Choice.01");
 }
@@ -245,5 +241,5 @@ fn the_validator_has_the_last_word_and_a_refused_item_keeps_no_id() {
         "{:?}",
         report.skipped
     );
-    assert_eq!(report.imported[0].content.id(), "family-choice-01");
+    assert_eq!(report.imported[0].item.id, "family-choice-01");
 }

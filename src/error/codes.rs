@@ -190,6 +190,11 @@ error_codes! {
         kk: "Бұл тапсырмасыз кейбір үлгі бойынша тест құрастыру мүмкін емес.",
         ru: "Без этого задания по одному из шаблонов нельзя собрать тест.",
         en: "A blueprint cannot fill its forms without this item.";
+    /// Items of this type are not drawn onto forms (writing: the service has no rating yet).
+    NotDeliverable = "not_deliverable", CONFLICT, "Not deliverable",
+        kk: "Бұл түрдегі тапсырма тестке әзірге қосылмайды: жазылым жұмысын бағалау әлі жоқ.",
+        ru: "Задания этого типа пока не включаются в тесты: оценивания письменных работ ещё нет.",
+        en: "Items of this type are not put on forms yet: writing cannot be rated.";
     /// The uploaded file is not what the route accepts.
     UnsupportedMedia = "unsupported_media", UNSUPPORTED_MEDIA_TYPE, "Unsupported media",
         kk: "Бұл файл түрі қабылданбайды.",

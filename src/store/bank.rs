@@ -19,7 +19,7 @@ pub async fn is_empty(db: &impl super::Connection) -> Result<bool, sea_orm::DbEr
 
 /// Imports a content directory in one transaction: every item, medium and blueprint, or none. Items go
 /// live at once (`operational`, or `pretest` for pretest items): the content directory is the reviewed
-/// source of the starter bank. Each item and blueprint gets its audit record, by `system`.
+/// source of the starter bank. Items of a type that cannot go live (writing) come in as drafts. Each item and blueprint gets its audit record, by `system`.
 pub async fn import(db: &WriteDb, content: &Content) -> anyhow::Result<()> {
     let txn = super::begin(db).await?;
     let now = super::now();
@@ -45,7 +45,9 @@ pub async fn import(db: &WriteDb, content: &Content) -> anyhow::Result<()> {
             level: Set(it.level.as_str().to_owned()),
             topic: Set(it.topic.clone()),
             item_type: Set(it.item_type.as_str().to_owned()),
-            status: Set(if it.pretest {
+            status: Set(if it.item_type.live_blocker().is_some() {
+                ItemStatus::Draft
+            } else if it.pretest {
                 ItemStatus::Pretest
             } else {
                 ItemStatus::Operational

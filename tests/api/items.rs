@@ -580,3 +580,125 @@ async fn the_audit_chain_names_the_first_record_changed_behind_the_service() {
     assert_eq!(broken.seq, 7);
     assert!(broken.reason.contains("hash"), "{}", broken.reason);
 }
+
+/// A writing task as an author writes it: a prompt, a text to answer, the answer box's size.
+fn writing_item(id: &str) -> Value {
+    json!({
+        "id": id, "section": "writing", "level": "A2", "topic": "family",
+        "type": "writing",
+        "stimulus": "Сіздің отбасыңыз үлкен бе?",
+        "stem": "Отбасыңыз туралы бес-алты сөйлем жазыңыз.",
+        "writing": {"expected_lines": 8, "expected_length": 600}
+    })
+}
+
+#[tokio::test]
+async fn a_writing_item_is_reviewed_and_approved_but_never_goes_live() {
+    let app = spawn_app().await;
+    let (writer, reviewer) = (
+        app.user_with_role("author").await,
+        app.user_with_role("author").await,
+    );
+
+    // The content rules of the type: no options or key, an answer space within bounds.
+    for (field, value) in [
+        (
+            "options",
+            json!([{"id": "a", "text": "иә"}, {"id": "b", "text": "жоқ"}]),
+        ),
+        ("key", json!("a")),
+        ("writing", json!({"expected_lines": 0})),
+        ("writing", json!({"expected_length": 1_000_000})),
+        ("writing", json!({"expected_words": 80})),
+    ] {
+        let mut bad = writing_item("wr-a2-family-902");
+        bad[field] = value;
+        assert_problem(
+            app.post("/api/v1/items", &writer, bad).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+    }
+    let mut sized_choice = reading_item("rd-a1-city-transport-903");
+    sized_choice["writing"] = json!({"expected_lines": 3});
+    assert_problem(
+        app.post("/api/v1/items", &writer, sized_choice).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+
+    let id = "wr-a2-family-901";
+    let created = json_of(
+        app.post("/api/v1/items", &writer, writing_item(id)).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let item = &created["versions"][0]["item"];
+    assert_eq!(
+        (&item["type"], &created["versions"][0]["status"]),
+        (&json!("writing"), &json!("draft"))
+    );
+    assert_eq!(item["writing"]["expected_lines"], 8);
+    let listed = json_of(
+        app.get("/api/v1/items?type=writing", &writer).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(listed["items"][0]["id"], id, "{listed}");
+
+    // Review and approval work as for any item; going on forms is refused, with the reason.
+    json_of(move_to(&app, id, &writer, "review").await, StatusCode::OK).await;
+    json_of(
+        move_to(&app, id, &reviewer, "approved").await,
+        StatusCode::OK,
+    )
+    .await;
+    for to in ["pretest", "operational"] {
+        assert_problem(
+            move_to(&app, id, &reviewer, to).await,
+            StatusCode::CONFLICT,
+            "not_deliverable",
+        )
+        .await;
+    }
+    let detail = json_of(
+        app.get(&format!("/api/v1/items/{id}"), &writer).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(detail["versions"][0]["status"], "approved");
+
+    // The database refuses it too, whatever goes around the service.
+    let backend = app.state.writer.get_database_backend();
+    for sql in [
+        "UPDATE items SET status = 'operational' WHERE id = $1",
+        "UPDATE items SET status = 'pretest' WHERE id = $1",
+    ] {
+        let sql = if backend == sea_orm::DbBackend::Sqlite {
+            sql.replace("$1", "?")
+        } else {
+            sql.to_owned()
+        };
+        let refused = app
+            .state
+            .writer
+            .execute_raw(Statement::from_sql_and_values(
+                backend,
+                sql.clone(),
+                [id.into()],
+            ))
+            .await;
+        assert!(
+            refused.is_err_and(|e| e.to_string().contains("cannot go live")),
+            "{sql}"
+        );
+    }
+    let detail = json_of(
+        app.get(&format!("/api/v1/items/{id}"), &writer).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(detail["versions"][0]["status"], "approved");
+}

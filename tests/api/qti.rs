@@ -120,6 +120,48 @@ async fn a_recording_is_uploaded_by_its_content_and_an_item_names_it() {
 }
 
 #[tokio::test]
+async fn an_extended_text_item_imports_as_a_writing_draft_and_exports_back() {
+    let app = spawn_app().await;
+    let author = app.user_with_role("author").await;
+    let xml = std::fs::read(root().join("qti/tests/fixtures/items/extended-text.xml")).unwrap();
+    let report: Value = post_bytes(&app, "/api/v1/qti/import", &author, xml)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["skipped"], json!([]), "{report}");
+    assert_eq!(report["imported"][0]["item_id"], "essay-family", "{report}");
+    let detail: Value = app
+        .get("/api/v1/items/essay-family", &author)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let version = &detail["versions"][0];
+    assert_eq!(version["status"], "draft");
+    assert_eq!(version["item"]["type"], "writing");
+    assert_eq!(version["item"]["writing"]["expected_lines"], 8);
+
+    let exported = app
+        .get("/api/v1/qti/export?item=essay-family", &author)
+        .await;
+    assert_eq!(exported.status(), StatusCode::OK);
+    let mut zip =
+        zip::ZipArchive::new(std::io::Cursor::new(exported.bytes().await.unwrap())).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("items/essay-family.xml").unwrap(),
+        &mut xml,
+    )
+    .unwrap();
+    assert!(
+        xml.contains("<qti-extended-text-interaction") && xml.contains("expected-lines=\"8\""),
+        "{xml}"
+    );
+    assert!(!xml.contains("qti-response-processing"), "{xml}");
+}
+
+#[tokio::test]
 async fn a_qti_package_imports_as_drafts_all_or_nothing_and_exports_back() {
     let app = spawn_app().await;
     let author = app.user_with_role("author").await;

@@ -97,6 +97,7 @@ fn make(
         text_key: text.then(|| {
             serde_json::from_str::<TextKey>(r#"{"accept": ["үй"]}"#).expect("a valid text key")
         }),
+        writing: None,
         irt: ItemIrt {
             params: ItemParams::two_pl(a, b),
             status: ParamStatus::Calibrated,

@@ -527,6 +527,7 @@ mod tests {
                 .collect(),
             key: Some("a".into()),
             text_key: None,
+            writing: None,
             irt: ItemIrt {
                 params: ItemParams::two_pl(1.0, 0.0),
                 status: ParamStatus::Provisional,

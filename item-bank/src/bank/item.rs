@@ -38,6 +38,9 @@ pub enum ItemType {
     GapFill,
     /// A short phrase typed as the answer; graded by the Kazakh text matcher.
     ShortAnswer,
+    /// A text the candidate writes on a task, scored by raters. The bank holds writing items as drafts
+    /// through review and approval, but none goes live until rating exists (see [`ItemType::live_blocker`]).
+    Writing,
 }
 
 impl ItemType {
@@ -47,12 +50,52 @@ impl ItemType {
             ItemType::SingleChoice => "single_choice",
             ItemType::GapFill => "gap_fill",
             ItemType::ShortAnswer => "short_answer",
+            ItemType::Writing => "writing",
+        }
+    }
+
+    /// Why items of this type cannot be drawn onto forms (go to pretest or operational), if they cannot.
+    pub fn live_blocker(self) -> Option<&'static str> {
+        match self {
+            ItemType::Writing => Some(WRITING_NOT_LIVE),
+            ItemType::SingleChoice | ItemType::GapFill | ItemType::ShortAnswer => None,
         }
     }
 
     /// Whether the candidate types the answer (and so the text matcher grades it).
     pub fn is_text(self) -> bool {
         matches!(self, ItemType::GapFill | ItemType::ShortAnswer)
+    }
+}
+
+/// Why a writing item stays out of forms.
+pub const WRITING_NOT_LIVE: &str = "a writing item is scored by raters, and the service has no rating yet: it cannot go to pretest or operational";
+
+/// The answer space a writing item offers: the box's height and the length the task expects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WritingSpec {
+    /// The answer box's height in lines, 1 to [`WritingSpec::MAX_LINES`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_lines: Option<u32>,
+    /// The expected length of the answer in characters, 1 to [`WritingSpec::MAX_LENGTH`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_length: Option<u32>,
+}
+
+impl WritingSpec {
+    /// The tallest answer box an item may ask for.
+    pub const MAX_LINES: u32 = 200;
+    /// The longest answer an item may expect.
+    pub const MAX_LENGTH: u32 = 20_000;
+
+    /// Whether both sizes, where given, are within their bounds.
+    pub fn is_valid(&self) -> bool {
+        self.expected_lines
+            .is_none_or(|n| (1..=Self::MAX_LINES).contains(&n))
+            && self
+                .expected_length
+                .is_none_or(|n| (1..=Self::MAX_LENGTH).contains(&n))
     }
 }
 
@@ -142,6 +185,9 @@ pub struct Item {
     /// The accepted answers and matching policy of a text item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_key: Option<TextKey>,
+    /// The answer space of a writing item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub writing: Option<WritingSpec>,
     pub irt: ItemIrt,
     /// The item set (a reading passage or a listening clip with its questions) the item belongs to: the
     /// assembler places every item of a set together, on the same form and next to each other, or none.

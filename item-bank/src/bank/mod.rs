@@ -19,6 +19,9 @@ pub use blueprint::{
     MAX_PLAY_LIMIT, Rules, SectionSpec, percent_correct, reaches, rounded_percent,
 };
 pub use error::BankError;
-pub use item::{ChoiceOption, Item, ItemIrt, ItemType, Level, ParamStatus, is_valid_id};
+pub use item::{
+    ChoiceOption, Item, ItemIrt, ItemType, Level, ParamStatus, WRITING_NOT_LIVE, WritingSpec,
+    is_valid_id,
+};
 pub use target::{CutPoint, GridPoint, SectionTarget, Target};
 pub use text_key::{MatchPolicy, TextKey};

@@ -36,6 +36,9 @@ pub enum AnswerError {
     UnknownOption(String),
     #[error("the answer is longer than {MAX_TEXT_CHARS} characters")]
     TooLong,
+    /// Writing items are never on forms (see [`ItemType::live_blocker`]).
+    #[error("this item is not answered on a form")]
+    NotDelivered,
 }
 
 /// The label the candidate sees for the option at `index` in their order: `a`, `b`, … .
@@ -80,6 +83,7 @@ pub fn check_answer(
         (ItemType::GapFill | ItemType::ShortAnswer, _) => Err(AnswerError::WrongShape {
             expected: "{\"text\": …}",
         }),
+        (ItemType::Writing, _) => Err(AnswerError::NotDelivered),
     }
 }
 

@@ -41,6 +41,7 @@ pub fn package(n: usize) -> Vec<u8> {
                 .collect(),
                 key: Some("c".into()),
                 text_key: None,
+                writing: None,
                 irt: ItemIrt {
                     params: ItemParams::three_pl(1.2, -1.0, 0.25).expect("valid 3PL parameters"),
                     status: ParamStatus::Provisional,

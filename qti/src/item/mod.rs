@@ -7,14 +7,14 @@
 mod body;
 mod response;
 
-use item_bank::bank::{ChoiceOption, Item, ItemIrt, ItemType, Level, TextKey};
+use item_bank::bank::{ChoiceOption, Item, ItemIrt, ItemType, Level, TextKey, WritingSpec};
 use roxmltree::Node;
 
 use crate::audio::{AudioInfo, probe_ogg};
 use crate::extension;
 use crate::package::Files;
 use crate::path::{Source, item_source};
-use crate::{Imported, Limits, QtiError, WritingPrompt};
+use crate::{Limits, QtiError};
 use body::{Block, Paragraph};
 use response::{Declaration, Scoring};
 
@@ -41,13 +41,15 @@ impl From<QtiError> for Problem {
 
 /// The level an item without `data-synaq-level` gets.
 pub const DEFAULT_LEVEL: Level = Level::A1;
+/// The section a writing item without `data-synaq-section` gets.
+pub const WRITING_SECTION: &str = "writing";
 /// The topic an item without `data-synaq-topic` gets.
 pub const DEFAULT_TOPIC: &str = "unclassified";
 
 /// An item as read, before the importer gives it its id.
 #[derive(Debug)]
 pub(crate) struct Draft {
-    pub content: Imported,
+    pub item: Item,
     pub audio: Option<(Vec<u8>, AudioInfo)>,
     pub image: Option<Vec<u8>>,
     /// QTI choice identifiers and the option ids they became.
@@ -118,22 +120,9 @@ pub(crate) fn read(
             .ok_or_else(|| Problem::skip(format!("no response declaration for {id:?}")))
     };
     let (node, paragraph) = interaction;
-    let has_media = !body.audio.is_empty() || !body.images.is_empty();
     let mut choice_ids = Vec::new();
     let mut item = match node.tag_name().name() {
-        "qti-extended-text-interaction" => {
-            if has_media || body.transcript.is_some() {
-                return Err(Problem::skip(
-                    "a writing prompt with audio or a picture is not supported",
-                ));
-            }
-            return Ok(Draft {
-                content: Imported::Writing(writing(node, before, after, &meta)?),
-                audio: None,
-                image: None,
-                choice_ids,
-            });
-        }
+        "qti-extended-text-interaction" => writing(node, before, after, &meta)?,
         "qti-choice-interaction" => {
             let (item, ids) = choice(node, declaration(node)?, scoring, before, after, &meta)?;
             choice_ids = ids;
@@ -166,7 +155,9 @@ pub(crate) fn read(
         }
     };
     if meta.section.is_none() {
-        item.section = if audio.is_some() {
+        item.section = if item.item_type == ItemType::Writing {
+            WRITING_SECTION
+        } else if audio.is_some() {
             "listening"
         } else {
             "reading"
@@ -174,7 +165,7 @@ pub(crate) fn read(
         .to_owned();
     }
     Ok(Draft {
-        content: Imported::Item(item),
+        item,
         audio,
         image,
         choice_ids,
@@ -250,6 +241,7 @@ fn draft_item(meta: &Meta, item_type: ItemType, stem: String, stimulus: Option<S
         options: Vec::new(),
         key: None,
         text_key: None,
+        writing: None,
         irt: ItemIrt::provisional(0),
         set: meta.set.clone(),
         enemies: meta.enemies.clone(),
@@ -427,7 +419,7 @@ fn writing(
     before: Vec<String>,
     after: Vec<String>,
     meta: &Meta,
-) -> Result<WritingPrompt, Problem> {
+) -> Result<Item, Problem> {
     let mut prompt = None;
     for child in node.children().filter(Node::is_element) {
         match child.tag_name().name() {
@@ -440,20 +432,25 @@ fn writing(
         }
     }
     let (prompt, stimulus) = stem_and_stimulus(prompt, before, after)?;
-    let number = |name: &str| node.attribute(name).and_then(|v| v.trim().parse().ok());
-    Ok(WritingPrompt {
-        id: String::new(),
-        section: meta.section.clone().unwrap_or_else(|| "writing".to_owned()),
-        level: meta.level.unwrap_or(DEFAULT_LEVEL),
-        topic: meta
-            .topic
-            .clone()
-            .unwrap_or_else(|| DEFAULT_TOPIC.to_owned()),
-        prompt,
-        stimulus,
-        expected_lines: number("expected-lines"),
-        expected_length: number("expected-length"),
-    })
+    let number = |name: &str| -> Result<Option<u32>, Problem> {
+        node.attribute(name)
+            .map(|v| {
+                v.trim()
+                    .parse()
+                    .map_err(|_| Problem::skip(format!("{name}={v:?} is not a whole number")))
+            })
+            .transpose()
+    };
+    let mut item = draft_item(meta, ItemType::Writing, prompt, stimulus);
+    let spec = WritingSpec {
+        expected_lines: number("expected-lines")?,
+        expected_length: number("expected-length")?,
+    };
+    item.writing = (spec != WritingSpec::default()).then_some(spec);
+    if let Some(irt) = &meta.irt {
+        item.irt = irt.clone();
+    }
+    Ok(item)
 }
 
 /// The first source of an audio element that is Ogg Opus or Vorbis (by its content).

@@ -71,7 +71,13 @@ fn candidates_table(lang: Lang, id: &str, register: bool) -> Markup {
     if register {
         columns.push("roster.actions");
     }
-    filled_table(lang, id, "staff.nav.candidates", &columns, "candidates.none")
+    filled_table(
+        lang,
+        id,
+        "staff.nav.candidates",
+        &columns,
+        "candidates.none",
+    )
 }
 
 /// The search form over candidates.

@@ -84,6 +84,9 @@ pub async fn transition(
     }
     if matches!(to, ItemStatus::Pretest | ItemStatus::Operational) {
         let item = latest.item()?;
+        if let Some(why) = item.item_type.live_blocker() {
+            return Err(ApiError::conflict(ErrorCode::NotDeliverable, why));
+        }
         super::items::validate(state, &item).await?;
     }
     let now = crate::store::now();

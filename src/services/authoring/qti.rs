@@ -59,19 +59,7 @@ pub async fn import(
     let now = crate::store::now();
     let txn = crate::store::begin(writer).await?;
     for imported in report.imported {
-        let mut item = match imported.content {
-            qti::Imported::Item(item) => item,
-            qti::Imported::Writing(prompt) => {
-                out.skipped.push(SkippedView {
-                    identifier: imported.identifier,
-                    reason: format!(
-                        "{}: a writing task; the bank delivers no writing items until rating exists",
-                        prompt.id
-                    ),
-                });
-                continue;
-            }
-        };
+        let mut item = imported.item;
         if store::latest(&txn, &item.id).await?.is_some() {
             out.skipped.push(SkippedView {
                 identifier: imported.identifier,

@@ -52,21 +52,20 @@ pub async fn param_rows(
     db: &impl ConnectionTrait,
     keys: &[(String, i32)],
 ) -> Result<HashMap<(String, i32), item_param::Model>, sea_orm::DbErr> {
-    if keys.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let cond = super::version_keys(
+    let mut rows = HashMap::with_capacity(keys.len());
+    for cond in super::version_keys(
         item_param::Column::ItemId,
         item_param::Column::ItemVersion,
         keys,
-    );
-    Ok(item_param::Entity::find()
-        .filter(cond)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| ((r.item_id.clone(), r.item_version), r))
-        .collect())
+    ) {
+        let chunk = item_param::Entity::find().filter(cond).all(db).await?;
+        rows.extend(
+            chunk
+                .into_iter()
+                .map(|r| ((r.item_id.clone(), r.item_version), r)),
+        );
+    }
+    Ok(rows)
 }
 
 /// The current parameters of the item versions named.

@@ -103,17 +103,12 @@ pub async fn rows(
     db: &impl Connection,
     keys: &[super::ItemKey],
 ) -> Result<std::collections::HashMap<super::ItemKey, ItemRow>, sea_orm::DbErr> {
-    if keys.is_empty() {
-        return Ok(Default::default());
+    let mut rows = std::collections::HashMap::with_capacity(keys.len());
+    for cond in super::version_keys(item::Column::Id, item::Column::Version, keys) {
+        let chunk = item::Entity::find().filter(cond).all(db).await?;
+        rows.extend(chunk.into_iter().map(|r| ((r.id.clone(), r.version), r)));
     }
-    let cond = super::version_keys(item::Column::Id, item::Column::Version, keys);
-    Ok(item::Entity::find()
-        .filter(cond)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| ((r.id.clone(), r.version), r))
-        .collect())
+    Ok(rows)
 }
 
 /// Stores a new version of `item` (its id and version as it says) in `status`.

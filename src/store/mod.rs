@@ -35,9 +35,24 @@ pub use sea_orm::{
     ConnectionTrait as Connection, DatabaseTransaction as Transaction, DbErr as StoreError,
 };
 
-/// The condition that selects the item versions `keys` by an entity's item-id and version columns.
-/// Callers skip the query when `keys` is empty.
-pub(crate) fn version_keys<C: sea_orm::ColumnTrait>(
+/// The most item versions one condition of [`version_keys`] names. SQLite parses `… OR …` into a tree as
+/// deep as its terms and refuses one deeper than 1,000: a live bank of thousands of items is read a chunk
+/// at a time.
+pub(crate) const VERSION_KEYS_PER_QUERY: usize = 300;
+
+/// The conditions that select the item versions `keys` by an entity's item-id and version columns, one
+/// per chunk of at most [`VERSION_KEYS_PER_QUERY`] keys: run the query once per condition. None when
+/// `keys` is empty.
+pub(crate) fn version_keys<C: sea_orm::ColumnTrait + Copy>(
+    id: C,
+    version: C,
+    keys: &[ItemKey],
+) -> impl Iterator<Item = sea_orm::Condition> + '_ {
+    keys.chunks(VERSION_KEYS_PER_QUERY)
+        .map(move |chunk| version_keys_of(id, version, chunk))
+}
+
+fn version_keys_of<C: sea_orm::ColumnTrait>(
     id: C,
     version: C,
     keys: &[ItemKey],

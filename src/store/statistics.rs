@@ -20,34 +20,32 @@ pub async fn counts(
     db: &impl Connection,
     keys: &[ItemKey],
 ) -> Result<HashMap<ItemKey, (u64, u64)>, sea_orm::DbErr> {
-    if keys.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let versions = super::version_keys(
+    let mut out: HashMap<ItemKey, (u64, u64)> = HashMap::new();
+    for versions in super::version_keys(
         session_item::Column::ItemId,
         session_item::Column::ItemVersion,
         keys,
-    );
-    let rows: Vec<(String, i32, bool)> = graded_response::Entity::find()
-        .select_only()
-        .column(session_item::Column::ItemId)
-        .column(session_item::Column::ItemVersion)
-        .column(graded_response::Column::Correct)
-        .join(
-            JoinType::InnerJoin,
-            graded_response::Relation::SessionItem.def(),
-        )
-        .join(JoinType::InnerJoin, session_item::Relation::Session.def())
-        .filter(session::Column::Status.eq(SessionStatus::Finished))
-        .filter(versions)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut out: HashMap<ItemKey, (u64, u64)> = HashMap::new();
-    for (id, version, correct) in rows {
-        let c = out.entry((id, version)).or_default();
-        c.0 += 1;
-        c.1 += u64::from(correct);
+    ) {
+        let rows: Vec<(String, i32, bool)> = graded_response::Entity::find()
+            .select_only()
+            .column(session_item::Column::ItemId)
+            .column(session_item::Column::ItemVersion)
+            .column(graded_response::Column::Correct)
+            .join(
+                JoinType::InnerJoin,
+                graded_response::Relation::SessionItem.def(),
+            )
+            .join(JoinType::InnerJoin, session_item::Relation::Session.def())
+            .filter(session::Column::Status.eq(SessionStatus::Finished))
+            .filter(versions)
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (id, version, correct) in rows {
+            let c = out.entry((id, version)).or_default();
+            c.0 += 1;
+            c.1 += u64::from(correct);
+        }
     }
     Ok(out)
 }

@@ -702,3 +702,34 @@ async fn a_writing_item_is_reviewed_and_approved_but_never_goes_live() {
     .await;
     assert_eq!(detail["versions"][0]["status"], "approved");
 }
+
+#[tokio::test]
+async fn a_live_bank_of_thousands_of_items_is_read_and_drawn_from() {
+    let app = spawn_app().await;
+    let generated =
+        item_bank::assembly::generate_bank(&item_bank::assembly::GenerateOptions::plain(2500, 1));
+    let content = item_bank::content::Content {
+        items: generated,
+        ..Default::default()
+    };
+    synaq::store::bank::import(&app.state.writer, &content)
+        .await
+        .unwrap();
+    let sections = ["listening".to_owned(), "reading".to_owned()];
+    let live = app
+        .state
+        .items
+        .active(&app.state.db, &sections)
+        .await
+        .unwrap();
+    let generated_live = live
+        .iter()
+        .filter(|i| {
+            i.id.starts_with("ls-g-") || i.id.starts_with("rd-g-") || i.id.starts_with("rd-set-")
+        })
+        .count();
+    assert_eq!(generated_live, 2500);
+    // …and a candidate starts a session on it.
+    let (_, session) = app.started_session().await;
+    assert_eq!(session["status"], "in_progress", "{session}");
+}

@@ -13,7 +13,9 @@ use std::collections::{HashMap, HashSet};
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use item_bank::assembly::{AssemblyContext, GenerateOptions, assemble, generate_bank};
+use item_bank::assembly::{
+    AssemblyContext, GenerateOptions, assemble, derive_target, generate_bank,
+};
 use item_bank::bank::Blueprint;
 use item_bank::content::Content;
 use sea_orm::{ConnectionTrait, Statement};
@@ -44,11 +46,13 @@ fn bench(c: &mut Criterion) {
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite://{}/bank.db?mode=rwc", dir.display());
     let pools = rt.block_on(store::connect(&url, 4)).unwrap();
-    let bp = blueprint();
+    let mut bp = blueprint();
     let content = Content {
         items: generate_bank(&GenerateOptions::plain(5000, 1)),
         ..Content::default()
     };
+    // Stored with the blueprint, as the server does when it imports or saves one.
+    bp.target = Some(derive_target(&bp, &content.items));
     rt.block_on(store::bank::import(&pools.write, &content))
         .unwrap();
     let sections: Vec<String> = bp.sections.iter().map(|s| s.id.clone()).collect();

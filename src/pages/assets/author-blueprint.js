@@ -1,0 +1,66 @@
+// `/author/blueprints/{id}`: a blueprint's sections, whether the live bank can carry it (every unmet
+// constraint named), and the picture of a simulation of its forms drawn as the service draws them:
+// each section's test characteristic curves per form against the target, and item exposure.
+
+import { $, el, message, page, t } from './dom.js';
+import { showPicture } from './picture.js';
+import { api, ready, report } from './staff.js';
+
+const id = page.id;
+
+async function load() {
+  try {
+    const [bp, report_] = await Promise.all([
+      api('GET', `/api/v1/blueprints/${id}`),
+      api('GET', `/api/v1/blueprints/${id}/feasibility`),
+    ]);
+    $('blueprint-summary').textContent = t('author.blueprint.summary', {
+      title: bp.title,
+      version: bp.version,
+      minutes: Math.round(bp.sections.reduce((s, x) => s + x.time_limit_seconds, 0) / 60),
+    });
+    message($('feasibility-verdict'), t(report_.feasible ? 'author.feasible' : 'author.infeasible'),
+      report_.feasible ? 'info' : 'error');
+    $('feasibility-problems').replaceChildren(...report_.problems.map((p) => el('li', { text: p })));
+    $('supply').tBodies[0].replaceChildren(...report_.sections.map((s) => el('tr', {},
+      el('th', { scope: 'row', text: s.id }),
+      el('td', { text: String(s.items) }),
+      el('td', { text: String(s.pretest) }),
+      el('td', { text: String(s.operational_items) }),
+      el('td', { text: String(s.pretest_items) }))));
+    $('supply-empty').hidden = report_.sections.length > 0;
+  } catch (error) {
+    report(error);
+  }
+}
+
+async function simulate(event) {
+  event?.preventDefault();
+  const input = $('simulation-forms');
+  const forms = Number(input.value);
+  const box = $('simulation-message');
+  message(box, '');
+  if (!Number.isInteger(forms) || forms < 1 || forms > Number(input.max)) {
+    input.setAttribute('aria-invalid', 'true');
+    message(box, t('author.simulation.forms_needed', { max: input.max }));
+    return;
+  }
+  input.removeAttribute('aria-invalid');
+  const button = $('simulation-form').querySelector('button[type="submit"]');
+  button.disabled = true;
+  $('simulation-status').textContent = t('author.simulation.running', { n: forms });
+  try {
+    await showPicture($('simulation'), `/api/v1/blueprints/${id}/simulation?forms=${forms}&lang=${page.lang}`);
+    $('simulation-status').textContent = t('author.simulation.done', { n: forms });
+  } catch (error) {
+    $('simulation-status').textContent = '';
+    report(error, box);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+if (ready) {
+  $('simulation-form').addEventListener('submit', simulate);
+  load();
+}

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, assert_problem, right_answers, spawn_app};
 
 /// Sits a whole session answering `share` of each section right; returns (candidate token, session id).
-async fn sit(app: &TestApp, share: f64) -> (String, String) {
+pub(crate) async fn sit(app: &TestApp, share: f64) -> (String, String) {
     let (token, s) = app.started_session().await;
     let id = s["id"].as_str().unwrap().to_owned();
     let answers = right_answers(app, &id).await;

@@ -218,6 +218,7 @@ pub const TEXTS: &[Row] = &[
     ("author.field.accept", "Қабылданатын жауаптар", "Принимаемые ответы", "Accepted answers"),
     ("author.field.accept_hint", "Әр жолға бір жауап, кириллица немесе латын әрпімен.", "По одному ответу в строке, кириллицей или латиницей.", "One answer a line, in Cyrillic or Latin letters."),
     ("author.field.transcript", "Аудио мәтіні", "Текст аудиозаписи", "Transcript"),
+    ("author.field.transcript_hint", "Аудиода айтылатын мәтін: аудиожазбамен бірге міндетті; тестіленушіге көрсетілмейді.", "Что звучит в записи: обязательно вместе с аудиозаписью; кандидату не показывается.", "What the recording says: needed with a recording; never shown to candidates."),
     ("author.field.audio", "Аудиожазба (Ogg)", "Аудиозапись (Ogg)", "Recording (Ogg)"),
     ("author.field.audio_hint", "Ogg Opus немесе Ogg Vorbis, ең көбі 4 МБ; таңдалғанда бірден жүктеледі.", "Ogg Opus или Ogg Vorbis, не больше 4 МБ; загружается сразу после выбора.", "Ogg Opus or Ogg Vorbis, at most 4 MiB; uploaded as soon as it is chosen."),
     ("author.field.p_value", "Дұрыс жауап үлесі", "Доля верных", "p-value"),

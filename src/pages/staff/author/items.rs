@@ -148,7 +148,7 @@ fn editor(lang: Lang, new: bool) -> Markup {
                         aria-describedby="item-accept-hint" {}
                 }))
             }
-            (field(lang, "item-transcript", "author.field.transcript", Some("author.field.optional"), html! {
+            (field(lang, "item-transcript", "author.field.transcript", Some("author.field.transcript_hint"), html! {
                 textarea #item-transcript name="transcript" rows="2" maxlength="4000" lang="kk"
                     aria-describedby="item-transcript-hint" {}
             }))

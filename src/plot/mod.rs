@@ -40,9 +40,9 @@ pub struct Axis {
 }
 
 impl Axis {
-    /// From `min` to `max` with ticks every `step` from `min`.
+    /// From `min` to `max` with ticks every `step` from `min` (none beyond `max`).
     pub fn stepped(min: f64, max: f64, step: f64) -> Axis {
-        let n = ((max - min) / step).round().max(0.0) as usize;
+        let n = ((max - min) / step + 1e-9).floor().max(0.0) as usize;
         Axis {
             min,
             max,
@@ -138,7 +138,7 @@ pub enum Layer {
         label: String,
         colour: &'static str,
     },
-    /// A line of text in the panel's top right corner; notes stack.
+    /// A line of text in the panel's top right corner, under the marks' labels; notes stack.
     Note(String),
 }
 
@@ -290,6 +290,18 @@ fn draw_panel(out: &mut String, f: &Frame) {
             );
         }
     }
+    // Marks' labels, then notes (right), then the legend (left) stack down from the top, a line each.
+    let marks_total = p
+        .layers
+        .iter()
+        .filter(|l| matches!(l, Layer::Mark { .. }))
+        .count();
+    let notes_total = p
+        .layers
+        .iter()
+        .filter(|l| matches!(l, Layer::Note(_)))
+        .count();
+    let line = |k: usize| t + 10.0 + 13.0 * k as f64;
     let (mut marks, mut notes) = (0, 0);
     let mut legend: Vec<(&str, &str, bool)> = Vec::new();
     for layer in &p.layers {
@@ -368,7 +380,7 @@ fn draw_panel(out: &mut String, f: &Frame) {
                 let _ = write!(
                     out,
                     r#"<line x1="{px:.1}" y1="{t}" x2="{px:.1}" y2="{b}" stroke="{colour}" stroke-dasharray="4 3"/><text x="{px:.1}" y="{}" fill="{colour}" text-anchor="{anchor}"> {} </text>"#,
-                    t + 10.0 + 13.0 * marks as f64,
+                    line(marks),
                     escape(label)
                 );
                 marks += 1;
@@ -378,7 +390,7 @@ fn draw_panel(out: &mut String, f: &Frame) {
                     out,
                     r#"<text x="{}" y="{}" text-anchor="end">{}</text>"#,
                     r - 4.0,
-                    b - 6.0 - 13.0 * notes as f64,
+                    line(marks_total + notes),
                     escape(text)
                 );
                 notes += 1;
@@ -386,7 +398,7 @@ fn draw_panel(out: &mut String, f: &Frame) {
         }
     }
     for (k, (label, colour, filled)) in legend.iter().enumerate() {
-        let y = t + 10.0 + 13.0 * (marks + k) as f64;
+        let y = line(marks_total + notes_total + k);
         let x = l + 6.0;
         if *filled {
             let _ = write!(
@@ -573,6 +585,11 @@ pub(crate) mod tests {
         assert_eq!(Axis::from_zero(f64::NAN, 1.0).max, 1.0);
         assert_eq!(Axis::from_zero(1.3, 0.1).ticks, vec![0.0, 0.5, 1.0, 1.5, 2.0]);
         assert_eq!(Axis::stepped(-3.0, 3.0, 1.0).ticks.len(), 7);
+        assert_eq!(
+            Axis::stepped(0.0, 0.375, 0.05).ticks.last(),
+            Some(&0.35000000000000003),
+            "no tick beyond the end"
+        );
         assert_eq!(tick(0.25), "0.25");
         assert_eq!(tick(-2.0), "-2");
         assert_eq!(tick(-0.001), "0");

@@ -115,6 +115,12 @@ fn exposure(report: &SimulationReport, w: &Words) -> Panel {
         .map(|(b, &n)| (b as f64 * BAND, (b + 1) as f64 * BAND, n as f64))
         .collect();
     let percent = |v: f64| format!("{:.1}", 100.0 * v);
+    let span = bands as f64 * BAND;
+    // The smallest round step that labels the axis with at most eight ticks.
+    let step = [BAND, 0.05, 0.1, 0.2, 0.25]
+        .into_iter()
+        .find(|s| span / s <= 8.0)
+        .unwrap_or(0.25);
     Panel {
         title: fill(
             w.exposure_title,
@@ -125,7 +131,7 @@ fn exposure(report: &SimulationReport, w: &Words) -> Panel {
         ),
         x_label: w.share_of_forms.to_owned(),
         y_label: w.items.to_owned(),
-        x: Axis::stepped(0.0, bands as f64 * BAND, (bands as f64 * BAND / 4.0).max(BAND)),
+        x: Axis::stepped(0.0, span, step),
         y: Axis::from_zero(top, 1.0),
         y2: None,
         layers: vec![

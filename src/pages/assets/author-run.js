@@ -1,12 +1,15 @@
 // `/author/calibration/{id}`: one calibration run: what it is, the picture of each estimated item's
 // parameters before the run against the run's, the estimates, and applying it to the bank (once, and
-// only a run that converged).
+// only a run that converged). Its estimates are shown 50 at first, all on request.
 
 import { $, el, message, number, page, t } from './dom.js';
 import { showPicture } from './picture.js';
 import { api, ready, report, when, word } from './staff.js';
 
 const id = page.id;
+/** Estimates shown at first; the rest on request. */
+const PAGE = 50;
+let shown = null;
 
 function params(p) {
   if (!p) return '—';
@@ -26,14 +29,24 @@ function render(run) {
     applied: run.applied_at ? t('author.run.applied_at', { at: when(run.applied_at) }) : t('author.run.not_applied'),
   });
   $('apply').hidden = !run.converged || Boolean(run.applied_at);
-  $('estimates').tBodies[0].replaceChildren(...run.estimates.map((e) => el('tr', {},
+  shown = run;
+  showEstimates(PAGE);
+}
+
+/** The first `n` estimates, and a button for the rest when there are more. */
+function showEstimates(n) {
+  const estimates = shown.estimates;
+  $('estimates').tBodies[0].replaceChildren(...estimates.slice(0, n).map((e) => el('tr', {},
     el('th', { scope: 'row' }, el('a', { class: 'mono', href: `/author/items/${e.id}`, text: e.id })),
     el('td', { text: String(e.version) }),
     el('td', { text: String(e.n) }),
     el('td', { text: params(e.before) }),
     el('td', { text: params(e.params) }),
     el('td', { text: t(e.anchor ? 'author.yes' : 'author.no') }))));
-  $('estimates-empty').hidden = run.estimates.length > 0;
+  $('estimates-empty').hidden = estimates.length > 0;
+  const more = $('estimates-more');
+  more.hidden = estimates.length <= n;
+  more.textContent = t('author.run.show_all', { n: estimates.length });
 }
 
 async function load() {
@@ -60,5 +73,6 @@ async function apply() {
 
 if (ready) {
   $('apply').addEventListener('click', apply);
+  $('estimates-more').addEventListener('click', () => showEstimates(Infinity));
   load();
 }

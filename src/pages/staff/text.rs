@@ -346,6 +346,7 @@ pub const TEXTS: &[Row] = &[
     ("author.run.apply", "Банкке қолдану", "Применить к банку", "Apply to the bank"),
     ("author.run.caption", "Әр тапсырманың параметрлері: бұрын (көлденең) және калибрлеуден кейін (тік); сызық бойындағылар өзгермеген.", "Параметры каждого задания: до (по горизонтали) и после калибровки (по вертикали); на линии — без изменений.", "Each item's parameters before (across) and after the run (up); on the line, unchanged."),
     ("author.run.estimates", "Бағалаулар", "Оценки", "Estimates"),
+    ("author.run.show_all", "Барлығын көрсету ({n})", "Показать все ({n})", "Show all {n}"),
     ("author.run.n", "Жауаптар", "Ответы", "Responses"),
     ("author.run.before", "Бұрын", "До", "Before"),
     ("author.run.after", "Кейін", "После", "After"),

@@ -4,7 +4,7 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use maud::html;
 
-use super::super::{Area, Shell, field, not_found};
+use super::super::{Area, Shell, not_found};
 use super::{bank_id, picture, table};
 use crate::pages::text::get;
 use crate::services::authoring::blueprints::{DEFAULT_SIMULATED_FORMS, MAX_SIMULATED_FORMS};
@@ -63,11 +63,15 @@ async fn blueprint(req: HttpRequest, id: web::Path<String>) -> HttpResponse {
                 p { (t("author.simulation.intro")) }
                 div #simulation-message .message role="alert" {}
                 form.toolbar #simulation-form novalidate {
-                    (field(lang, "simulation-forms", "author.simulation.forms", Some("author.simulation.forms_hint"), html! {
+                    div.field {
+                        label for="simulation-forms" { (t("author.simulation.forms")) }
+                        p.hint #simulation-forms-hint {
+                            (t("author.simulation.forms_hint").replace("{max}", &MAX_SIMULATED_FORMS.to_string()))
+                        }
                         input #simulation-forms name="forms" type="number" min="1" max=(MAX_SIMULATED_FORMS)
                             step="1" value=(DEFAULT_SIMULATED_FORMS) inputmode="numeric" required
                             aria-describedby="simulation-forms-hint";
-                    }))
+                    }
                     button.primary type="submit" { (t("author.simulation.run")) }
                 }
                 p #simulation-status .hint role="status" {}

@@ -76,6 +76,7 @@ async fn run(req: HttpRequest, id: web::Path<String>) -> HttpResponse {
             h2 { (t("author.run.estimates")) }
             (table(lang, "estimates", "author.run.estimates", &["author.field.id", "author.field.version",
                 "author.run.n", "author.run.before", "author.run.after", "author.run.anchor"], "author.none"))
+            p { button #estimates-more type="button" hidden {} }
         }
     })
 }

@@ -68,8 +68,16 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("question.js", JS, include_bytes!("assets/question.js")),
     ("picture.js", JS, include_bytes!("assets/picture.js")),
     ("item-form.js", JS, include_bytes!("assets/item-form.js")),
-    ("author-items.js", JS, include_bytes!("assets/author-items.js")),
-    ("author-item.js", JS, include_bytes!("assets/author-item.js")),
+    (
+        "author-items.js",
+        JS,
+        include_bytes!("assets/author-items.js"),
+    ),
+    (
+        "author-item.js",
+        JS,
+        include_bytes!("assets/author-item.js"),
+    ),
     (
         "author-new-item.js",
         JS,
@@ -86,7 +94,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         JS,
         include_bytes!("assets/author-blueprint.js"),
     ),
-    ("author-runs.js", JS, include_bytes!("assets/author-runs.js")),
+    (
+        "author-runs.js",
+        JS,
+        include_bytes!("assets/author-runs.js"),
+    ),
     ("author-run.js", JS, include_bytes!("assets/author-run.js")),
 ];
 

@@ -96,6 +96,9 @@ mod tests {
         assert_eq!(xs.len(), 10, "five items in two panels");
         assert!(picture.contains("Difficulty (b): before and after"));
         assert!(picture.contains("the parameters of 5 items"));
-        assert!(svg(&[], Lang::Ru).contains("Калибровка"), "an empty run draws");
+        assert!(
+            svg(&[], Lang::Ru).contains("Калибровка"),
+            "an empty run draws"
+        );
     }
 }

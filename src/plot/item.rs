@@ -23,10 +23,7 @@ pub fn svg(id: &str, params: &ItemParams, lang: Lang) -> String {
         .iter()
         .map(|&t| (t, params.expected_score(t) / top))
         .collect();
-    let info: Vec<(f64, f64)> = thetas
-        .iter()
-        .map(|&t| (t, params.information(t)))
-        .collect();
+    let info: Vec<(f64, f64)> = thetas.iter().map(|&t| (t, params.information(t))).collect();
     let peak = info.iter().map(|p| p.1).fold(0.0, f64::max);
     let mut layers = vec![
         Layer::Line {

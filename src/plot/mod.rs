@@ -52,7 +52,11 @@ impl Axis {
 
     /// From 0 to a round number at or above `top` (at least `floor`), with five ticks.
     pub fn from_zero(top: f64, floor: f64) -> Axis {
-        let top = if top.is_finite() { top.max(floor) } else { floor };
+        let top = if top.is_finite() {
+            top.max(floor)
+        } else {
+            floor
+        };
         let magnitude = 10f64.powf(top.log10().floor());
         let nice = [1.0, 2.0, 2.5, 5.0, 10.0]
             .into_iter()
@@ -449,11 +453,7 @@ pub(crate) mod tests {
             let close = rest[open..].find('>').expect("a tag is closed") + open;
             let tag = &rest[open + 1..close];
             assert!(!tag.contains('<'), "a < inside a tag: {tag}");
-            assert_eq!(
-                tag.matches('"').count() % 2,
-                0,
-                "quoted attributes: {tag}"
-            );
+            assert_eq!(tag.matches('"').count() % 2, 0, "quoted attributes: {tag}");
             if let Some(name) = tag.strip_prefix('/') {
                 assert_eq!(stack.pop().as_deref(), Some(name), "nesting");
             } else {
@@ -544,7 +544,11 @@ pub(crate) mod tests {
         assert!(svg.contains("n = 3 &#39;x&#39;"));
         assert!(svg.contains("P(θ) &lt;"));
         assert!(!svg.contains("<b>") && !svg.contains("<mark>"));
-        assert_eq!(escape("a\u{0}b\u{7}"), "ab", "control characters are dropped");
+        assert_eq!(
+            escape("a\u{0}b\u{7}"),
+            "ab",
+            "control characters are dropped"
+        );
     }
 
     #[test]
@@ -583,7 +587,10 @@ pub(crate) mod tests {
         assert_eq!(Axis::from_zero(0.7, 0.1).max, 1.0);
         assert_eq!(Axis::from_zero(0.0, 0.5).max, 0.5);
         assert_eq!(Axis::from_zero(f64::NAN, 1.0).max, 1.0);
-        assert_eq!(Axis::from_zero(1.3, 0.1).ticks, vec![0.0, 0.5, 1.0, 1.5, 2.0]);
+        assert_eq!(
+            Axis::from_zero(1.3, 0.1).ticks,
+            vec![0.0, 0.5, 1.0, 1.5, 2.0]
+        );
         assert_eq!(Axis::stepped(-3.0, 3.0, 1.0).ticks.len(), 7);
         assert_eq!(
             Axis::stepped(0.0, 0.375, 0.05).ticks.last(),

@@ -36,7 +36,11 @@ fn figure(report: &SimulationReport, lang: Lang) -> Figure {
 
 fn section(sec: &item_bank::assembly::SectionSimulation, w: &Words) -> Panel {
     let curve = |values: &[f64]| -> Vec<(f64, f64)> {
-        sec.grid.iter().copied().zip(values.iter().copied()).collect()
+        sec.grid
+            .iter()
+            .copied()
+            .zip(values.iter().copied())
+            .collect()
     };
     let mut layers: Vec<Layer> = sec
         .form_percent

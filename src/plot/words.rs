@@ -42,11 +42,9 @@ impl Words {
 
 /// `text` with `{name}` replaced by `value`, for each pair.
 pub fn fill(text: &str, values: &[(&str, String)]) -> String {
-    values
-        .iter()
-        .fold(text.to_owned(), |t, (name, value)| {
-            t.replace(&format!("{{{name}}}"), value)
-        })
+    values.iter().fold(text.to_owned(), |t, (name, value)| {
+        t.replace(&format!("{{{name}}}"), value)
+    })
 }
 
 const KK: Words = Words {

@@ -132,7 +132,10 @@ async fn simulation(
         query.lang.unwrap_or_default(),
     )
     .await?;
-    Ok(super::files::picture("image/svg+xml".into(), svg.into_bytes()))
+    Ok(super::files::picture(
+        "image/svg+xml".into(),
+        svg.into_bytes(),
+    ))
 }
 
 /// The latest 100 calibration runs, newest first, without their estimates.
@@ -171,7 +174,10 @@ async fn run_picture(
 ) -> Result<HttpResponse, ApiError> {
     let lang = query.lang.unwrap_or_default();
     let svg = calibration::picture(&state, path.into_inner(), lang).await?;
-    Ok(super::files::picture("image/svg+xml".into(), svg.into_bytes()))
+    Ok(super::files::picture(
+        "image/svg+xml".into(),
+        svg.into_bytes(),
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

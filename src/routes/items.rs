@@ -198,7 +198,10 @@ async fn curves(
 ) -> Result<HttpResponse, ApiError> {
     let id = item_id(&path)?;
     let svg = items::curves(&state, id, query.version, query.lang.unwrap_or_default()).await?;
-    Ok(super::files::picture("image/svg+xml".into(), svg.into_bytes()))
+    Ok(super::files::picture(
+        "image/svg+xml".into(),
+        svg.into_bytes(),
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -192,7 +192,11 @@ pub async fn list_runs(state: &AppState) -> Result<Vec<RunSummary>, ApiError> {
 /// The picture of a run: each estimated item's parameters before the run against the run's (anchors,
 /// held at their values, left out). A run stored without `before` is drawn against the items' current
 /// parameters.
-pub async fn picture(state: &AppState, id: Uuid, lang: crate::lang::Lang) -> Result<String, ApiError> {
+pub async fn picture(
+    state: &AppState,
+    id: Uuid,
+    lang: crate::lang::Lang,
+) -> Result<String, ApiError> {
     let run = store::run(&state.db, id)
         .await?
         .ok_or(ApiError::NotFound("calibration run"))?;
@@ -205,7 +209,12 @@ pub async fn picture(state: &AppState, id: Uuid, lang: crate::lang::Lang) -> Res
         .collect();
     let keys: Vec<(String, i32)> = estimated
         .iter()
-        .filter_map(|e| Some((e["id"].as_str()?.to_owned(), i32::try_from(e["version"].as_i64()?).ok()?)))
+        .filter_map(|e| {
+            Some((
+                e["id"].as_str()?.to_owned(),
+                i32::try_from(e["version"].as_i64()?).ok()?,
+            ))
+        })
         .collect();
     let current = store::current_params(&state.db, &keys).await?;
     let changes: Vec<crate::plot::calibration::Change> = estimated

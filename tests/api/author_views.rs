@@ -79,7 +79,10 @@ async fn a_blueprints_feasibility_names_each_sections_supply() {
     let app = spawn_app().await;
     let author = app.user_with_role("author").await;
     let r = app
-        .get(&format!("/api/v1/blueprints/{BLUEPRINT}/feasibility"), &author)
+        .get(
+            &format!("/api/v1/blueprints/{BLUEPRINT}/feasibility"),
+            &author,
+        )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     let report: Value = r.json().await.unwrap();
@@ -89,7 +92,10 @@ async fn a_blueprints_feasibility_names_each_sections_supply() {
     assert_eq!(report["problems"], serde_json::json!([]));
     let sections = report["sections"].as_array().unwrap();
     assert_eq!(
-        sections.iter().map(|s| s["id"].as_str().unwrap()).collect::<Vec<_>>(),
+        sections
+            .iter()
+            .map(|s| s["id"].as_str().unwrap())
+            .collect::<Vec<_>>(),
         ["listening", "reading"]
     );
     for s in sections {
@@ -146,7 +152,14 @@ async fn a_simulation_is_drawn_with_its_forms_and_its_size_is_bounded() {
     )
     .await;
     assert!(russian.contains("кривые 2 вариантов"));
-    for bad in ["forms=0", "forms=501", "forms=-1", "lang=de", "seed=x", "other=1"] {
+    for bad in [
+        "forms=0",
+        "forms=501",
+        "forms=-1",
+        "lang=de",
+        "seed=x",
+        "other=1",
+    ] {
         assert_problem(
             app.get(
                 &format!("/api/v1/blueprints/{BLUEPRINT}/simulation?{bad}"),

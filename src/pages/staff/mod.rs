@@ -157,7 +157,13 @@ fn bar(lang: Lang, area: Area, path: &str) -> Markup {
 }
 
 /// A labelled field with a hint; `input` is the control, whose id is `id`.
-pub(super) fn field(lang: Lang, id: &str, label: &str, hint: Option<&str>, input: Markup) -> Markup {
+pub(super) fn field(
+    lang: Lang,
+    id: &str,
+    label: &str,
+    hint: Option<&str>,
+    input: Markup,
+) -> Markup {
     let t = |key: &str| get(lang, key);
     html! {
         div.field {

@@ -33,7 +33,13 @@ const STATUSES: &[&str] = &[
 ];
 
 /// A `select` of `values` (with their text keys), led by an "any" option when `any` is given.
-fn select(lang: Lang, id: &str, name: &str, any: Option<&str>, values: &[(&str, String)]) -> Markup {
+fn select(
+    lang: Lang,
+    id: &str,
+    name: &str,
+    any: Option<&str>,
+    values: &[(&str, String)],
+) -> Markup {
     let t = |key: &str| get(lang, key);
     html! {
         select id=(id) name=(name) {
@@ -48,7 +54,10 @@ fn levels() -> Vec<(&'static str, String)> {
 }
 
 fn types(lang: Lang) -> Vec<(&'static str, String)> {
-    TYPES.iter().map(|(v, k)| (*v, get(lang, k).to_owned())).collect()
+    TYPES
+        .iter()
+        .map(|(v, k)| (*v, get(lang, k).to_owned()))
+        .collect()
 }
 
 #[get("/author")]

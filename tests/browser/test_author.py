@@ -11,6 +11,7 @@ NAME:PASSWORD`, created by the caller), finished sessions to calibrate from, and
 - the reviewer approves it and puts it in operation; a blueprint that needs it is saved, and a candidate
   of a sitting of that blueprint gets it on their drawn form; the blueprint's page reports it feasible
   and draws the simulation picture (forms' curves against the target, exposure), as does the A1 test's;
+  its next version is saved from the page (one the bank cannot carry is refused with the reason);
 - a QTI package is imported from the page (a dry run, then for real) with its report, and items are
   exported from it and from an item's page;
 - a calibration run is started from the page, its before-and-after picture drawn, and it is applied;
@@ -196,6 +197,22 @@ def reviewer_part(page, base, screens, api, admin, expect):
     picture = page.locator("#simulation")
     expect(picture).to_have_attribute("alt", re.compile("20 forms of blueprint pilot-check"))
     screens.take(page, "author-blueprint-pilot")
+    edit = page.get_by_label("Blueprint (JSON)", exact=True)
+    expect(edit).to_have_value(re.compile(r'"version": 2'))
+    edit.fill("{ not json")
+    page.get_by_role("button", name="Save the next version", exact=True).click()
+    expect(page.locator("#edit-message")).to_contain_text("This is not JSON")
+    next_version = dict(blueprint, version=2, title="Пилот 2")
+    next_version["sections"] = [dict(blueprint["sections"][0], items=2)]
+    edit.fill(json.dumps(next_version, ensure_ascii=False))
+    page.get_by_role("button", name="Save the next version", exact=True).click()
+    expect(page.locator("#edit-message")).to_contain_text("needs")
+    screens.take(page, "author-blueprint-refused")
+    edit.fill(json.dumps(dict(blueprint, version=2, title="Пилот 2"), ensure_ascii=False))
+    page.get_by_role("button", name="Save the next version", exact=True).click()
+    expect(page.locator("#edit-message")).to_have_text("Version 2 is saved.")
+    expect(page.locator("#blueprint-summary")).to_have_text("Пилот 2, version 2, 10 min in all")
+    print("  ok  a blueprint's next version is saved from the page, and one the bank cannot carry is refused")
     page.goto(f"{base}/author/blueprints/kaztest-a1-preselection")
     expect(page.locator("#feasibility-verdict")).to_have_text("Yes: there are enough items for every constraint.")
     expect(page.locator("#supply tbody tr")).to_have_count(2)

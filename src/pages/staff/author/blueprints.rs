@@ -1,5 +1,5 @@
 //! `/author/blueprints` (every blueprint's latest version) and `/author/blueprints/{id}` (its sections,
-//! the feasibility report against the live bank, and the simulation picture).
+//! the feasibility report against the live bank, the simulation picture, and saving its next version).
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use maud::html;
@@ -76,6 +76,19 @@ async fn blueprint(req: HttpRequest, id: web::Path<String>) -> HttpResponse {
                 }
                 p #simulation-status .hint role="status" {}
                 (picture(lang, "simulation", "author.simulation.caption"))
+            }
+            section.panel aria-labelledby="edit-heading" {
+                h2 #edit-heading { (t("author.blueprint.edit")) }
+                div #edit-message .message role="alert" {}
+                form #edit-form novalidate {
+                    div.field {
+                        label for="edit-json" { (t("author.blueprint.json")) }
+                        p.hint #edit-json-hint { (t("author.blueprint.json_hint")) }
+                        textarea #edit-json .mono name="blueprint" rows="16" required spellcheck="false"
+                            maxlength="65536" aria-describedby="edit-json-hint" {}
+                    }
+                    button.primary type="submit" { (t("author.blueprint.save")) }
+                }
             }
         }
     })

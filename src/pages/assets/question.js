@@ -10,7 +10,7 @@ const TEXT_TYPES = new Set(['gap_fill', 'short_answer']);
 const TYPING_PAUSE_MS = 700;
 
 /** Whether the item's answer is typed (rather than chosen). */
-export const typed = (item) => TEXT_TYPES.has(item.type);
+const typed = (item) => TEXT_TYPES.has(item.type);
 
 /**
  * The parts of `item` (a session view's item, or a preview) as elements, in order. `options`:

@@ -12,6 +12,7 @@ pub mod loadtest;
 pub mod metrics;
 pub mod net;
 pub mod pages;
+pub mod plot;
 pub mod routes;
 pub mod security_headers;
 pub mod services;

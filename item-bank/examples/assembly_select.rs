@@ -2,16 +2,15 @@
 //!
 //! ```text
 //! assembly_select select <theta> <reps>       time one max-information selection over 500 items
-//! assembly_select simulate <forms> <bank> <report.json> <picture.svg>
+//! assembly_select simulate <forms> <bank> <report.json>
 //! ```
 //! `select` uses the items of `bench/assembly/catsim_select.py`: item k of 500 has
-//! a = 0.8 + 0.8·((7919 k) mod 500)/500 and b = −3 + 6 k/500 (2PL, D = 1).
+//! a = 0.8 + 0.8·((7919 k) mod 500)/500 and b = −3 + 6 k/500 (2PL, D = 1). The picture of a simulation
+//! is drawn by the server's `plot` module: `synaq assembly simulate --svg`.
 
 use std::time::Instant;
 
-use item_bank::assembly::{
-    GenerateOptions, InfoTable, SimulationOptions, generate_bank, simulate, svg,
-};
+use item_bank::assembly::{GenerateOptions, InfoTable, SimulationOptions, generate_bank, simulate};
 use item_bank::bank::Blueprint;
 use item_bank::irt::ItemParams;
 
@@ -75,7 +74,6 @@ fn main() {
             );
             let secs = t0.elapsed().as_secs_f64();
             std::fs::write(&args[3], serde_json::to_string(&report).unwrap()).unwrap();
-            std::fs::write(&args[4], svg(&report)).unwrap();
             let cuts: Vec<_> = report
                 .sections
                 .iter()
@@ -97,7 +95,7 @@ fn main() {
             );
         }
         _ => eprintln!(
-            "usage: assembly_select select <theta> <reps> | simulate <forms> <bank> <json> <svg>"
+            "usage: assembly_select select <theta> <reps> | simulate <forms> <bank> <json>"
         ),
     }
 }

@@ -8,7 +8,10 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Subcommand;
-use item_bank::assembly::{GenerateOptions, SimulationOptions, generate_bank, simulate, svg};
+use item_bank::assembly::{GenerateOptions, SimulationOptions, generate_bank, simulate};
+
+use crate::lang::Lang;
+use crate::plot;
 
 #[derive(Subcommand)]
 pub enum AssemblyCommand {
@@ -77,7 +80,7 @@ pub fn run(command: AssemblyCommand) -> anyhow::Result<String> {
     };
     let report = simulate(bp, &items, &options);
     if let Some(path) = svg_path {
-        std::fs::write(&path, svg(&report))
+        std::fs::write(&path, plot::simulation::svg(&report, Lang::En))
             .with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(serde_json::to_string_pretty(&report)?)

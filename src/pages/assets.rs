@@ -65,6 +65,41 @@ const FILES: &[(&str, &str, &[u8])] = &[
         JS,
         include_bytes!("assets/operator-sitting.js"),
     ),
+    ("question.js", JS, include_bytes!("assets/question.js")),
+    ("picture.js", JS, include_bytes!("assets/picture.js")),
+    ("item-form.js", JS, include_bytes!("assets/item-form.js")),
+    (
+        "author-items.js",
+        JS,
+        include_bytes!("assets/author-items.js"),
+    ),
+    (
+        "author-item.js",
+        JS,
+        include_bytes!("assets/author-item.js"),
+    ),
+    (
+        "author-new-item.js",
+        JS,
+        include_bytes!("assets/author-new-item.js"),
+    ),
+    ("author-qti.js", JS, include_bytes!("assets/author-qti.js")),
+    (
+        "author-blueprints.js",
+        JS,
+        include_bytes!("assets/author-blueprints.js"),
+    ),
+    (
+        "author-blueprint.js",
+        JS,
+        include_bytes!("assets/author-blueprint.js"),
+    ),
+    (
+        "author-runs.js",
+        JS,
+        include_bytes!("assets/author-runs.js"),
+    ),
+    ("author-run.js", JS, include_bytes!("assets/author-run.js")),
 ];
 
 const JS: &str = "text/javascript; charset=utf-8";

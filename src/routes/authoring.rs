@@ -7,15 +7,23 @@ use utoipa::IntoParams;
 use crate::auth::{Authorized, Authors};
 use crate::domain::text::{self, Lines};
 use crate::error::{ApiError, Problem};
+use crate::lang::Lang;
+use crate::services::authoring::blueprints::{
+    self, DEFAULT_SIMULATED_FORMS, FeasibilityView, MAX_SIMULATED_FORMS,
+};
 use crate::services::{AppState, authoring, calibration};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list)
         .service(get_one)
         .service(save)
+        .service(feasibility)
+        .service(simulation)
+        .service(list_runs)
         .service(start_run)
         .service(get_run)
-        .service(apply_run);
+        .service(apply_run)
+        .service(run_picture);
 }
 
 /// The latest version of every blueprint.
@@ -63,6 +71,113 @@ async fn save(
     let bp = serde_json::from_value(body.into_inner())
         .map_err(|e| ApiError::Validation(e.to_string()))?;
     Ok(HttpResponse::Created().json(authoring::save(&state, &auth.principal, bp).await?))
+}
+
+/// Whether the live bank can carry the blueprint (its latest version, or `version`): every unmet
+/// constraint, and each section's needs against the live items of its section.
+#[utoipa::path(get, path = "/api/v1/blueprints/{id}/feasibility", tag = "authoring",
+    params(("id" = String, Path, description = "The blueprint's id"), VersionQuery), security(("bearer" = [])),
+    responses((status = 200, body = FeasibilityView), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[get("/api/v1/blueprints/{id}/feasibility")]
+async fn feasibility(
+    state: web::Data<AppState>,
+    _auth: Authorized<Authors>,
+    path: web::Path<String>,
+    query: web::Query<VersionQuery>,
+) -> Result<HttpResponse, ApiError> {
+    text::check("id", &path, Lines::One)?;
+    Ok(HttpResponse::Ok().json(blueprints::feasibility(&state, &path, query.version).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct SimulationQuery {
+    /// Forms to draw, 1 to 500 (default 100).
+    forms: Option<usize>,
+    /// The simulation's seed (default 1): the same seed draws the same forms from the same bank.
+    seed: Option<u64>,
+    /// The language of the picture's words: `kk` (default), `ru` or `en`.
+    #[param(value_type = Option<String>)]
+    lang: Option<Lang>,
+}
+
+/// The picture (SVG) of a simulation of the blueprint's forms drawn from the live bank as the service
+/// draws them: each section's test characteristic curves per form against the target, and exposure.
+#[utoipa::path(get, path = "/api/v1/blueprints/{id}/simulation", tag = "authoring",
+    params(("id" = String, Path, description = "The blueprint's id"), SimulationQuery),
+    security(("bearer" = [])),
+    responses((status = 200, description = "image/svg+xml"), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[get("/api/v1/blueprints/{id}/simulation")]
+async fn simulation(
+    state: web::Data<AppState>,
+    _auth: Authorized<Authors>,
+    path: web::Path<String>,
+    query: web::Query<SimulationQuery>,
+) -> Result<HttpResponse, ApiError> {
+    text::check("id", &path, Lines::One)?;
+    let forms = query.forms.unwrap_or(DEFAULT_SIMULATED_FORMS);
+    if forms > MAX_SIMULATED_FORMS {
+        return Err(ApiError::Validation(format!(
+            "forms lies between 1 and {MAX_SIMULATED_FORMS}"
+        )));
+    }
+    let svg = blueprints::simulation_picture(
+        &state,
+        &path,
+        forms,
+        query.seed.unwrap_or(1),
+        query.lang.unwrap_or_default(),
+    )
+    .await?;
+    Ok(super::files::picture(
+        "image/svg+xml".into(),
+        svg.into_bytes(),
+    ))
+}
+
+/// The latest 100 calibration runs, newest first, without their estimates.
+#[utoipa::path(get, path = "/api/v1/calibration-runs", tag = "authoring", security(("bearer" = [])),
+    responses((status = 200, body = Vec<calibration::RunSummary>), (status = 401, body = Problem),
+        (status = 403, body = Problem)))]
+#[get("/api/v1/calibration-runs")]
+async fn list_runs(
+    state: web::Data<AppState>,
+    _auth: Authorized<Authors>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(calibration::list_runs(&state).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct PictureQuery {
+    /// The language of the picture's words: `kk` (default), `ru` or `en`.
+    #[param(value_type = Option<String>)]
+    lang: Option<Lang>,
+}
+
+/// The picture (SVG) of a run: each estimated item's difficulty and discrimination before the run
+/// against the run's estimates.
+#[utoipa::path(get, path = "/api/v1/calibration-runs/{id}/picture", tag = "authoring",
+    params(("id" = uuid::Uuid, Path, description = "The run's id"), PictureQuery), security(("bearer" = [])),
+    responses((status = 200, description = "image/svg+xml"), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[get("/api/v1/calibration-runs/{id}/picture")]
+async fn run_picture(
+    state: web::Data<AppState>,
+    _auth: Authorized<Authors>,
+    path: web::Path<uuid::Uuid>,
+    query: web::Query<PictureQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let lang = query.lang.unwrap_or_default();
+    let svg = calibration::picture(&state, path.into_inner(), lang).await?;
+    Ok(super::files::picture(
+        "image/svg+xml".into(),
+        svg.into_bytes(),
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -7,6 +7,7 @@ use utoipa::IntoParams;
 use crate::auth::{Authorized, Authors};
 use crate::domain::text::{self, Lines};
 use crate::error::{ApiError, Problem};
+use crate::lang::Lang;
 use crate::services::AppState;
 use crate::services::authoring::audit::{self, AuditQuery, AuditView};
 use crate::services::authoring::items::{self, ItemDetail, ItemFilter, ItemPage};
@@ -25,6 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(preview)
         .service(preview_media)
         .service(preview_image)
+        .service(curves)
         .service(audit_log)
         .service(qti_export)
         .service(
@@ -169,6 +171,37 @@ async fn preview(
     let id = item_id(&path)?;
     let view = items::preview(&state, id, query.version, query.seed.unwrap_or(0)).await?;
     Ok(HttpResponse::Ok().json(view))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct CurvesQuery {
+    /// The version; the latest when absent.
+    version: Option<i32>,
+    /// The language of the picture's words: `kk` (default), `ru` or `en`.
+    #[param(value_type = Option<String>)]
+    lang: Option<Lang>,
+}
+
+/// The item's characteristic curve and information over θ, from its current parameters, as SVG.
+#[utoipa::path(get, path = "/api/v1/items/{id}/curves", tag = "items",
+    params(("id" = String, Path, description = "The item's id"), CurvesQuery), security(("bearer" = [])),
+    responses((status = 200, description = "image/svg+xml"), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[get("/api/v1/items/{id}/curves")]
+async fn curves(
+    state: web::Data<AppState>,
+    _auth: Authorized<Authors>,
+    path: web::Path<String>,
+    query: web::Query<CurvesQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let id = item_id(&path)?;
+    let svg = items::curves(&state, id, query.version, query.lang.unwrap_or_default()).await?;
+    Ok(super::files::picture(
+        "image/svg+xml".into(),
+        svg.into_bytes(),
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

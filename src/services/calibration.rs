@@ -34,7 +34,8 @@ pub struct RunView {
     pub converged: bool,
     pub created_at: DateTime<Utc>,
     pub applied_at: Option<DateTime<Utc>>,
-    /// Per item: `id`, `version`, `params`, standard errors, `n`, and whether it was an anchor.
+    /// Per item: `id`, `version`, `params`, standard errors, `n`, whether it was an anchor, and `before`:
+    /// the parameters it had when the run was made.
     #[schema(value_type = Vec<Object>)]
     pub estimates: serde_json::Value,
 }
@@ -132,6 +133,7 @@ pub async fn start_run(
             serde_json::json!({
                 "id": id, "version": version, "params": e.params, "anchor": e.fixed,
                 "se_a": e.se_a, "se_locations": e.se_locations, "se_c": e.se_c, "n": e.n,
+                "before": params.get(&(id.clone(), *version)).map(|p| &p.params),
             })
         })
         .collect();
@@ -153,6 +155,81 @@ pub async fn start_run(
     store::insert_run(&state.writer, run.clone()).await?;
     tracing::info!(run = %run.id, items = run.n_items, persons = run.n_persons, "calibration run stored");
     Ok(run.into())
+}
+
+/// The most runs the list holds.
+pub const MAX_LISTED_RUNS: u64 = 100;
+
+/// A calibration run in the list: what it is, without its estimates.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RunSummary {
+    pub id: Uuid,
+    pub model: String,
+    pub n_persons: i64,
+    pub n_items: i32,
+    pub converged: bool,
+    pub created_at: DateTime<Utc>,
+    pub applied_at: Option<DateTime<Utc>>,
+}
+
+/// The latest [`MAX_LISTED_RUNS`] runs, newest first.
+pub async fn list_runs(state: &AppState) -> Result<Vec<RunSummary>, ApiError> {
+    Ok(store::latest_runs(&state.db, MAX_LISTED_RUNS)
+        .await?
+        .into_iter()
+        .map(|r| RunSummary {
+            id: r.id,
+            model: r.model,
+            n_persons: r.n_persons,
+            n_items: r.n_items,
+            converged: r.converged,
+            created_at: r.created_at,
+            applied_at: r.applied_at,
+        })
+        .collect())
+}
+
+/// The picture of a run: each estimated item's parameters before the run against the run's (anchors,
+/// held at their values, left out). A run stored without `before` is drawn against the items' current
+/// parameters.
+pub async fn picture(
+    state: &AppState,
+    id: Uuid,
+    lang: crate::lang::Lang,
+) -> Result<String, ApiError> {
+    let run = store::run(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound("calibration run"))?;
+    let estimated: Vec<&serde_json::Value> = run
+        .estimates
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["anchor"].as_bool() != Some(true))
+        .collect();
+    let keys: Vec<(String, i32)> = estimated
+        .iter()
+        .filter_map(|e| {
+            Some((
+                e["id"].as_str()?.to_owned(),
+                i32::try_from(e["version"].as_i64()?).ok()?,
+            ))
+        })
+        .collect();
+    let current = store::current_params(&state.db, &keys).await?;
+    let changes: Vec<crate::plot::calibration::Change> = estimated
+        .iter()
+        .zip(&keys)
+        .filter_map(|(e, key)| {
+            let after: irt::ItemParams = serde_json::from_value(e["params"].clone()).ok()?;
+            let before = match serde_json::from_value(e["before"].clone()) {
+                Ok(before) => before,
+                Err(_) => current.get(key)?.params.clone(),
+            };
+            Some(crate::plot::calibration::Change { before, after })
+        })
+        .collect();
+    Ok(crate::plot::calibration::svg(&changes, lang))
 }
 
 pub async fn get_run(state: &AppState, id: Uuid) -> Result<RunView, ApiError> {

@@ -180,6 +180,18 @@ pub async fn insert_run(
     Ok(())
 }
 
+/// The latest `limit` runs, newest first.
+pub async fn latest_runs(
+    db: &impl ConnectionTrait,
+    limit: u64,
+) -> Result<Vec<CalibrationRun>, sea_orm::DbErr> {
+    calibration_run::Entity::find()
+        .order_by_desc(calibration_run::Column::CreatedAt)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
 pub async fn run(
     db: &impl ConnectionTrait,
     id: Uuid,

@@ -180,6 +180,26 @@ async fn every_route_refuses_the_roles_it_is_not_for() {
             vec!["admin", "author"],
         ),
         (
+            "GET",
+            "/api/v1/calibration-runs".into(),
+            vec!["admin", "author"],
+        ),
+        (
+            "GET",
+            format!("/api/v1/calibration-runs/{some_id}/picture"),
+            vec!["admin", "author"],
+        ),
+        (
+            "GET",
+            "/api/v1/blueprints/kaztest-a1-preselection/feasibility".into(),
+            vec!["admin", "author"],
+        ),
+        (
+            "GET",
+            "/api/v1/items/rd-a1-city-transport-001/curves".into(),
+            vec!["admin", "author"],
+        ),
+        (
             "POST",
             format!("/api/v1/certificates/{some_id}/revoke"),
             vec!["admin"],

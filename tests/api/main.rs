@@ -6,6 +6,8 @@ mod helpers;
 mod accounts;
 mod attempts;
 mod auth;
+mod author_pages;
+mod author_views;
 mod backup;
 mod candidates;
 mod centre;

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, assert_problem, right_answers, spawn_app};
 
 /// Sits a whole session answering `share` of each section right; returns (candidate token, session id).
-async fn sit(app: &TestApp, share: f64) -> (String, String) {
+pub(crate) async fn sit(app: &TestApp, share: f64) -> (String, String) {
     let (token, s) = app.started_session().await;
     let id = s["id"].as_str().unwrap().to_owned();
     let answers = right_answers(app, &id).await;
@@ -417,6 +417,48 @@ async fn responses_are_calibrated_from_the_database_and_an_applied_run_is_the_it
         before.values().next().unwrap().status,
         item_bank::bank::ParamStatus::Provisional
     );
+    assert_eq!(
+        estimated["before"],
+        serde_json::to_value(&before.values().next().unwrap().params).unwrap(),
+        "the run keeps the parameters it started from"
+    );
+    let listed: Value = app
+        .get("/api/v1/calibration-runs", &author)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed[0]["id"], id);
+    assert_eq!(listed[0]["n_persons"], 24);
+    assert!(listed[0].get("estimates").is_none(), "the list is short");
+    let picture = |lang: &'static str| {
+        let app = &app;
+        let author = &author;
+        async move {
+            let r = app
+                .get(
+                    &format!("/api/v1/calibration-runs/{id}/picture?lang={lang}"),
+                    author,
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::OK);
+            assert_eq!(r.headers()["content-type"], "image/svg+xml");
+            r.text().await.unwrap()
+        }
+    };
+    let drawn_before = picture("en").await;
+    let estimated_items = run["estimates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["anchor"] != true)
+        .count();
+    assert_eq!(
+        drawn_before.matches("<circle ").count(),
+        2 * estimated_items,
+        "each estimated item in both panels"
+    );
+    assert!(drawn_before.contains("Difficulty (b): before and after"));
     let applied = app
         .post(
             &format!("/api/v1/calibration-runs/{id}/apply"),
@@ -433,6 +475,11 @@ async fn responses_are_calibrated_from_the_database_and_an_applied_run_is_the_it
         )
         .await;
     assert_problem(again, StatusCode::CONFLICT, "already_applied").await;
+    assert_eq!(
+        picture("en").await,
+        drawn_before,
+        "once applied, the picture still shows where the items came from"
+    );
     let after =
         synaq::store::calibration::current_params(&app.state.db, &[(item.to_owned(), version)])
             .await

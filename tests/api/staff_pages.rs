@@ -13,6 +13,13 @@ use crate::pages::{assert_page_headers, get};
 const PAGES: &[&str] = &[
     "/staff",
     "/author",
+    "/author/items/new",
+    "/author/items/rd-a1-city-transport-001",
+    "/author/qti",
+    "/author/blueprints",
+    "/author/blueprints/kaztest-a1-preselection",
+    "/author/calibration",
+    "/author/calibration/0190a3f0-0000-7000-8000-000000000000",
     "/operator",
     "/operator/candidates/0190a3f0-0000-7000-8000-000000000000",
     "/operator/sittings",
@@ -119,6 +126,9 @@ async fn an_address_without_an_id_is_a_404_page() {
         "/proctor/sessions/1",
         "/operator/sittings/x",
         "/operator/candidates/%20",
+        "/author/items/Not-An-Id",
+        "/author/blueprints/a%20b",
+        "/author/calibration/x",
     ] {
         let r = get(&app, &format!("{path}?lang=en"), &[]).await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");

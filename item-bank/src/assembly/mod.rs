@@ -21,7 +21,7 @@
 //! | [`feasibility_problems`], [`exposure_problems`] | what makes forms impossible, and which exposure caps the bank cannot keep |
 //! | [`exposure_rates`] | [`AssemblyContext::exposure`] from the delivery database's counts |
 //! | [`AdaptiveSession`], [`InfoTable`], [`max_information`] | item-by-item adaptive sections |
-//! | [`simulate()`], [`svg`] | many forms and simulated candidates: exposure, parallelism, classification, passing by random guessing |
+//! | [`simulate()`] | many forms and simulated candidates: exposure, parallelism, classification, passing by random guessing |
 //! | [`generate_bank`] | a generated bank shaped like the starter bank, for benchmarks and simulations |
 //!
 //! In [`AssemblyContext`], `exposure` maps item id → share of this blueprint's forms drawn so far that
@@ -124,7 +124,7 @@ pub use engine::{MIN_INFORMATION_RATIO, TCC_TOLERANCE, eligibility};
 pub use generate::{GenerateOptions, generate_bank};
 pub use simulate::{
     Classification, CutSummary, ExposureSummary, RandomGuessing, SectionSimulation,
-    SimulationOptions, SimulationReport, simulate, svg,
+    SimulationOptions, SimulationReport, simulate,
 };
 pub use target::{GRID, TARGET_FORMS, TARGET_SEED};
 

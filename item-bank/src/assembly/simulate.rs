@@ -2,11 +2,10 @@
 //! (exposure rates fed back after every form), sit simulated candidates on them, and report what an
 //! author needs to judge the bank: item exposure, overlap between forms, every form's test
 //! characteristic curve against the target, conditional standard errors and classification accuracy at
-//! the pass cut, and the exact probability that a candidate answering at random passes. [`svg`] draws
-//! the report.
+//! the pass cut, and the exact probability that a candidate answering at random passes. The server's
+//! `plot` module draws the report.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write as _;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
@@ -385,167 +384,6 @@ pub fn simulate<'a>(
     }
 }
 
-/// An SVG picture of a report: per section, the target TCC (thick) over the first 200 forms' TCCs with
-/// the cut θ marked and the conditional SEM, and the exposure histogram with the cap. Written by hand
-/// (no font or system library needed), so it is a pure function of the report.
-pub fn svg(report: &SimulationReport) -> String {
-    const W: f64 = 420.0;
-    const H: f64 = 300.0;
-    const M: f64 = 40.0;
-    let panels = report.sections.len() + 1;
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{H}" viewBox="0 0 {} {H}" font-family="sans-serif" font-size="11">"##,
-        W * panels as f64,
-        W * panels as f64
-    );
-    out.push_str(r##"<rect width="100%" height="100%" fill="white"/>"##);
-    let axes = |out: &mut String, x0: f64, title: &str, xl: &str, yl: &str| {
-        let _ = write!(
-            out,
-            r##"<g><line x1="{a}" y1="{b}" x2="{c}" y2="{b}" stroke="black"/><line x1="{a}" y1="{d}" x2="{a}" y2="{b}" stroke="black"/><text x="{e}" y="16" text-anchor="middle" font-weight="bold">{title}</text><text x="{e}" y="{f}" text-anchor="middle">{xl}</text><text x="{h}" y="{g}" transform="rotate(-90 {h} {g})" text-anchor="middle">{yl}</text></g>"##,
-            a = x0 + M,
-            h = x0 + 12.0,
-            b = H - M,
-            c = x0 + W - 10.0,
-            d = 24.0,
-            e = x0 + W / 2.0,
-            f = H - 8.0,
-            g = H / 2.0,
-        );
-    };
-    for (k, sec) in report.sections.iter().enumerate() {
-        let x0 = W * k as f64;
-        let (gx0, gx1) = (GRID[0], GRID[GRID.len() - 1]);
-        let px = |t: f64| x0 + M + (t - gx0) / (gx1 - gx0) * (W - M - 10.0);
-        let py = |p: f64| (H - M) - p / 100.0 * (H - M - 24.0);
-        axes(
-            &mut out,
-            x0,
-            &format!(
-                "{}: TCC of {} forms vs target",
-                sec.section_id,
-                sec.form_percent.len()
-            ),
-            "θ",
-            "expected % correct",
-        );
-        for t in [-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0] {
-            let _ = write!(
-                out,
-                r##"<text x="{}" y="{}" text-anchor="middle">{t}</text>"##,
-                px(t),
-                H - M + 13.0
-            );
-        }
-        for p in [0.0, 50.0, 100.0] {
-            let _ = write!(
-                out,
-                r##"<text x="{}" y="{}" text-anchor="end">{p}</text>"##,
-                x0 + M - 3.0,
-                py(p) + 4.0
-            );
-        }
-        let line = |pts: &[f64]| -> String {
-            pts.iter()
-                .zip(&sec.grid)
-                .map(|(p, t)| format!("{:.1},{:.1}", px(*t), py(*p)))
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
-        for f in sec.form_percent.iter().take(200) {
-            let _ = write!(
-                out,
-                r##"<polyline points="{}" fill="none" stroke="#4477aa" stroke-opacity="0.15"/>"##,
-                line(f)
-            );
-        }
-        if !sec.target_percent.is_empty() {
-            let _ = write!(
-                out,
-                r##"<polyline points="{}" fill="none" stroke="black" stroke-width="2"/>"##,
-                line(&sec.target_percent)
-            );
-        }
-        // Conditional SEM (mean over forms) on a right-hand scale: 0 to 2 across the panel's height.
-        if !sec.csem_mean.is_empty() {
-            let sem_y = |v: f64| py((v / 2.0).min(1.0) * 100.0);
-            let pts: Vec<String> = sec
-                .csem_mean
-                .iter()
-                .zip(&sec.grid)
-                .map(|(v, t)| format!("{:.1},{:.1}", px(*t), sem_y(*v)))
-                .collect();
-            let _ = write!(
-                out,
-                r##"<polyline points="{}" fill="none" stroke="#228833" stroke-width="1.5" stroke-dasharray="6 2"/><text x="{}" y="{}" text-anchor="end" fill="#228833">SEM (right: 0–2)</text>"##,
-                pts.join(" "),
-                x0 + W - 12.0,
-                H - M - 6.0
-            );
-        }
-        for (k, c) in sec.cuts.iter().enumerate() {
-            if c.theta >= gx0 && c.theta <= gx1 {
-                let x = px(c.theta);
-                // Labels stack downwards and open towards the panel's middle, so they never overlap.
-                let anchor = if x > x0 + W / 2.0 { "end" } else { "start" };
-                let _ = write!(
-                    out,
-                    r##"<line x1="{x}" y1="24" x2="{x}" y2="{b}" stroke="#cc3311" stroke-dasharray="4 3"/><text x="{x}" y="{y}" fill="#cc3311" text-anchor="{anchor}"> cut {p} %: θ={t:.2}, worst ±{w:.2} </text>"##,
-                    b = H - M,
-                    y = 36.0 + 13.0 * k as f64,
-                    p = c.percent,
-                    t = c.theta,
-                    w = c.worst_deviation
-                );
-            }
-        }
-    }
-    let x0 = W * report.sections.len() as f64;
-    let e = &report.exposure;
-    axes(
-        &mut out,
-        x0,
-        &format!(
-            "exposure of {} items, cap {:.0} %",
-            e.items_in_bank,
-            100.0 * e.cap
-        ),
-        "share of forms",
-        "items",
-    );
-    let top = e.histogram.iter().copied().max().unwrap_or(1).max(1) as f64;
-    let bins = e.histogram.len().max((e.cap / 0.025).ceil() as usize + 2) as f64;
-    let bw = (W - M - 10.0) / bins;
-    for (b, &n) in e.histogram.iter().enumerate() {
-        let h = n as f64 / top * (H - M - 40.0);
-        let _ = write!(
-            out,
-            r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="#4477aa"/>"##,
-            x0 + M + b as f64 * bw,
-            H - M - h,
-            bw * 0.9,
-            h
-        );
-    }
-    let cx = x0 + M + e.cap / 0.025 * bw;
-    let _ = write!(
-        out,
-        r##"<line x1="{cx}" y1="24" x2="{cx}" y2="{}" stroke="#cc3311" stroke-dasharray="4 3"/><text x="{cx}" y="{}" text-anchor="middle">{:.0} %</text><text x="{}" y="{}" text-anchor="start">0</text><text x="{}" y="38" text-anchor="end">max {:.1} %, mean overlap {:.1} %</text>"##,
-        H - M,
-        H - M + 13.0,
-        100.0 * e.cap,
-        x0 + M,
-        H - M + 13.0,
-        x0 + W - 10.0,
-        100.0 * e.max,
-        100.0 * report.mean_overlap
-    );
-    out.push_str("</svg>\n");
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -664,8 +502,6 @@ pass_min_percent = 30
             "{:?}",
             report.classification
         );
-        let picture = svg(&report);
-        assert!(picture.starts_with("<svg") && picture.contains("polyline"));
     }
 
     #[test]

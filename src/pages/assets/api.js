@@ -27,9 +27,10 @@ export class Problem extends Error {
 /** The server could not be reached. */
 export class Offline extends Error {}
 
-async function send(method, path, { body, headers = {}, auth = true } = {}) {
+async function send(method, path, { body, bytes, type, headers = {}, auth = true } = {}) {
   const h = { ...headers };
   if (body !== undefined) h['content-type'] = 'application/json';
+  if (bytes !== undefined) h['content-type'] = type || 'application/octet-stream';
   const bearer = typeof auth === 'string' ? auth : auth && token.get();
   if (bearer) h.authorization = `Bearer ${bearer}`;
   const sentAt = local();
@@ -38,7 +39,7 @@ async function send(method, path, { body, headers = {}, auth = true } = {}) {
     response = await fetch(path, {
       method,
       headers: h,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: bytes !== undefined ? bytes : body === undefined ? undefined : JSON.stringify(body),
       cache: 'no-store',
       credentials: 'same-origin',
     });
@@ -61,7 +62,8 @@ async function problemOf(response) {
 
 /**
  * Calls the API and returns the JSON answer; throws `Problem` or `Offline`. `options.auth`: `true` (the
- * default) sends the candidate's token, `false` none, a string that token.
+ * default) sends the candidate's token, `false` none, a string that token. `options.body` is sent as
+ * JSON; `options.bytes` (a Blob or a File) as it is, with `options.type` as its content type.
  */
 export async function call(method, path, options) {
   const response = await send(method, path, options);
@@ -74,9 +76,12 @@ export async function call(method, path, options) {
   }
 }
 
-/** Fetches a file the candidate's token opens (audio, a picture) as a Blob; throws `Problem` or `Offline`. */
-export async function file(path) {
-  const response = await send('GET', path);
+/**
+ * Fetches a file the candidate's token opens (audio, a picture) as a Blob; throws `Problem` or `Offline`.
+ * `auth` as for `call`.
+ */
+export async function file(path, auth = true) {
+  const response = await send('GET', path, { auth });
   if (!response.ok) throw new Problem(response.status, await problemOf(response), response.headers);
   return response.blob();
 }

@@ -1,12 +1,14 @@
 // A listening item's recording, played with a Play button as often as the section allows. The server
 // counts the plays: every fetch of the recording is one, so the page fetches it afresh for each play, keeps
 // it only as a blob while it plays (there is no address to download it from) and shows what the server
-// says is left (`plays_left` in the session view, then `play_limit_reached` once none is).
+// says is left (`plays_left` in the session view, then `play_limit_reached` once none is). `getFile`
+// fetches the recording with the reader's token (the candidate's by default; an author's preview passes
+// its own).
 
 import { explain, file } from './api.js';
 import { el, t } from './dom.js';
 
-export function listeningPlayer({ url, playsLeft, onPlayed }) {
+export function listeningPlayer({ url, playsLeft, onPlayed, getFile = file }) {
   let left = playsLeft;
   let audio = null;
   const status = el('p', { class: 'hint', role: 'status' });
@@ -27,7 +29,7 @@ export function listeningPlayer({ url, playsLeft, onPlayed }) {
     button.disabled = true;
     status.textContent = t('player.loading');
     try {
-      const blob = await file(url);
+      const blob = await getFile(url);
       left -= 1;
       onPlayed(left);
       release();

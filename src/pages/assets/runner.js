@@ -6,12 +6,9 @@
 import { Offline, Problem, call, explain, file } from './api.js';
 import { Countdown } from './clock.js';
 import { $, el, message, page, sectionName, show, t } from './dom.js';
-import { kazakhKeyboard } from './keyboard.js';
 import { Outbox } from './outbox.js';
-import { listeningPlayer } from './player.js';
+import { question } from './question.js';
 
-const TEXT_TYPES = new Set(['gap_fill', 'short_answer']);
-const TYPING_PAUSE_MS = 700;
 const REFRESH_MS = 30_000;
 const WAITING_REFRESH_MS = 5_000;
 const OVERTIME_REFRESH_MS = 2_000;
@@ -301,21 +298,27 @@ export class Runner {
     const counter = this.adaptive
       ? t('nav.question', { n: this.index + 1 })
       : t('item.counter', { n: this.index + 1, total: this.items().length });
-    const parts = [el('p', { id: 'item-counter', class: 'counter', tabindex: '-1', text: counter })];
-    if (item.stimulus) parts.push(el('div', { class: 'stimulus', lang: 'kk', text: item.stimulus }));
-    if (item.image) parts.push(this.picture(item));
-    if (item.media) {
-      parts.push(
-        listeningPlayer({
-          url: item.media.url,
-          playsLeft: item.plays_left ?? this.playLimit,
-          onPlayed: (left) => {
-            item.plays_left = left;
-          },
-        }),
-      );
-    }
-    parts.push(TEXT_TYPES.has(item.type) ? this.textAnswer(item) : this.choices(item));
+    const counterNode = el('p', { id: 'item-counter', class: 'counter', tabindex: '-1', text: counter });
+    const parts = question(item, {
+      answer: this.answerOf(item.position),
+      give: (answer) => {
+        this.pendingText = null;
+        this.give(item, answer);
+      },
+      typing: (save) => {
+        // What is being typed is not saved yet: never "Saved" before the server has it.
+        this.saveState('saving');
+        this.pendingText = save;
+      },
+      getFile: file,
+      onError: (error) => message($('runner-message'), explain(error)),
+      playsLeft: item.plays_left ?? this.playLimit,
+      onPlayed: (left) => {
+        item.plays_left = left;
+      },
+      maxTextChars: page.max_text_chars,
+    });
+    parts.unshift(counterNode);
     $('item').replaceChildren(...parts);
     this.shownAt = performance.now();
     this.updateControls();
@@ -357,97 +360,6 @@ export class Runner {
           }),
         );
       }),
-    );
-  }
-
-  picture(item) {
-    const img = el('img', { alt: t('item.image'), class: 'picture' });
-    // The picture needs the token, so it is fetched and shown from a blob; its <title> is its alt text, in
-    // Kazakh (so a screen reader reads it with a Kazakh voice whatever the page's language).
-    file(item.image.url)
-      .then(async (blob) => {
-        const title = new DOMParser().parseFromString(await blob.text(), 'image/svg+xml').querySelector('title');
-        if (title?.textContent.trim()) {
-          img.alt = title.textContent.trim();
-          img.lang = 'kk';
-        }
-        img.src = URL.createObjectURL(blob);
-      })
-      .catch((error) => message($('runner-message'), explain(error)));
-    return el('figure', { class: 'figure' }, img);
-  }
-
-  choices(item) {
-    const chosen = this.answerOf(item.position)?.choice;
-    const hintId = `hint-${item.position}`;
-    const fieldset = el(
-      'fieldset',
-      { class: 'options', 'aria-describedby': hintId },
-      el('legend', { class: 'stem', lang: 'kk', text: item.stem }),
-      el('p', { class: 'hint', id: hintId, text: t('item.options') }),
-    );
-    for (const option of item.options || []) {
-      const input = el('input', {
-        type: 'radio',
-        name: `answer-${item.position}`,
-        value: option.id,
-        checked: chosen === option.id,
-        on: { change: () => this.give(item, { choice: option.id }) },
-      });
-      fieldset.append(
-        el(
-          'label',
-          { class: 'option' },
-          input,
-          el('span', { class: 'letter', 'aria-hidden': 'true', text: option.id.toUpperCase() }),
-          el('span', { lang: 'kk', text: option.text }),
-        ),
-      );
-    }
-    return fieldset;
-  }
-
-  textAnswer(item) {
-    const id = `answer-${item.position}`;
-    const stemId = `stem-${item.position}`;
-    const input = el('input', {
-      type: 'text',
-      id,
-      lang: 'kk',
-      autocomplete: 'off',
-      autocapitalize: 'off',
-      spellcheck: 'false',
-      maxlength: page.max_text_chars,
-      'aria-describedby': `${stemId} latin-note`,
-    });
-    input.value = this.answerOf(item.position)?.text ?? '';
-    let timer = null;
-    const save = () => {
-      clearTimeout(timer);
-      this.pendingText = null;
-      this.give(item, { text: input.value });
-    };
-    input.addEventListener('input', () => {
-      clearTimeout(timer);
-      // What is being typed is not saved yet: never "Saved" before the server has it.
-      this.saveState('saving');
-      this.pendingText = save;
-      timer = setTimeout(save, TYPING_PAUSE_MS);
-    });
-    input.addEventListener('change', save);
-    const stem = el('p', { class: 'stem', id: stemId, lang: 'kk' });
-    item.stem.split('____').forEach((part, i) => {
-      if (i > 0) stem.append(el('span', { class: 'gap', text: '____' }));
-      stem.append(part);
-    });
-    return el(
-      'div',
-      { class: 'text-answer' },
-      stem,
-      el('label', { for: id, text: t('item.answer') }),
-      input,
-      el('p', { class: 'hint', id: 'latin-note', text: t('item.latin') }),
-      kazakhKeyboard(input),
     );
   }
 }

@@ -5,7 +5,7 @@
 // Importing this module on a page of an area (operator, proctor, author) sends a person who is not
 // signed in to `/staff?next=<this page>`; `ready` says whether the page may go on.
 
-import { Problem, call, explain } from './api.js';
+import { Problem, call, explain, file } from './api.js';
 import { $, has, message, page, t } from './dom.js';
 
 const TOKEN = 'synaq.staff.token';
@@ -119,10 +119,25 @@ function renew() {
  * renewal dialog opens over the page and, once the person has signed in again, the call is made again;
  * so a form's contents are never lost to an expired token. Throws `Problem` or `Offline`.
  */
-export async function api(method, path, body) {
+export function api(method, path, body) {
+  return renewing(() => call(method, path, { body, auth: session.token() }));
+}
+
+/** Sends a file's bytes (a recording, a QTI package) with the staff token, as `api` does. */
+export function upload(path, bytes, type) {
+  return renewing(() => call('POST', path, { bytes, type, auth: session.token() }));
+}
+
+/** Fetches a file (a picture, a recording, a package) with the staff token as a Blob, as `api` does. */
+export function staffFile(path) {
+  return renewing(() => file(path, session.token()));
+}
+
+/** Makes `request` and, when the sign-in has expired, renews it over the page and makes it again. */
+async function renewing(request) {
   for (;;) {
     try {
-      return await call(method, path, { body, auth: session.token() });
+      return await request();
     } catch (error) {
       if (!(error instanceof Problem && error.status === 401 && $('renew'))) throw error;
       try {

@@ -1,5 +1,5 @@
 //! The staff's pages: `/staff` (signing in, then each role's home screen), the operators' `/operator…`,
-//! the proctors' `/proctor…` and the authors' `/author…`.
+//! the proctors' `/proctor…` and the authors' `/author…` (the item bank, QTI, blueprints, calibration).
 //!
 //! Every staff page is served to anyone: it is HTML and a script. Every datum on it comes from the JSON
 //! API, called with the person's own token, so the API's role checks protect the data; a page that gets
@@ -57,6 +57,9 @@ const LINKS: &[(Area, &str, &str)] = &[
     (Area::Proctor, "/proctor", "staff.nav.supervision"),
     (Area::Proctor, "/proctor/reviews", "staff.nav.reviews"),
     (Area::Author, "/author", "staff.nav.items"),
+    (Area::Author, "/author/qti", "staff.nav.qti"),
+    (Area::Author, "/author/blueprints", "staff.nav.blueprints"),
+    (Area::Author, "/author/calibration", "staff.nav.calibration"),
 ];
 
 /// A staff page: where it belongs, its address, its title and its script.
@@ -149,6 +152,26 @@ fn bar(lang: Lang, area: Area, path: &str) -> Markup {
                 span #staff-who {}
                 button #sign-out type="button" { (t("staff.sign_out")) }
             }
+        }
+    }
+}
+
+/// A labelled field with a hint; `input` is the control, whose id is `id`.
+pub(super) fn field(
+    lang: Lang,
+    id: &str,
+    label: &str,
+    hint: Option<&str>,
+    input: Markup,
+) -> Markup {
+    let t = |key: &str| get(lang, key);
+    html! {
+        div.field {
+            label for=(id) { (t(label)) }
+            @if let Some(hint) = hint {
+                p.hint id={ (id) "-hint" } { (t(hint)) }
+            }
+            (input)
         }
     }
 }

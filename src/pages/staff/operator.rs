@@ -8,7 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use maud::{Markup, html};
 
 use super::proctor::sittings_table;
-use super::{Area, Shell, filled_table, not_found, page_id};
+use super::{Area, Shell, field, filled_table, not_found, page_id};
 use crate::pages::text::get;
 use crate::pages::{Lang, qr};
 use crate::services::AppState;
@@ -18,20 +18,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(candidate)
         .service(sittings)
         .service(sitting);
-}
-
-/// A labelled field with a hint; `input` is the control, whose id is `id`.
-fn field(lang: Lang, id: &str, label: &str, hint: Option<&str>, input: Markup) -> Markup {
-    let t = |key: &str| get(lang, key);
-    html! {
-        div.field {
-            label for=(id) { (t(label)) }
-            @if let Some(hint) = hint {
-                p.hint id={ (id) "-hint" } { (t(hint)) }
-            }
-            (input)
-        }
-    }
 }
 
 /// The fields of a candidate, for creating one and for correcting one; `prefix` keeps the ids apart.

@@ -531,6 +531,34 @@ pub async fn preview(
     Ok(view)
 }
 
+/// The picture of an item version's characteristic curve and information (the latest version when
+/// `version` is absent), from its current parameters (calibrated, or the author's provisional ones).
+pub async fn curves(
+    state: &AppState,
+    id: &str,
+    version: Option<i32>,
+    lang: crate::lang::Lang,
+) -> Result<String, ApiError> {
+    let row: ItemRow = match version {
+        None => store::latest(&state.db, id).await?,
+        Some(v) => store::version(&state.db, id, v).await?,
+    }
+    .ok_or(ApiError::NotFound("item"))?;
+    let key = (row.id.clone(), row.version);
+    let params = match calibration::current_params(&state.db, std::slice::from_ref(&key))
+        .await?
+        .remove(&key)
+    {
+        Some(irt) => irt.params,
+        None => row.item()?.irt.params,
+    };
+    Ok(crate::plot::item::svg(
+        &format!("{id} v{}", row.version),
+        &params,
+        lang,
+    ))
+}
+
 /// A file an item version names, for its preview.
 pub async fn preview_file(
     state: &AppState,

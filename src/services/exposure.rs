@@ -47,7 +47,11 @@ struct Blueprint {
 
 /// This instance's exposure counts by blueprint.
 #[derive(Default)]
-pub struct ExposureCounter(Mutex<HashMap<String, Blueprint>>);
+pub struct ExposureCounter {
+    blueprints: Mutex<HashMap<String, Blueprint>>,
+    /// Held for the whole of a flush, so that flushes run one at a time.
+    flushing: tokio::sync::Mutex<()>,
+}
 
 impl ExposureCounter {
     /// The counts of `blueprint_id` as the assembler should see them: the database's and this instance's
@@ -105,8 +109,10 @@ impl ExposureCounter {
     }
 
     /// Writes every pending count in one transaction. On failure the counts stay pending for the next
-    /// flush.
+    /// flush. Flushes run one at a time: when this returns, every count recorded before it was called is
+    /// in the database (or pending again after a failure), even if another flush had it in hand.
     pub async fn flush(&self, writer: &store::WriteDb) -> Result<(), sea_orm::DbErr> {
+        let _one_at_a_time = self.flushing.lock().await;
         let batch: Vec<(String, Counts)> = {
             let mut map = self.lock();
             map.iter_mut()
@@ -139,7 +145,7 @@ impl ExposureCounter {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Blueprint>> {
-        self.0.lock().expect("exposure counts")
+        self.blueprints.lock().expect("exposure counts")
     }
 }
 

@@ -65,6 +65,17 @@ const FILES: &[(&str, &str, &[u8])] = &[
         JS,
         include_bytes!("assets/operator-sitting.js"),
     ),
+    ("api-docs.js", JS, include_bytes!("assets/api-docs.js")),
+    (
+        "swagger-ui-bundle.js",
+        JS,
+        include_bytes!("assets/swagger-ui/swagger-ui-bundle.js"),
+    ),
+    (
+        "swagger-ui.css",
+        "text/css; charset=utf-8",
+        include_bytes!("assets/swagger-ui/swagger-ui.css"),
+    ),
 ];
 
 const JS: &str = "text/javascript; charset=utf-8";

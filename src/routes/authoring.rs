@@ -20,7 +20,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// The latest version of every blueprint.
 #[utoipa::path(get, path = "/api/v1/blueprints", tag = "authoring", security(("bearer" = [])),
-    responses((status = 200, description = "blueprints", body = Object)))]
+    responses((status = 200, description = "blueprints", body = Vec<Object>)))]
 #[get("/api/v1/blueprints")]
 async fn list(
     state: web::Data<AppState>,
@@ -30,13 +30,15 @@ async fn list(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct VersionQuery {
     /// A specific version; the latest when absent.
     version: Option<i32>,
 }
 
 /// One blueprint.
-#[utoipa::path(get, path = "/api/v1/blueprints/{id}", tag = "authoring", params(VersionQuery),
+#[utoipa::path(get, path = "/api/v1/blueprints/{id}", tag = "authoring",
+    params(("id" = String, Path, description = "the blueprint"), VersionQuery),
     security(("bearer" = [])), responses((status = 200, body = Object), (status = 404, body = Problem)))]
 #[get("/api/v1/blueprints/{id}")]
 async fn get_one(
@@ -109,6 +111,7 @@ async fn start_run(
 
 /// A calibration run with its estimates.
 #[utoipa::path(get, path = "/api/v1/calibration-runs/{id}", tag = "authoring", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "the run")),
     responses((status = 200, body = calibration::RunView), (status = 404, body = Problem)))]
 #[get("/api/v1/calibration-runs/{id}")]
 async fn get_run(
@@ -121,6 +124,7 @@ async fn get_run(
 
 /// Applies a run to the bank: its items become `calibrated`, with the run as their provenance.
 #[utoipa::path(post, path = "/api/v1/calibration-runs/{id}/apply", tag = "authoring", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "the run")),
     responses((status = 200, body = calibration::RunView), (status = 409, body = Problem)))]
 #[post("/api/v1/calibration-runs/{id}/apply")]
 async fn apply_run(

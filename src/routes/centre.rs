@@ -101,6 +101,7 @@ pub struct CandidateQuery {
     /// the document number; at most 100 characters. Without it, the newest candidates.
     q: Option<String>,
     /// 1 to 200; 50 when absent.
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u64>,
 }
 
@@ -276,6 +277,7 @@ pub struct RegistrationView {
 
 /// Registers a candidate to a sitting and returns the access code, once.
 #[utoipa::path(post, path = "/api/v1/sittings/{sitting_id}/registrations", tag = "centre",
+    params(("sitting_id" = Uuid, Path, description = "the sitting")),
     request_body = NewRegistration, security(("bearer" = [])),
     responses((status = 201, body = RegistrationView), (status = 404, body = Problem), (status = 409, body = Problem)))]
 #[post("/api/v1/sittings/{sitting_id}/registrations")]

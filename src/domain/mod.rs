@@ -8,6 +8,7 @@ mod full_name;
 mod idempotency_key;
 mod reason;
 mod sitting_window;
+pub mod schema;
 pub mod text;
 
 pub use citizenship::Citizenship;

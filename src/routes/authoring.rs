@@ -72,18 +72,18 @@ async fn save(
 pub struct NewRun {
     /// `rasch`, `1pl`, `2pl` (default) or `3pl`.
     #[serde(default = "default_model")]
-    #[schema(value_type = String)]
+    #[schema(value_type = String, pattern = "^(rasch|1pl|2pl|3pl)$")]
     model: item_bank::irt::CalibrationModel,
     /// Item versions with fewer responses are left out. Default 200.
     #[serde(default = "default_min_responses")]
-    min_responses: usize,
+    min_responses: u32,
 }
 
 fn default_model() -> item_bank::irt::CalibrationModel {
     item_bank::irt::CalibrationModel::TwoPl
 }
 
-fn default_min_responses() -> usize {
+fn default_min_responses() -> u32 {
     200
 }
 
@@ -105,7 +105,7 @@ async fn start_run(
             "the bank's items are dichotomous: rasch, 1pl, 2pl or 3pl".into(),
         ));
     }
-    let run = calibration::start_run(&state, body.model, body.min_responses.max(1)).await?;
+    let run = calibration::start_run(&state, body.model, body.min_responses.max(1) as usize).await?;
     Ok(HttpResponse::Created().json(run))
 }
 

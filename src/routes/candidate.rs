@@ -130,6 +130,7 @@ pub struct SubmitSection {
     /// The section the page means to close; a retried submit of a closed section is then a no-op.
     /// Required from the next release; until then a submit without it is served with a `Deprecation`
     /// header (see the README).
+    #[schema(value_type = Option<crate::domain::schema::OneLine>)]
     section: Option<String>,
 }
 

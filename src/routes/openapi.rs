@@ -49,6 +49,7 @@ impl Modify for BearerAuth {
         results::feed, results::revoke,
         operations::readyz, operations::metrics,
     ),
+    components(schemas(crate::domain::schema::ItemId)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

@@ -18,7 +18,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct FeedQuery {
-    /// A cursor from an earlier page; from the beginning when absent.
+    /// A cursor from an earlier page (`next_cursor`); from the beginning when absent.
+    #[param(pattern = "^[0-9]{1,18}$")]
     after: Option<String>,
     /// 1 to 1000; 100 when absent.
     #[param(minimum = 1, maximum = 1000)]
@@ -41,6 +42,7 @@ async fn feed(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevokeRequest {
+    #[schema(value_type = Reason)]
     reason: String,
 }
 

@@ -27,7 +27,7 @@ cleanup() {
 trap cleanup EXIT
 
 # A fresh server; tokens outlive the run.
-export SYNAQ_DATA_DIR=$data SYNAQ_ADMIN_PASSWORD=schemathesis-admin-password RUST_LOG=warn \
+export SYNAQ_DATA_DIR=$data SYNAQ_ADMIN_PASSWORD=schemathesis-admin-password RUST_LOG=${RUST_LOG:-error} \
   SYNAQ_TOKEN_TTL_SECONDS=3600 SYNAQ_CANDIDATE_TOKEN_TTL_SECONDS=3600
 "$BIN" serve --bind "127.0.0.1:$port" 2>"$data/server.log" &
 pid=$!
@@ -67,7 +67,7 @@ failed=0
 started=$(date +%s)
 for role in $roles; do
   echo "== schemathesis as $role"
-  if ! st run "$base/api/openapi.json" --checks all --phases examples,coverage,fuzzing \
+  if ! SCHEMATHESIS_HOOKS=tests/schemathesis/hooks.py st --config-file tests/schemathesis/schemathesis.toml run "$base/api/openapi.json" --checks all --phases examples,coverage,fuzzing \
     --max-examples "$examples" --seed "$seed" --workers 2 --generation-database none --no-color \
     --header "Authorization: Bearer ${token[$role]}" \
     --report junit --report-junit-path "$report/$role.xml"; then

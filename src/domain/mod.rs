@@ -10,6 +10,7 @@ mod reason;
 mod sitting_window;
 pub mod schema;
 pub mod text;
+pub mod whole_number;
 
 pub use citizenship::Citizenship;
 pub use document_number::DocumentNumber;

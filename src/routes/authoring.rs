@@ -47,7 +47,10 @@ async fn get_one(
     path: web::Path<String>,
     query: web::Query<VersionQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    text::check("id", &path, Lines::One)?;
+    // A path with a control character names no blueprint.
+    if text::check("id", &path, Lines::One).is_err() {
+        return Err(ApiError::NotFound("blueprint"));
+    }
     Ok(HttpResponse::Ok().json(authoring::get(&state, &path, query.version).await?))
 }
 
@@ -75,7 +78,11 @@ pub struct NewRun {
     #[schema(value_type = String, pattern = "^(rasch|1pl|2pl|3pl)$")]
     model: item_bank::irt::CalibrationModel,
     /// Item versions with fewer responses are left out. Default 200.
-    #[serde(default = "default_min_responses")]
+    #[serde(
+        default = "default_min_responses",
+        deserialize_with = "crate::domain::whole_number::u32"
+    )]
+    #[schema(maximum = 4_294_967_295_u32)]
     min_responses: u32,
 }
 

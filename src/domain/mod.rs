@@ -7,8 +7,8 @@ mod document_number;
 mod full_name;
 mod idempotency_key;
 mod reason;
-mod sitting_window;
 pub mod schema;
+mod sitting_window;
 pub mod text;
 pub mod whole_number;
 

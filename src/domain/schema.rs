@@ -4,15 +4,16 @@
 //! Multilingual Plane are spelled out; the few invisible characters beyond it that [`super::FullName`]
 //! refuses are not in its pattern.
 
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::{PartialSchema, ToSchema};
 
 use super::reason::MAX_REASON_CHARS;
 use super::{Citizenship, DocumentNumber, FullName, Reason};
 
 /// What `str::trim` and `split_whitespace` take for white space (Unicode `White_Space`).
-const SPACE: &str = r"\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+const SPACE: &str =
+    r"\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
 /// The control characters [`super::text::check`] refuses in one-line text: C0, DEL and C1.
 const CONTROL: &str = r"\u0000-\u001f\u007f-\u009f";
 /// The control characters it refuses in text of several lines: all but tab, line feed and return.
@@ -22,7 +23,12 @@ const CONTROL_BUT_SPACE: &str = r"\u0000-\u0008\u000e-\u001f\u007f-\u0084\u0086-
 /// The invisible characters of `item_bank::kazakh::is_invisible` in the Basic Multilingual Plane.
 const INVISIBLE: &str = r"\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb";
 
-fn string(description: &str, pattern: String, min: Option<usize>, max: Option<usize>) -> RefOr<Schema> {
+fn string(
+    description: &str,
+    pattern: String,
+    min: Option<usize>,
+    max: Option<usize>,
+) -> RefOr<Schema> {
     ObjectBuilder::new()
         .schema_type(Type::String)
         .description(Some(description))
@@ -145,22 +151,62 @@ mod tests {
     #[test]
     fn each_pattern_accepts_what_the_parse_accepts() {
         let cases: [(RefOr<Schema>, fn(&str) -> bool, &[&str]); 6] = [
-            (ItemId::schema(), item_bank::bank::is_valid_id, &["ls-a1-006", "", "Ls", &"a".repeat(65)]),
-            (Reason::schema(), |s| Reason::parse(s).is_ok(), &[
-                "сөйлесті", "  көрші\nкөмектесті  ", " \n ", "", "a\0b", "a\u{1b}[31m", "a\u{85}b", "\u{85}x",
-            ]),
-            (FullName::schema(), |s| FullName::parse(s).is_ok(), &[
-                "Айгүл Серікқызы", " Айгүл\tСерікқызы ", "   ", "", "a\u{200b}b", "a\u{1}b", "a\u{85}b", "\u{feff}",
-            ]),
-            (DocumentNumber::schema(), |s| DocumentNumber::parse(s).is_ok(), &[
-                "N12345678", "n 1234-5678", "АВ1234", "abc", "N1234!", "Ж12345", &"1".repeat(33),
-            ]),
-            (Citizenship::schema(), |s| Citizenship::parse(s).is_ok(), &[
-                "UZB", " kaz ", "UZ", "УЗБ", "UZBK",
-            ]),
-            (OneLine::schema(), |s| {
-                super::super::text::check("x", s, super::super::text::Lines::One).is_ok()
-            }, &["kaztest-a1", "", "a\tb", "a\u{9f}"]),
+            (
+                ItemId::schema(),
+                item_bank::bank::is_valid_id,
+                &["ls-a1-006", "", "Ls", &"a".repeat(65)],
+            ),
+            (
+                Reason::schema(),
+                |s| Reason::parse(s).is_ok(),
+                &[
+                    "сөйлесті",
+                    "  көрші\nкөмектесті  ",
+                    " \n ",
+                    "",
+                    "a\0b",
+                    "a\u{1b}[31m",
+                    "a\u{85}b",
+                    "\u{85}x",
+                ],
+            ),
+            (
+                FullName::schema(),
+                |s| FullName::parse(s).is_ok(),
+                &[
+                    "Айгүл Серікқызы",
+                    " Айгүл\tСерікқызы ",
+                    "   ",
+                    "",
+                    "a\u{200b}b",
+                    "a\u{1}b",
+                    "a\u{85}b",
+                    "\u{feff}",
+                ],
+            ),
+            (
+                DocumentNumber::schema(),
+                |s| DocumentNumber::parse(s).is_ok(),
+                &[
+                    "N12345678",
+                    "n 1234-5678",
+                    "АВ1234",
+                    "abc",
+                    "N1234!",
+                    "Ж12345",
+                    &"1".repeat(33),
+                ],
+            ),
+            (
+                Citizenship::schema(),
+                |s| Citizenship::parse(s).is_ok(),
+                &["UZB", " kaz ", "UZ", "УЗБ", "UZBK"],
+            ),
+            (
+                OneLine::schema(),
+                |s| super::super::text::check("x", s, super::super::text::Lines::One).is_ok(),
+                &["kaztest-a1", "", "a\tb", "a\u{9f}"],
+            ),
         ];
         for (schema, parse, samples) in cases {
             let regex = regex(schema);

@@ -1,7 +1,7 @@
 //! Whole numbers in JSON bodies as JSON Schema's `integer` reads them: `200` and `200.0` alike.
 
-use serde::de::{Deserializer, Error};
 use serde::Deserialize;
+use serde::de::{Deserializer, Error};
 
 /// A `u32` written as a whole number, with or without a fractional part of zero.
 pub fn u32<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {

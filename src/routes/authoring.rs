@@ -112,7 +112,8 @@ async fn start_run(
             "the bank's items are dichotomous: rasch, 1pl, 2pl or 3pl".into(),
         ));
     }
-    let run = calibration::start_run(&state, body.model, body.min_responses.max(1) as usize).await?;
+    let run =
+        calibration::start_run(&state, body.model, body.min_responses.max(1) as usize).await?;
     Ok(HttpResponse::Created().json(run))
 }
 

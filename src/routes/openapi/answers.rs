@@ -19,7 +19,9 @@ fn meaning(status: &str) -> &'static str {
     match status {
         "400" => "the request is malformed",
         "401" => "no valid bearer token: `unauthorized` (or `invalid_credentials` when signing in)",
-        "403" => "the caller may not do this: `forbidden`, or a sitting's access rule (`outside_centre_network`, `seb_required`)",
+        "403" => {
+            "the caller may not do this: `forbidden`, or a sitting's access rule (`outside_centre_network`, `seb_required`)"
+        }
         "404" => "no such resource, or not the caller's: `not_found`",
         "405" => "the path does not take this method: `method_not_allowed`, with `Allow`",
         "409" => "the resource's state forbids the request; `code` says which",
@@ -54,7 +56,10 @@ fn complete(path: &str, operation: &mut Map<String, Value>) {
         .is_some_and(|s| !s.is_empty());
     let has_body = operation.contains_key("requestBody");
     let mut has_query = false;
-    if let Some(parameters) = operation.get_mut("parameters").and_then(Value::as_array_mut) {
+    if let Some(parameters) = operation
+        .get_mut("parameters")
+        .and_then(Value::as_array_mut)
+    {
         for parameter in parameters.iter_mut().filter(|p| p["in"] == "query") {
             has_query = true;
             if let Some(schema) = parameter.get_mut("schema") {

@@ -1,10 +1,12 @@
 //! `/api/docs`: the API description (`/api/openapi.json`) as a page to read and try, drawn by the
-//! vendored Swagger UI under the pages' CSP (its bundle and a small start script are embedded files).
+//! vendored Swagger UI under [`DOCS_POLICY`] (the pages' CSP with `data:` icons; its bundle and a small
+//! start script are embedded files, nothing inline).
 
 use actix_web::{HttpResponse, get, web};
 use maud::{DOCTYPE, html};
 
 use super::assets::asset_url;
+use crate::security_headers::DOCS_POLICY;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(api_docs);
@@ -32,5 +34,6 @@ async fn api_docs() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header(("X-Frame-Options", "DENY"))
+        .insert_header(("Content-Security-Policy", DOCS_POLICY))
         .body(page.into_string())
 }

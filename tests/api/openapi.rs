@@ -6,9 +6,9 @@ use std::collections::BTreeSet;
 
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
-use synaq::security_headers::PAGE_POLICY;
+use synaq::security_headers::{DOCS_POLICY, PAGE_POLICY};
 
-use crate::helpers::{assert_problem, root, spawn_app};
+use crate::helpers::{assert_problem, root, run_browser_script, spawn_app};
 
 async fn description(app: &crate::helpers::TestApp) -> Value {
     let r = app
@@ -230,7 +230,20 @@ async fn the_description_is_a_page_linked_from_the_home_page() {
     let r = app.client.get(app.url("/api/docs")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["content-type"], "text/html; charset=utf-8");
-    assert_eq!(r.headers()["content-security-policy"], PAGE_POLICY);
+    let policy = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(policy, DOCS_POLICY);
+    assert!(
+        !policy.contains("unsafe"),
+        "no inline script or style, no eval"
+    );
+    assert_eq!(
+        policy.replace(" data:", ""),
+        PAGE_POLICY,
+        "the pages' policy, with data: images"
+    );
     let page = r.text().await.unwrap();
     assert!(page.contains(r#"data-url="/api/openapi.json""#));
     assert!(!page.contains("<script>"), "no inline script");
@@ -249,4 +262,18 @@ async fn the_description_is_a_page_linked_from_the_home_page() {
         assert_eq!(r.headers()["x-content-type-options"], "nosniff");
         assert!(!r.bytes().await.unwrap().is_empty());
     }
+}
+
+#[tokio::test]
+async fn the_page_draws_every_operation_in_a_real_browser() {
+    let app = spawn_app().await;
+    let out = std::env::temp_dir().join(format!("synaq-api-docs-{}", std::process::id()));
+    let args = vec![
+        "--base".into(),
+        app.address.clone().into(),
+        "--out".into(),
+        out.into(),
+    ];
+    let stdout = run_browser_script("test_api_docs.py", args).await;
+    assert!(stdout.contains("every operation drawn"), "{stdout}");
 }

@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 examples=${1:-25}
 seed=${SEED:-20261202}
-roles=${ROLES:-"admin operator proctor author candidate results-reader"}
+roles=${ROLES:-"candidate admin operator proctor author results-reader"}
 if [ -z "${BIN:-}" ]; then
   cargo build --release --locked -q --bin synaq
   BIN=${CARGO_TARGET_DIR:-target}/release/synaq
@@ -62,6 +62,10 @@ sitting=$(post /api/v1/sittings "${token[admin]}" "$(jq -nc --arg o "$(date -u -
   jq -er .id)
 registration=$(post "/api/v1/sittings/$sitting/registrations" "${token[admin]}" "{\"candidate_id\":\"$candidate\"}")
 token[candidate]=$(sign_in "$(echo "$registration" | jq -c '{grant_type: "access_code", registration_id, access_code}')")
+# Its session, which the session routes are pointed at (schemathesis.toml); the candidate goes first,
+# before a proctor's or an admin's actions end it.
+SCHEMATHESIS_SESSION=$(curl -sf -X POST "$base/api/v1/sessions" -H "authorization: Bearer ${token[candidate]}" | jq -er .id)
+export SCHEMATHESIS_SESSION
 
 failed=0
 started=$(date +%s)

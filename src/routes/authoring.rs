@@ -38,7 +38,7 @@ struct VersionQuery {
 
 /// One blueprint.
 #[utoipa::path(get, path = "/api/v1/blueprints/{id}", tag = "authoring",
-    params(("id" = String, Path, description = "the blueprint"), VersionQuery),
+    params(("id" = crate::domain::schema::OneLine, Path, description = "the blueprint"), VersionQuery),
     security(("bearer" = [])), responses((status = 200, body = Object), (status = 404, body = Problem)))]
 #[get("/api/v1/blueprints/{id}")]
 async fn get_one(
@@ -47,10 +47,7 @@ async fn get_one(
     path: web::Path<String>,
     query: web::Query<VersionQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    // A path with a control character names no blueprint.
-    if text::check("id", &path, Lines::One).is_err() {
-        return Err(ApiError::NotFound("blueprint"));
-    }
+    text::check("id", &path, Lines::One)?;
     Ok(HttpResponse::Ok().json(authoring::get(&state, &path, query.version).await?))
 }
 

@@ -23,6 +23,12 @@ pub const PAGE_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 
     img-src 'self' blob:; media-src 'self' blob:; connect-src 'self'; form-action 'self'; \
     base-uri 'none'; frame-ancestors 'none'";
 
+/// The policy of the API description's page (`/api/docs`): the pages' policy, with the `data:` images
+/// (icons) that Swagger UI's stylesheet carries. Scripts stay the page's own files, nothing inline.
+pub const DOCS_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+    img-src 'self' blob: data:; media-src 'self' blob:; connect-src 'self'; form-action 'self'; \
+    base-uri 'none'; frame-ancestors 'none'";
+
 /// Adds the headers to the response of `req` (see the module documentation).
 pub async fn apply(
     req: ServiceRequest,

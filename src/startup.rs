@@ -136,7 +136,7 @@ impl Application {
                 .app_data(error::query_config())
                 .app_data(error::path_config())
                 .configure(routes::configure)
-                .default_service(web::to(routes::not_found))
+                .default_service(web::to(routes::unrouted))
         })
         .shutdown_timeout(state.settings.shutdown_timeout_seconds)
         .shutdown_signal(state.shutdown.begun())

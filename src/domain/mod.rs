@@ -7,8 +7,10 @@ mod document_number;
 mod full_name;
 mod idempotency_key;
 mod reason;
+pub mod schema;
 mod sitting_window;
 pub mod text;
+pub mod whole_number;
 
 pub use citizenship::Citizenship;
 pub use document_number::DocumentNumber;

@@ -95,6 +95,11 @@ error_codes! {
         kk: "Тестілеу қазір өтпейді: басталу және аяқталу уақытын тексеріңіз.",
         ru: "Тестирование сейчас не проводится: проверьте время начала и окончания.",
         en: "This sitting is not open now: check its start and end times.";
+    /// The path exists but does not take this method; `Allow` lists the methods it takes.
+    MethodNotAllowed = "method_not_allowed", METHOD_NOT_ALLOWED, "Method not allowed",
+        kk: "Бұл әрекетке мұндай сұраныс әдісімен рұқсат жоқ.",
+        ru: "Этот метод запроса здесь не поддерживается.",
+        en: "This request method is not supported here.";
     /// The request body is larger than the route accepts.
     PayloadTooLarge = "payload_too_large", PAYLOAD_TOO_LARGE, "Payload too large",
         kk: "Жіберілген дерек тым үлкен.",

@@ -29,6 +29,9 @@ pub enum ApiError {
     Conflict(ErrorCode, String),
     #[error("the request body is too large")]
     PayloadTooLarge,
+    /// The path takes only the methods listed (the `Allow` header).
+    #[error("this path takes only {0}")]
+    MethodNotAllowed(String),
     #[error("the server is busy; try again in a few seconds")]
     Busy,
     /// Too many requests; the duration is how long until the next is accepted (`Retry-After`).
@@ -64,6 +67,7 @@ impl ApiError {
             ApiError::NotFound(_) => ErrorCode::NotFound,
             ApiError::Conflict(code, _) => *code,
             ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            ApiError::MethodNotAllowed(_) => ErrorCode::MethodNotAllowed,
             ApiError::Busy => ErrorCode::Busy,
             ApiError::RateLimited(_) => ErrorCode::RateLimited,
             ApiError::Internal(_) => ErrorCode::Internal,
@@ -101,6 +105,9 @@ impl ResponseError for ApiError {
             }
             ApiError::RateLimited(wait) => {
                 response.insert_header(("Retry-After", retry_after_seconds(wait).to_string()));
+            }
+            ApiError::MethodNotAllowed(allow) => {
+                response.insert_header(("Allow", allow.as_str()));
             }
             _ => {}
         }

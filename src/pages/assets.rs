@@ -100,6 +100,17 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("assets/author-runs.js"),
     ),
     ("author-run.js", JS, include_bytes!("assets/author-run.js")),
+    ("api-docs.js", JS, include_bytes!("assets/api-docs.js")),
+    (
+        "swagger-ui-bundle.js",
+        JS,
+        include_bytes!("assets/swagger-ui/swagger-ui-bundle.js"),
+    ),
+    (
+        "swagger-ui.css",
+        "text/css; charset=utf-8",
+        include_bytes!("assets/swagger-ui/swagger-ui.css"),
+    ),
 ];
 
 const JS: &str = "text/javascript; charset=utf-8";

@@ -37,7 +37,7 @@ async fn home(req: HttpRequest) -> HttpResponse {
             li { a href="/operator" { (t("staff.home.operator")) } }
             li { a href="/proctor" { (t("home.proctor")) } }
             li { a href="/author" { (t("home.author")) } }
-            li { a href="/api/openapi.json" { (t("home.api")) } }
+            li { a href="/api/docs" { (t("home.api")) } }
         }
     };
     let frame = Frame {

@@ -1,6 +1,7 @@
 //! Pages for people, served by the same server on the same origin: `/` (links), `/sit` (the candidate's
 //! test), `/sit/certificate` (the printable certificate), `/verify/{certificate_id}` (anyone checks a
-//! certificate; its QR code encodes this address), and the staff's pages ([`staff`]: `/staff`,
+//! certificate; its QR code encodes this address), `/api/docs` (the API description, [`api_docs`]), and the
+//! staff's pages ([`staff`]: `/staff`,
 //! `/operator…`, `/proctor…`, `/author…`).
 //!
 //! The pages are HTML rendered here (maud) in Kazakh, Russian or English; the candidate's page runs a small
@@ -11,6 +12,7 @@
 //! candidate's and the staff's tokens never appear in a URL: the pages keep them in `sessionStorage` and
 //! send them as an `Authorization` header.
 
+mod api_docs;
 mod assets;
 mod home;
 mod lang;
@@ -30,6 +32,7 @@ use crate::lang::Lang;
 /// Registers the pages and their files.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     assets::configure(cfg);
+    api_docs::configure(cfg);
     home::configure(cfg);
     sit::configure(cfg);
     outline::configure(cfg);

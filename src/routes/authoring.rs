@@ -28,7 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// The latest version of every blueprint.
 #[utoipa::path(get, path = "/api/v1/blueprints", tag = "authoring", security(("bearer" = [])),
-    responses((status = 200, description = "blueprints", body = Object)))]
+    responses((status = 200, description = "blueprints", body = Vec<Object>)))]
 #[get("/api/v1/blueprints")]
 async fn list(
     state: web::Data<AppState>,
@@ -38,13 +38,15 @@ async fn list(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct VersionQuery {
     /// A specific version; the latest when absent.
     version: Option<i32>,
 }
 
 /// One blueprint.
-#[utoipa::path(get, path = "/api/v1/blueprints/{id}", tag = "authoring", params(VersionQuery),
+#[utoipa::path(get, path = "/api/v1/blueprints/{id}", tag = "authoring",
+    params(("id" = crate::domain::schema::OneLine, Path, description = "the blueprint"), VersionQuery),
     security(("bearer" = [])), responses((status = 200, body = Object), (status = 404, body = Problem)))]
 #[get("/api/v1/blueprints/{id}")]
 async fn get_one(
@@ -185,18 +187,22 @@ async fn run_picture(
 pub struct NewRun {
     /// `rasch`, `1pl`, `2pl` (default) or `3pl`.
     #[serde(default = "default_model")]
-    #[schema(value_type = String)]
+    #[schema(value_type = String, pattern = "^(rasch|1pl|2pl|3pl)$")]
     model: item_bank::irt::CalibrationModel,
     /// Item versions with fewer responses are left out. Default 200.
-    #[serde(default = "default_min_responses")]
-    min_responses: usize,
+    #[serde(
+        default = "default_min_responses",
+        deserialize_with = "crate::domain::whole_number::u32"
+    )]
+    #[schema(maximum = 4_294_967_295_u32)]
+    min_responses: u32,
 }
 
 fn default_model() -> item_bank::irt::CalibrationModel {
     item_bank::irt::CalibrationModel::TwoPl
 }
 
-fn default_min_responses() -> usize {
+fn default_min_responses() -> u32 {
     200
 }
 
@@ -218,12 +224,14 @@ async fn start_run(
             "the bank's items are dichotomous: rasch, 1pl, 2pl or 3pl".into(),
         ));
     }
-    let run = calibration::start_run(&state, body.model, body.min_responses.max(1)).await?;
+    let run =
+        calibration::start_run(&state, body.model, body.min_responses.max(1) as usize).await?;
     Ok(HttpResponse::Created().json(run))
 }
 
 /// A calibration run with its estimates.
 #[utoipa::path(get, path = "/api/v1/calibration-runs/{id}", tag = "authoring", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "the run")),
     responses((status = 200, body = calibration::RunView), (status = 404, body = Problem)))]
 #[get("/api/v1/calibration-runs/{id}")]
 async fn get_run(
@@ -236,6 +244,7 @@ async fn get_run(
 
 /// Applies a run to the bank: its items become `calibrated`, with the run as their provenance.
 #[utoipa::path(post, path = "/api/v1/calibration-runs/{id}/apply", tag = "authoring", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "the run")),
     responses((status = 200, body = calibration::RunView), (status = 409, body = Problem)))]
 #[post("/api/v1/calibration-runs/{id}/apply")]
 async fn apply_run(

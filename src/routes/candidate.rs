@@ -25,7 +25,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// Starts the caller's session (201), or returns the one already started (200).
 #[utoipa::path(post, path = "/api/v1/sessions", tag = "candidate", security(("bearer" = [])),
-    responses((status = 201, body = SessionView), (status = 200, body = SessionView), (status = 409, body = Problem)))]
+    responses((status = 201, body = SessionView), (status = 200, body = SessionView), (status = 409, body = Problem),
+        (status = 503, description = "the write queue is nearly full: busy, with Retry-After", body = Problem)))]
 #[post("/api/v1/sessions")]
 async fn start(state: web::Data<AppState>, call: CandidateCall) -> Result<HttpResponse, ApiError> {
     let (session, created) = delivery::start(&state, &call).await?;
@@ -38,6 +39,7 @@ async fn start(state: web::Data<AppState>, call: CandidateCall) -> Result<HttpRe
 
 /// The caller's session: sections, deadlines on the server's clock, items and saved answers.
 #[utoipa::path(get, path = "/api/v1/sessions/{id}", tag = "candidate", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "the session")),
     responses((status = 200, body = SessionView), (status = 404, body = Problem)))]
 #[get("/api/v1/sessions/{id}")]
 async fn view(
@@ -51,9 +53,12 @@ async fn view(
 /// Saves the answer at a position; acknowledged only once durable. Needs an `Idempotency-Key` header.
 #[utoipa::path(put, path = "/api/v1/sessions/{id}/responses/{position}", tag = "candidate",
     security(("bearer" = [])), request_body = Object,
-    params(("Idempotency-Key" = String, Header, description = "repeats of one save carry the same key")),
+    params(("id" = Uuid, Path, description = "the session"),
+        ("position" = i32, Path, description = "the item's position in the session, from 1"),
+        ("Idempotency-Key" = String, Header, description = "repeats of one save carry the same key")),
     responses((status = 200, body = SavedView), (status = 409, body = Problem), (status = 422, body = Problem),
-        (status = 429, description = "more saves than a person makes: rate_limited, with Retry-After", body = Problem)))]
+        (status = 429, description = "more saves than a person makes: rate_limited, with Retry-After", body = Problem),
+        (status = 503, description = "the write queue is nearly full: busy, with Retry-After", body = Problem)))]
 #[put("/api/v1/sessions/{id}/responses/{position}")]
 async fn save(
     state: web::Data<AppState>,
@@ -125,6 +130,7 @@ pub struct SubmitSection {
     /// The section the page means to close; a retried submit of a closed section is then a no-op.
     /// Required from the next release; until then a submit without it is served with a `Deprecation`
     /// header (see the README).
+    #[schema(value_type = Option<crate::domain::schema::OneLine>)]
     section: Option<String>,
 }
 
@@ -137,7 +143,8 @@ const SUBMIT_WITHOUT_SECTION_DEPRECATED: &str = "@1796083200";
 /// the next section too; it is deprecated, answered with a `Deprecation` header, and refused from the
 /// next release.
 #[utoipa::path(post, path = "/api/v1/sessions/{id}/sections/current/submit", tag = "candidate",
-    security(("bearer" = [])), request_body(content = SubmitSection),
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "the session")), request_body(content = SubmitSection),
     responses((status = 200, body = SessionView,
         headers(("Deprecation" = String, description = "present when `section` was not named: such submits are refused from the next release"))),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
@@ -169,6 +176,7 @@ async fn submit_section(
 
 /// Finishes the session; it is graded and certified at once.
 #[utoipa::path(post, path = "/api/v1/sessions/{id}/finish", tag = "candidate", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "the session")),
     responses((status = 200, body = SessionView), (status = 404, body = Problem)))]
 #[post("/api/v1/sessions/{id}/finish")]
 async fn finish(
@@ -181,6 +189,7 @@ async fn finish(
 
 /// The caller's own result, once the session is finished.
 #[utoipa::path(get, path = "/api/v1/sessions/{id}/result", tag = "candidate", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "the session")),
     responses((status = 200, body = certification::OwnResult), (status = 409, body = Problem)))]
 #[get("/api/v1/sessions/{id}/result")]
 async fn result(
@@ -194,6 +203,7 @@ async fn result(
 /// The audio of a listening item in the caller's session; every fetch is one play of the section's
 /// limit (`plays_left` in the session view), beyond which `409 play_limit_reached`.
 #[utoipa::path(get, path = "/api/v1/sessions/{id}/media/{position}", tag = "candidate", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "the session"), ("position" = i32, Path, description = "the item's position in the session, from 1")),
     responses((status = 200, description = "audio/ogg"), (status = 404, body = Problem), (status = 409, body = Problem)))]
 #[get("/api/v1/sessions/{id}/media/{position}")]
 async fn media(
@@ -208,6 +218,7 @@ async fn media(
 
 /// The picture of a reading item in the caller's session (SVG, served sandboxed: no script runs).
 #[utoipa::path(get, path = "/api/v1/sessions/{id}/images/{position}", tag = "candidate", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "the session"), ("position" = i32, Path, description = "the item's position in the session, from 1")),
     responses((status = 200, description = "image/svg+xml"), (status = 404, body = Problem)))]
 #[get("/api/v1/sessions/{id}/images/{position}")]
 async fn image(

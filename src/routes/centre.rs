@@ -34,10 +34,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCandidate {
+    #[schema(value_type = FullName)]
     full_name: String,
+    #[schema(value_type = DocumentNumber)]
     document_number: String,
     birth_date: Option<NaiveDate>,
-    /// ISO 3166-1 alpha-3.
+    #[schema(value_type = Option<Citizenship>)]
     citizenship: Option<String>,
 }
 
@@ -99,8 +101,10 @@ async fn create_candidate(
 pub struct CandidateQuery {
     /// Words of the full name (any alphabet, any keyboard, any case; every word must occur), or a part of
     /// the document number; at most 100 characters. Without it, the newest candidates.
+    #[param(value_type = Option<crate::domain::schema::OneLine>, max_length = 100)]
     q: Option<String>,
     /// 1 to 200; 50 when absent.
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u64>,
 }
 
@@ -165,6 +169,7 @@ async fn update_candidate(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewSitting {
+    #[schema(value_type = crate::domain::schema::OneLine)]
     blueprint: String,
     /// `centre` or `online`.
     mode: SittingMode,
@@ -276,6 +281,7 @@ pub struct RegistrationView {
 
 /// Registers a candidate to a sitting and returns the access code, once.
 #[utoipa::path(post, path = "/api/v1/sittings/{sitting_id}/registrations", tag = "centre",
+    params(("sitting_id" = Uuid, Path, description = "the sitting")),
     request_body = NewRegistration, security(("bearer" = [])),
     responses((status = 201, body = RegistrationView), (status = 404, body = Problem), (status = 409, body = Problem)))]
 #[post("/api/v1/sittings/{sitting_id}/registrations")]

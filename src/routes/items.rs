@@ -32,20 +32,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             web::resource("/api/v1/media")
                 .app_data(web::PayloadConfig::new(media::MAX_AUDIO_BYTES))
-                .route(web::post().to(upload_media)),
+                .route(web::post().to(upload_media))
+                .default_service(web::to(super::unrouted)),
         )
         .service(
             web::resource("/api/v1/qti/import")
                 .app_data(web::PayloadConfig::new(
                     qti::limits::MAX_PACKAGE_BYTES as usize,
                 ))
-                .route(web::post().to(qti_import)),
+                .route(web::post().to(qti_import))
+                .default_service(web::to(super::unrouted)),
         );
 }
 
-/// An item id as paths carry it: 1–64 characters of `a-z`, `0-9` and `-`.
+/// An item id as paths carry it: 1–64 characters of `a-z`, `0-9` and `-`; anything else names no item.
 fn item_id(path: &str) -> Result<&str, ApiError> {
-    text::check("id", path, Lines::One)?;
     if item_bank::bank::is_valid_id(path) {
         Ok(path)
     } else {
@@ -153,7 +154,8 @@ struct PreviewQuery {
     /// The version; the latest when absent.
     version: Option<i32>,
     /// Shuffles the options as a candidate's form would (default 0).
-    seed: Option<u64>,
+    #[param(minimum = 0)]
+    seed: Option<i64>,
 }
 
 /// The item as a candidate's session view shows it (no key), its options shuffled by `seed`.
@@ -169,7 +171,9 @@ async fn preview(
     query: web::Query<PreviewQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = item_id(&path)?;
-    let view = items::preview(&state, id, query.version, query.seed.unwrap_or(0)).await?;
+    let seed = u64::try_from(query.seed.unwrap_or(0))
+        .map_err(|_| ApiError::Validation("seed is 0 or more".into()))?;
+    let view = items::preview(&state, id, query.version, seed).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -303,7 +307,7 @@ async fn qti_import(
 
 /// A QTI 3.0 content package of the latest version of each item named (`?item=ID&item=ID…`).
 #[utoipa::path(get, path = "/api/v1/qti/export", tag = "items",
-    params(("item" = Vec<String>, Query, description = "An item id; repeat for several")),
+    params(("item" = Vec<crate::domain::schema::ItemId>, Query, description = "An item id; repeat for several")),
     security(("bearer" = [])),
     responses((status = 200, description = "application/zip"), (status = 401, body = Problem),
         (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]

@@ -15,9 +15,20 @@ pub mod supervision;
 
 use actix_web::web;
 
-/// The answer to a path no route serves, as problem+json like every other error.
+/// The answer to a path no route serves, as problem+json like every other error (the metrics listener's).
 pub async fn not_found() -> Result<actix_web::HttpResponse, crate::error::ApiError> {
     Err(crate::error::ApiError::NotFound("route"))
+}
+
+/// The main listener's answer to a request no route serves: `405` with `Allow` when the path is a
+/// described one that does not take the method, else `404`.
+pub async fn unrouted(
+    req: actix_web::HttpRequest,
+) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
+    Err(match openapi::allowed_methods(req.path()) {
+        Some(allow) => crate::error::ApiError::MethodNotAllowed(allow),
+        None => crate::error::ApiError::NotFound("route"),
+    })
 }
 
 /// Registers every route.

@@ -73,6 +73,7 @@ async fn token(
 
 /// A certificate's status, for anyone holding its id (the QR code on a printed certificate).
 #[utoipa::path(get, path = "/api/v1/certificates/{certificate_id}", tag = "public",
+    params(("certificate_id" = Uuid, Path, description = "the certificate")),
     responses((status = 200, body = CertificateView), (status = 404, body = Problem)))]
 #[get("/api/v1/certificates/{certificate_id}")]
 async fn certificate_status(

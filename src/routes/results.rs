@@ -16,10 +16,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct FeedQuery {
-    /// A cursor from an earlier page; from the beginning when absent.
+    /// A cursor from an earlier page (`next_cursor`); from the beginning when absent.
+    #[param(pattern = "^[0-9]{1,18}$")]
     after: Option<String>,
     /// 1 to 1000; 100 when absent.
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<u64>,
 }
 
@@ -39,11 +42,13 @@ async fn feed(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevokeRequest {
+    #[schema(value_type = Reason)]
     reason: String,
 }
 
 /// Revokes a certificate; the feed carries the revocation.
 #[utoipa::path(post, path = "/api/v1/certificates/{certificate_id}/revoke", tag = "results",
+    params(("certificate_id" = Uuid, Path, description = "the certificate")),
     request_body = RevokeRequest, security(("bearer" = [])),
     responses((status = 200, body = certification::CertificateView), (status = 404, body = Problem), (status = 409, body = Problem)))]
 #[post("/api/v1/certificates/{certificate_id}/revoke")]

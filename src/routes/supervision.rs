@@ -77,6 +77,7 @@ async fn timeline(
 
 #[derive(Deserialize, IntoParams, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ReviewQuery {
     /// `open` (the default) or `closed`.
     status: Option<ReviewState>,

@@ -15,7 +15,7 @@ use crate::error::ApiError;
 use crate::store::{accounts, registration};
 
 /// A credential presented to `POST /api/v1/auth/token`; `grant_type` chooses which fields it needs.
-#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[derive(serde::Deserialize)]
 #[serde(tag = "grant_type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Grant {
     Password {
@@ -63,6 +63,51 @@ impl Grant {
             .try_for_each(|(name, value)| text::check(name, value, Lines::One))
     }
 }
+
+/// The grant's schema, written out: the derived one would let a variant carry fields the server refuses.
+impl utoipa::PartialSchema for Grant {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{
+            AdditionalProperties, KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, Type,
+        };
+        let variant = |grant_type: &str, fields: &[&str]| {
+            let mut object = ObjectBuilder::new()
+                .property(
+                    "grant_type",
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .enum_values(Some([grant_type])),
+                )
+                .required("grant_type")
+                .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+            for &field in fields {
+                object = if field == "registration_id" {
+                    object.property(
+                        field,
+                        ObjectBuilder::new()
+                            .schema_type(Type::String)
+                            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid))),
+                    )
+                } else {
+                    object.property(field, crate::domain::schema::OneLine::schema())
+                };
+                object = object.required(field);
+            }
+            object
+        };
+        OneOfBuilder::new()
+            .description(Some(
+                "A credential; `grant_type` chooses which fields it needs. A field longer than 1024 \
+                 bytes is refused as `invalid_credentials`.",
+            ))
+            .item(variant("password", &["username", "password"]))
+            .item(variant("client_credentials", &["client_id", "client_secret"]))
+            .item(variant("access_code", &["registration_id", "access_code"]))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Grant {}
 
 /// A signed access token and its lifetime.
 pub struct IssuedToken {

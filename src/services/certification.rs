@@ -265,7 +265,8 @@ fn cursor(seq: i64) -> String {
 }
 
 fn parse_cursor(s: &str) -> Result<i64, ApiError> {
-    if s.is_empty() || s.len() > 20 || !s.bytes().all(|b| b.is_ascii_digit()) {
+    // 18 digits: more than any feed reaches (a cursor has 16), and always an `i64`.
+    if s.is_empty() || s.len() > 18 || !s.bytes().all(|b| b.is_ascii_digit()) {
         return Err(ApiError::Validation(
             "after is not a cursor this feed issued".into(),
         ));

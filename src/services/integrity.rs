@@ -38,6 +38,8 @@ pub struct EventIn {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventBatch {
+    /// 1 to 100 events.
+    #[schema(min_items = 1, max_items = 100)]
     pub events: Vec<EventIn>,
 }
 

@@ -207,7 +207,7 @@ pub async fn register(
     }
     reg::candidate(&state.db, candidate_id)
         .await?
-        .ok_or_else(|| ApiError::Validation(format!("there is no candidate {candidate_id}")))?;
+        .ok_or(ApiError::NotFound("candidate"))?;
     if let Some(until) =
         crate::store::integrity::banned_until(&state.db, candidate_id, crate::store::now()).await?
     {

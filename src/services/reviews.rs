@@ -135,6 +135,7 @@ pub async fn list(state: &AppState, status: ReviewState) -> Result<ReviewList, A
 pub struct DecisionRequest {
     pub decision: ReviewDecision,
     /// Required, 1–1000 characters.
+    #[schema(value_type = crate::domain::Reason)]
     pub reason: String,
     /// Bar the candidate from registering for `ban_days` (only with `void`).
     #[serde(default)]

@@ -25,8 +25,10 @@ pub const MAX_EXTEND_SECONDS: i32 = 4 * 3600;
 pub struct ActionRequest {
     pub action: ProctorAction,
     /// Why: required, 1–1000 characters.
+    #[schema(value_type = crate::domain::Reason)]
     pub reason: String,
     /// For `extend`: 1 to 14,400 seconds.
+    #[schema(minimum = 1, maximum = 14_400)]
     pub seconds: Option<i32>,
     /// For `extend`: `section` (the open one, the default) or `session` (every remaining section).
     pub scope: Option<ExtendScope>,

@@ -19,6 +19,7 @@ mod history;
 mod input;
 mod items;
 mod logs;
+mod openapi;
 mod operations;
 mod pages;
 mod qti;

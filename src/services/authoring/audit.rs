@@ -17,12 +17,15 @@ pub const MAX_PAGE: u64 = 500;
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// `item`, `blueprint`, `media`, `parameters` or `candidate`.
+    #[param(value_type = Option<crate::domain::schema::OneLine>)]
     pub entity: Option<String>,
     /// The entity's id: `<item id>@<version>` for an item version, or the item id for all its versions.
+    #[param(value_type = Option<crate::domain::schema::OneLine>)]
     pub id: Option<String>,
     /// Records after this `seq` (for paging).
     pub after: Option<i64>,
     /// At most this many, 1 to 500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u64>,
 }
 

@@ -42,10 +42,12 @@ pub struct ItemFilter {
     pub status: Option<ItemStatus>,
     /// Text searched in stems, stimuli and options, in any of the alphabets (Cyrillic, the Latin ones,
     /// look-alike letters mixed in): it is normalized as answers are.
+    #[param(value_type = Option<crate::domain::schema::OneLine>, max_length = 200)]
     pub q: Option<String>,
     /// The `next_cursor` of the page before.
     pub cursor: Option<String>,
     /// Items per page, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<usize>,
 }
 

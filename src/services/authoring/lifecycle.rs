@@ -33,6 +33,7 @@ pub struct TransitionRequest {
     /// The state to move to.
     pub to: ItemStatus,
     /// Why, for the history: 1 to 1000 characters.
+    #[schema(value_type = crate::domain::Reason)]
     pub comment: String,
 }
 

@@ -97,11 +97,13 @@ async fn feasibility(
 #[into_params(parameter_in = Query)]
 struct SimulationQuery {
     /// Forms to draw, 1 to 500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
     forms: Option<usize>,
     /// The simulation's seed (default 1): the same seed draws the same forms from the same bank.
-    seed: Option<u64>,
+    #[param(minimum = 0)]
+    seed: Option<i64>,
     /// The language of the picture's words: `kk` (default), `ru` or `en`.
-    #[param(value_type = Option<String>)]
+    #[param(inline)]
     lang: Option<Lang>,
 }
 
@@ -130,7 +132,10 @@ async fn simulation(
         &state,
         &path,
         forms,
-        query.seed.unwrap_or(1),
+        query
+            .seed
+            .map_or(Ok(1), u64::try_from)
+            .map_err(|_| ApiError::Validation("seed is a whole number from 0".into()))?,
         query.lang.unwrap_or_default(),
     )
     .await?;
@@ -157,7 +162,7 @@ async fn list_runs(
 #[into_params(parameter_in = Query)]
 struct PictureQuery {
     /// The language of the picture's words: `kk` (default), `ru` or `en`.
-    #[param(value_type = Option<String>)]
+    #[param(inline)]
     lang: Option<Lang>,
 }
 

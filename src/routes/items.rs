@@ -184,7 +184,7 @@ struct CurvesQuery {
     /// The version; the latest when absent.
     version: Option<i32>,
     /// The language of the picture's words: `kk` (default), `ru` or `en`.
-    #[param(value_type = Option<String>)]
+    #[param(inline)]
     lang: Option<Lang>,
 }
 

@@ -542,6 +542,9 @@ impl SaveLoad {
                         Ok(r) if r.status() == StatusCode::OK => {
                             acknowledged.lock().unwrap().push((id.clone(), key));
                         }
+                        // The server did not read the request in time (a busy machine): nothing was
+                        // acknowledged, and a client sends the next one.
+                        Ok(r) if r.status() == StatusCode::REQUEST_TIMEOUT => {}
                         Ok(r) => {
                             return Some(format!(
                                 "{}: {}",

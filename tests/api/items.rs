@@ -28,6 +28,24 @@ async fn json_of(r: reqwest::Response, status: StatusCode) -> Value {
     body
 }
 
+/// Runs `sql` (with `$1` bound to `id`) on the database directly, around the service.
+async fn behind_the_service(
+    app: &TestApp,
+    sql: &str,
+    id: &str,
+) -> Result<sea_orm::ExecResult, sea_orm::DbErr> {
+    let backend = app.state.writer.get_database_backend();
+    let sql = if backend == sea_orm::DbBackend::Sqlite {
+        sql.replace("$1", "?")
+    } else {
+        sql.to_owned()
+    };
+    app.state
+        .writer
+        .execute_raw(Statement::from_sql_and_values(backend, sql, [id.into()]))
+        .await
+}
+
 async fn move_to(app: &TestApp, id: &str, token: &str, to: &str) -> reqwest::Response {
     app.post(
         &format!("/api/v1/items/{id}/transitions"),
@@ -428,31 +446,18 @@ async fn a_used_version_never_changes_and_its_statistics_come_from_finished_sess
         "not_a_draft",
     )
     .await;
-    let backend = app.state.writer.get_database_backend();
     for sql in [
         "UPDATE items SET topic = 'changed' WHERE id = $1",
         "DELETE FROM items WHERE id = $1",
     ] {
-        let sql = if backend == sea_orm::DbBackend::Sqlite {
-            sql.replace("$1", "?")
-        } else {
-            sql.to_owned()
-        };
-        let refused = app
-            .state
-            .writer
-            .execute_raw(Statement::from_sql_and_values(
-                backend,
-                sql.clone(),
-                [placed.item_id.clone().into()],
-            ))
-            .await;
+        let refused = behind_the_service(&app, sql, &placed.item_id).await;
         assert!(
             refused.is_err_and(|e| e.to_string().contains("in use")),
             "{sql}"
         );
     }
     // Nor may anyone rewrite the audit log.
+    let backend = app.state.writer.get_database_backend();
     let refused = app
         .state
         .writer
@@ -671,25 +676,11 @@ async fn a_writing_item_is_reviewed_and_approved_but_never_goes_live() {
     assert_eq!(detail["versions"][0]["status"], "approved");
 
     // The database refuses it too, whatever goes around the service.
-    let backend = app.state.writer.get_database_backend();
     for sql in [
         "UPDATE items SET status = 'operational' WHERE id = $1",
         "UPDATE items SET status = 'pretest' WHERE id = $1",
     ] {
-        let sql = if backend == sea_orm::DbBackend::Sqlite {
-            sql.replace("$1", "?")
-        } else {
-            sql.to_owned()
-        };
-        let refused = app
-            .state
-            .writer
-            .execute_raw(Statement::from_sql_and_values(
-                backend,
-                sql.clone(),
-                [id.into()],
-            ))
-            .await;
+        let refused = behind_the_service(&app, sql, id).await;
         assert!(
             refused.is_err_and(|e| e.to_string().contains("cannot go live")),
             "{sql}"

@@ -4,8 +4,8 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use maud::html;
 
-use super::super::{Area, Shell, not_found};
-use super::{bank_id, picture, table};
+use super::super::{Area, Shell, filled_table, not_found};
+use super::{bank_id, picture};
 use crate::pages::text::get;
 use crate::services::authoring::blueprints::{DEFAULT_SIMULATED_FORMS, MAX_SIMULATED_FORMS};
 
@@ -26,7 +26,7 @@ async fn blueprints(req: HttpRequest) -> HttpResponse {
         let t = |key: &str| get(lang, key);
         html! {
             h1 { (t("author.blueprints.title")) }
-            (table(lang, "blueprints", "author.blueprints.title", &["author.field.id", "author.field.version",
+            (filled_table(lang, "blueprints", "author.blueprints.title", &["author.field.id", "author.field.version",
                 "author.field.title", "author.blueprint.sections"], "author.blueprints.none"))
         }
     })
@@ -54,7 +54,7 @@ async fn blueprint(req: HttpRequest, id: web::Path<String>) -> HttpResponse {
                 h2 #feasibility-heading { (t("author.feasibility")) }
                 div #feasibility-verdict .message role="status" {}
                 ul #feasibility-problems {}
-                (table(lang, "supply", "author.feasibility", &["author.blueprint.section",
+                (filled_table(lang, "supply", "author.feasibility", &["author.blueprint.section",
                     "author.blueprint.needs", "author.blueprint.pretest_needs", "author.blueprint.operational",
                     "author.blueprint.pretest"], "author.none"))
             }

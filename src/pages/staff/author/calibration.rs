@@ -4,8 +4,8 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use maud::html;
 
-use super::super::{Area, Shell, field, not_found, page_id};
-use super::{picture, table};
+use super::super::{Area, Shell, field, filled_table, not_found, page_id};
+use super::picture;
 use crate::pages::text::get;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -45,7 +45,7 @@ async fn runs(req: HttpRequest) -> HttpResponse {
                     button.primary type="submit" { (t("author.runs.start")) }
                 }
             }
-            (table(lang, "runs", "author.runs.title", &["author.field.created", "author.run.model",
+            (filled_table(lang, "runs", "author.runs.title", &["author.field.created", "author.run.model",
                 "author.run.persons", "author.run.items", "author.run.converged", "author.run.applied"],
                 "author.runs.none"))
         }
@@ -74,7 +74,7 @@ async fn run(req: HttpRequest, id: web::Path<String>) -> HttpResponse {
             p.controls { button #apply .primary type="button" hidden { (t("author.run.apply")) } }
             (picture(lang, "run-picture", "author.run.caption"))
             h2 { (t("author.run.estimates")) }
-            (table(lang, "estimates", "author.run.estimates", &["author.field.id", "author.field.version",
+            (filled_table(lang, "estimates", "author.run.estimates", &["author.field.id", "author.field.version",
                 "author.run.n", "author.run.before", "author.run.after", "author.run.anchor"], "author.none"))
             p { button #estimates-more type="button" hidden {} }
         }

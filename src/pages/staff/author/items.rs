@@ -4,8 +4,8 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use maud::{Markup, html};
 
-use super::super::{Area, Shell, field, not_found};
-use super::{bank_id, picture, table};
+use super::super::{Area, Shell, field, filled_table, not_found};
+use super::{bank_id, picture};
 use crate::pages::Lang;
 use crate::pages::text::get;
 
@@ -95,7 +95,7 @@ async fn bank(req: HttpRequest) -> HttpResponse {
                     select(lang, "filter-status", "status", Some("author.filter.any"), &statuses)))
                 button type="submit" { (t("button.search")) }
             }
-            (table(lang, "items", "author.items.title", &["author.field.id", "author.field.status",
+            (filled_table(lang, "items", "author.items.title", &["author.field.id", "author.field.status",
                 "author.field.section", "author.field.level", "author.field.type", "author.field.stem",
                 "author.field.p_value"], "author.items.none"))
             nav.pager aria-label=(t("author.pager")) {
@@ -255,11 +255,11 @@ async fn item(req: HttpRequest, id: web::Path<String>) -> HttpResponse {
                 (editor(lang, false))
             }
             h2 { (t("author.versions")) }
-            (table(lang, "versions", "author.versions", &["author.field.version", "author.field.status",
+            (filled_table(lang, "versions", "author.versions", &["author.field.version", "author.field.status",
                 "author.field.created", "author.field.by", "author.field.used", "author.field.parameters"],
                 "author.none"))
             h2 { (t("author.history")) }
-            (table(lang, "history", "author.history", &["author.field.at", "author.field.version",
+            (filled_table(lang, "history", "author.history", &["author.field.at", "author.field.version",
                 "author.field.move", "author.field.by", "field.comment"], "author.none"))
             h2 { (t("author.statistics")) }
             dl.facts #statistics {}

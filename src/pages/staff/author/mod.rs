@@ -29,24 +29,6 @@ fn bank_id(raw: &str) -> Option<String> {
     item_bank::bank::is_valid_id(raw).then(|| raw.to_owned())
 }
 
-/// A data table with a hidden caption, its column headings (text keys) and an empty body for the script,
-/// and the paragraph shown when it has no rows (`{id}-empty`).
-fn table(lang: Lang, id: &str, caption: &str, columns: &[&str], empty: &str) -> Markup {
-    let t = |key: &str| get(lang, key);
-    html! {
-        div.table-wrap {
-            table.data id=(id) {
-                caption.visually-hidden { (t(caption)) }
-                thead { tr {
-                    @for column in columns { th scope="col" { (t(column)) } }
-                } }
-                tbody {}
-            }
-        }
-        p id={ (id) "-empty" } hidden { (t(empty)) }
-    }
-}
-
 /// A figure the script fills with a picture the server draws: an `img` (its alternative text set from
 /// the picture's own description) and a caption.
 fn picture(lang: Lang, id: &str, caption: &str) -> Markup {

@@ -4,8 +4,7 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use maud::html;
 
-use super::super::{Area, Shell, field};
-use super::table;
+use super::super::{Area, Shell, field, filled_table};
 use crate::pages::text::get;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -43,9 +42,9 @@ async fn qti(req: HttpRequest) -> HttpResponse {
                 }
                 section #import-report aria-labelledby="report-heading" hidden {
                     h3 #report-heading {}
-                    (table(lang, "imported", "author.qti.imported", &["author.qti.identifier", "author.field.id"],
+                    (filled_table(lang, "imported", "author.qti.imported", &["author.qti.identifier", "author.field.id"],
                         "author.qti.none_imported"))
-                    (table(lang, "skipped", "author.qti.skipped", &["author.qti.identifier", "author.qti.reason"],
+                    (filled_table(lang, "skipped", "author.qti.skipped", &["author.qti.identifier", "author.qti.reason"],
                         "author.qti.none_skipped"))
                 }
             }

@@ -493,6 +493,8 @@ pub async fn right_answers(app: &TestApp, session_id: &str) -> Vec<(i32, Value)>
 pub struct SaveLoad {
     acknowledged: std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>,
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// Set when the server is being stopped: a refused save then ends its candidate instead of failing.
+    stopping: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// Each candidate's task; it ends with the save the server refused, if one was.
     tasks: tokio::task::JoinSet<Option<String>>,
 }
@@ -503,12 +505,17 @@ impl SaveLoad {
         let mut load = SaveLoad {
             acknowledged: Default::default(),
             stop: Default::default(),
+            stopping: Default::default(),
             tasks: tokio::task::JoinSet::new(),
         };
         for _ in 0..candidates {
             let (token, session) = api.started_session().await;
-            let (api, acknowledged, stop) =
-                (api.clone(), load.acknowledged.clone(), load.stop.clone());
+            let (api, acknowledged, stop, stopping) = (
+                api.clone(),
+                load.acknowledged.clone(),
+                load.stop.clone(),
+                load.stopping.clone(),
+            );
             load.tasks.spawn(async move {
                 let id = session["id"].as_str().unwrap().to_owned();
                 let items: Vec<(i64, Value)> = session["sections"][0]["items"]
@@ -545,6 +552,11 @@ impl SaveLoad {
                         // The server did not read the request in time (a busy machine): nothing was
                         // acknowledged, and a client sends the next one.
                         Ok(r) if r.status() == StatusCode::REQUEST_TIMEOUT => {}
+                        // A save in flight while the server stops is not acknowledged: the candidate
+                        // stops, as on a lost connection.
+                        Ok(_) if stopping.load(std::sync::atomic::Ordering::Relaxed) => {
+                            return None;
+                        }
                         Ok(r) => {
                             return Some(format!(
                                 "{}: {}",
@@ -580,6 +592,12 @@ impl SaveLoad {
         .await
         .expect("every candidate stops once the server is gone");
         self.acknowledged()
+    }
+
+    /// Says that the server is about to be stopped: from now on a refused save is not a failure.
+    pub fn server_stopping(&self) {
+        self.stopping
+            .store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Stops every candidate; returns every pair acknowledged.

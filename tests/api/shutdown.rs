@@ -18,6 +18,7 @@ async fn sigterm_under_load_keeps_every_acknowledged_answer_and_exits_zero() {
     while load.acknowledged().len() < 300 {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
+    load.server_stopping();
     let status = server.terminate().await;
     let acknowledged = load.finished().await;
     let logs = server.logs();

@@ -8,9 +8,7 @@ use crate::auth::{Authorized, Authors};
 use crate::domain::text::{self, Lines};
 use crate::error::{ApiError, Problem};
 use crate::lang::Lang;
-use crate::services::authoring::blueprints::{
-    self, DEFAULT_SIMULATED_FORMS, FeasibilityView, MAX_SIMULATED_FORMS,
-};
+use crate::services::authoring::blueprints::{self, DEFAULT_SIMULATED_FORMS, FeasibilityView};
 use crate::services::{AppState, authoring, calibration};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -123,11 +121,6 @@ async fn simulation(
 ) -> Result<HttpResponse, ApiError> {
     text::check("id", &path, Lines::One)?;
     let forms = query.forms.unwrap_or(DEFAULT_SIMULATED_FORMS);
-    if forms > MAX_SIMULATED_FORMS {
-        return Err(ApiError::Validation(format!(
-            "forms lies between 1 and {MAX_SIMULATED_FORMS}"
-        )));
-    }
     let svg = blueprints::simulation_picture(
         &state,
         &path,

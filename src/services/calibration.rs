@@ -200,26 +200,25 @@ pub async fn picture(
     let run = store::run(&state.db, id)
         .await?
         .ok_or(ApiError::NotFound("calibration run"))?;
-    let estimated: Vec<&serde_json::Value> = run
+    // Each estimated item (anchors are held at their values) with its (id, version).
+    let estimated: Vec<(&serde_json::Value, (String, i32))> = run
         .estimates
         .as_array()
         .into_iter()
         .flatten()
         .filter(|e| e["anchor"].as_bool() != Some(true))
-        .collect();
-    let keys: Vec<(String, i32)> = estimated
-        .iter()
         .filter_map(|e| {
-            Some((
+            let key = (
                 e["id"].as_str()?.to_owned(),
                 i32::try_from(e["version"].as_i64()?).ok()?,
-            ))
+            );
+            Some((e, key))
         })
         .collect();
+    let keys: Vec<(String, i32)> = estimated.iter().map(|(_, key)| key.clone()).collect();
     let current = store::current_params(&state.db, &keys).await?;
     let changes: Vec<crate::plot::calibration::Change> = estimated
         .iter()
-        .zip(&keys)
         .filter_map(|(e, key)| {
             let after: irt::ItemParams = serde_json::from_value(e["params"].clone()).ok()?;
             let before = match serde_json::from_value(e["before"].clone()) {

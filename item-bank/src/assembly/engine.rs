@@ -67,8 +67,8 @@ pub(crate) const ATTEMPTS: usize = 24;
 /// Constraints a section may have (they are tracked in a bit mask).
 pub(crate) const MAX_CONSTRAINTS: usize = 64;
 
-/// The latest version of each item id, sorted by id.
-pub(crate) fn latest_versions<'a>(bank: impl IntoIterator<Item = &'a Item>) -> Vec<&'a Item> {
+/// The latest version of each item id, sorted by id: the versions the assembler draws from.
+pub fn latest_versions<'a>(bank: impl IntoIterator<Item = &'a Item>) -> Vec<&'a Item> {
     let mut by_id: HashMap<&str, &Item> = HashMap::new();
     for item in bank {
         by_id

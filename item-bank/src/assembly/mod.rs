@@ -120,7 +120,7 @@ mod forms_tests;
 
 pub use crate::bank::{AdaptiveSpec, CutPoint, GridPoint, SectionTarget, Target};
 pub use adaptive::{AdaptiveSession, InfoTable, StopReason, max_information};
-pub use engine::{MIN_INFORMATION_RATIO, TCC_TOLERANCE, eligibility};
+pub use engine::{MIN_INFORMATION_RATIO, TCC_TOLERANCE, eligibility, latest_versions};
 pub use generate::{GenerateOptions, generate_bank};
 pub use simulate::{
     Classification, CutSummary, ExposureSummary, RandomGuessing, SectionSimulation,

@@ -2,7 +2,9 @@
 //! is malformed or when the bank cannot fill it; a blueprint's feasibility report against the live bank,
 //! and the picture of a simulation of its forms.
 
-use item_bank::assembly::{SimulationOptions, derive_target, feasibility_problems, simulate};
+use item_bank::assembly::{
+    SimulationOptions, derive_target, feasibility_problems, latest_versions, simulate,
+};
 use item_bank::bank::Blueprint;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -130,18 +132,12 @@ pub async fn feasibility(
     let bp = get(state, id, version).await?;
     let items = live_bank(state, &bp).await?;
     let problems = feasibility_problems(&bp, items.iter().map(AsRef::as_ref));
-    let mut latest: std::collections::HashMap<&str, &item_bank::bank::Item> = Default::default();
-    for item in items.iter() {
-        let kept = latest.entry(item.id.as_str()).or_insert(item);
-        if item.version > kept.version {
-            *kept = item;
-        }
-    }
+    let latest = latest_versions(items.iter().map(AsRef::as_ref));
     let sections = bp
         .sections
         .iter()
         .map(|spec| {
-            let of_section = || latest.values().filter(|i| i.section == spec.id);
+            let of_section = || latest.iter().filter(|i| i.section == spec.id);
             SectionSupply {
                 id: spec.id.clone(),
                 items: spec.items,

@@ -126,7 +126,7 @@ impl Application {
                 .wrap(from_fn(crate::auth::bearer::authenticate))
                 .wrap(from_fn(error::problems))
                 .wrap(from_fn(security_headers::apply))
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
                 .wrap(from_fn(crate::metrics::requests::record))
                 .app_data(data.clone())
                 .app_data(metrics_data.clone())

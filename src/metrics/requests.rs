@@ -81,7 +81,7 @@ pub async fn record(
     match &result {
         Ok(res) => metrics.observe_request(
             &method,
-            res.request().match_pattern(),
+            crate::telemetry::route_of(res.request()),
             res.status(),
             started.elapsed(),
         ),

@@ -7,7 +7,8 @@ use crate::domain::IdempotencyKey;
 use crate::domain::text::{self, Lines};
 use crate::error::{ApiError, Problem};
 use crate::services::access::CandidateCall;
-use crate::services::delivery::{self, SavedView, SessionView};
+use crate::services::delivery::{self, SessionView};
+use crate::services::saving::{self, SaveRequest, SavedView};
 use crate::services::{AppState, certification, integrity};
 use item_bank::grading::Answer;
 
@@ -83,9 +84,14 @@ async fn save(
             serde_json::from_value::<Answer>(a)
                 .map_err(|e| ApiError::Validation(format!("answer: {e}")))
         })?;
-    let time_on_item = client_time_on_item(&body)?;
-    Ok(HttpResponse::Ok()
-        .json(delivery::save(&state, &call, id, position, key, answer, time_on_item).await?))
+    let request = SaveRequest {
+        session_id: id,
+        position,
+        idempotency_key: key,
+        answer,
+        client_time_on_item_ms: client_time_on_item(&body)?,
+    };
+    Ok(HttpResponse::Ok().json(saving::save(&state, &call, request).await?))
 }
 
 /// The longest time on one item a page may report (a whole sitting, pauses included).

@@ -30,7 +30,8 @@ pub struct ClientFacts {
 }
 
 impl ClientFacts {
-    fn request(&self) -> RequestFacts<'_> {
+    /// The facts the sitting's access rules check.
+    pub(crate) fn request(&self) -> RequestFacts<'_> {
         RequestFacts {
             ip: self.ip,
             url: &self.url,
@@ -222,7 +223,8 @@ async fn note_client(
         )
         .await?;
     }
-    if ip_changed || ua_changed || session.client_ip.is_none() {
+    // A save's statement requires both to be remembered (see `store::SessionGuard`).
+    if ip_changed || ua_changed || session.client_ip.is_none() || session.user_agent.is_none() {
         store::set_client(&state.writer, session.id, &ip, &facts.user_agent).await?;
     }
     Ok(())

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use item_bank::assembly::{AssemblyContext, assemble, exposure_rates};
 use item_bank::bank::{Blueprint, Item, ItemType};
-use item_bank::grading::{Answer, check_answer, option_label};
+use item_bank::grading::option_label;
 use rand::Rng;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -15,10 +15,9 @@ use uuid::Uuid;
 
 use super::access::CandidateCall;
 use super::{AppState, access, scoring};
-use crate::domain::IdempotencyKey;
 use crate::error::{ApiError, ErrorCode};
 use crate::store::delivery::{
-    self as store, NewSession, SaveOutcome, SectionStatus, Session, SessionSection, SessionStatus,
+    self as store, NewSession, SectionStatus, Session, SessionSection, SessionStatus,
 };
 use crate::store::{ItemKey, bank, registration};
 
@@ -81,37 +80,6 @@ pub struct MediaView {
 pub struct OptionView {
     pub id: String,
     pub text: String,
-}
-
-/// The acknowledgement of a durable save.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SavedView {
-    pub position: i32,
-    #[schema(value_type = Object)]
-    pub answer: serde_json::Value,
-    pub saved_at: DateTime<Utc>,
-    /// True when this request repeated an `Idempotency-Key` and the earlier save stands.
-    pub replayed: bool,
-}
-
-impl SavedView {
-    fn of(e: store::ResponseEvent, replayed: bool) -> SavedView {
-        SavedView {
-            position: e.position,
-            answer: e.answer,
-            saved_at: e.received_at,
-            replayed,
-        }
-    }
-
-    /// The acknowledgement of an earlier save with the same key, if it saved this very answer here.
-    fn replay_of(
-        e: store::ResponseEvent,
-        position: i32,
-        answer: &serde_json::Value,
-    ) -> Option<SavedView> {
-        (e.position == position && e.answer == *answer).then(|| SavedView::of(e, true))
-    }
 }
 
 /// Starts the candidate's session, drawing its form, and answers its view (`true`); or answers the view
@@ -223,6 +191,10 @@ pub async fn start(
     match store::create_session(&state.saves, &state.db, new, now).await? {
         Some(created) => {
             state.exposure.record_form(&blueprint.id, &item_ids);
+            state
+                .placements
+                .remember(created.session.id, &created.items)
+                .map_err(ApiError::Internal)?;
             tracing::info!(session = %created.session.id, "session started");
             if blueprint.sections.iter().any(|s| s.adaptive.is_some()) {
                 // An adaptive section's first item is chosen when the session is first viewed.
@@ -493,120 +465,6 @@ async fn read_file(state: &AppState, path: &str) -> Result<(String, Vec<u8>), Ap
     bank::media(&state.db, path)
         .await?
         .ok_or(ApiError::NotFound("media"))
-}
-
-/// Saves an answer durably before acknowledging it. A repeated `idempotency_key` returns the earlier save
-/// unchanged; a later save to the same position replaces the answer (the history is kept).
-pub async fn save(
-    state: &AppState,
-    call: &CandidateCall,
-    session_id: Uuid,
-    position: i32,
-    idempotency_key: IdempotencyKey,
-    answer: Answer,
-    client_time_on_item_ms: Option<i32>,
-) -> Result<SavedView, ApiError> {
-    state.refuse_when_saturated()?;
-    let session = access::own_session(state, call, session_id).await?;
-    state
-        .save_rate
-        .take(session_id, 1, std::time::Instant::now())
-        .map_err(ApiError::RateLimited)?;
-    let placed = state
-        .placements
-        .get(&state.db, session_id, position)
-        .await?
-        .ok_or(ApiError::NotFound("item"))?;
-    let refusal = if let Err(stopped) = access::require_running(&session) {
-        Some(stopped)
-    } else if session.status != SessionStatus::InProgress {
-        Some(closed_refusal(state, session_id, placed.section_idx).await?)
-    } else {
-        super::adaptive::check_answer_open(state, session_id, position, &placed)
-            .await
-            .err()
-    };
-    if let Some(refusal) = refusal {
-        // A retry of a save that was acknowledged before the refusal still gets its acknowledgement.
-        let answer_json =
-            serde_json::to_value(&answer).map_err(|e| ApiError::Internal(e.into()))?;
-        return match store::event_by_key(&state.db, session_id, idempotency_key.as_str()).await? {
-            Some(e) => SavedView::replay_of(e, position, &answer_json).ok_or(refusal),
-            None => Err(refusal),
-        };
-    }
-    if let Err(e) = check_answer(placed.item_type, placed.option_count, &answer) {
-        // An item of a section not yet open reveals nothing, not even what shape of answer it takes.
-        return Err(
-            match store::section(&state.db, session_id, placed.section_idx).await? {
-                Some(s) if s.status == SectionStatus::Pending => not_open(),
-                _ => ApiError::Validation(e.to_string()),
-            },
-        );
-    }
-    let answer_json = serde_json::to_value(&answer).map_err(|e| ApiError::Internal(e.into()))?;
-    let now = crate::store::now();
-    let cutoff = now - Duration::seconds(state.settings.grace_seconds);
-    let new = store::NewResponse {
-        session_id,
-        section_idx: placed.section_idx,
-        position,
-        idempotency_key: idempotency_key.as_str(),
-        answer: answer_json.clone(),
-        client_time_on_item_ms,
-        now,
-        cutoff,
-        keep: state.settings.saves_kept_per_position,
-    };
-    if state.settings.save_dry_run {
-        return Ok(SavedView::of(new.unsaved(Uuid::now_v7()), false));
-    }
-    let outcome = store::save_response(&state.saves, &state.db, new).await?;
-    match outcome {
-        SaveOutcome::Saved(e) => Ok(SavedView::of(e, false)),
-        SaveOutcome::Replayed(e) => {
-            SavedView::replay_of(e, position, &answer_json).ok_or_else(|| {
-                ApiError::conflict(
-                    ErrorCode::IdempotencyKeyReused,
-                    "this Idempotency-Key was used for a different answer",
-                )
-            })
-        }
-        SaveOutcome::Refused => {
-            let section = store::section(&state.db, session_id, placed.section_idx).await?;
-            match section {
-                Some(s) if s.status == SectionStatus::Pending => Err(not_open()),
-                _ => Err(ApiError::conflict(
-                    ErrorCode::DeadlinePassed,
-                    "the section's time is over",
-                )),
-            }
-        }
-    }
-}
-
-/// Why a finished session refuses a save: its section's time is over (`deadline_passed`), or the candidate
-/// finished early (`session_finished`).
-async fn closed_refusal(
-    state: &AppState,
-    session_id: Uuid,
-    section_idx: i32,
-) -> Result<ApiError, ApiError> {
-    let section = store::section(&state.db, session_id, section_idx).await?;
-    let cutoff = crate::store::now() - Duration::seconds(state.settings.grace_seconds);
-    Ok(match section.and_then(|s| s.deadline) {
-        Some(deadline) if deadline < cutoff => {
-            ApiError::conflict(ErrorCode::DeadlinePassed, "the section's time is over")
-        }
-        _ => ApiError::conflict(ErrorCode::SessionFinished, "the session is finished"),
-    })
-}
-
-fn not_open() -> ApiError {
-    ApiError::conflict(
-        ErrorCode::SectionNotOpen,
-        "this item's section has not opened yet",
-    )
 }
 
 /// Closes the candidate's open section and opens the next, or finishes the session after the last.

@@ -19,6 +19,7 @@ pub mod placements;
 pub mod rate_limit;
 pub mod registration;
 pub mod reviews;
+pub mod saving;
 pub mod scoring;
 pub mod sitting_results;
 pub mod supervision;

@@ -344,8 +344,24 @@ pub struct NewResponse<'a> {
     pub now: DateTime<Utc>,
     /// The earliest deadline still accepting: `now` less the grace.
     pub cutoff: DateTime<Utc>,
-    /// How many answers of the position's history are kept (at least 1): older ones are pruned.
-    pub keep: u32,
+    /// When given, the position's history is pruned to its latest this many answers (at least 1) once the
+    /// answer is stored.
+    pub prune_to: Option<u32>,
+    /// Whose session it must be, and from where, for the answer to be stored.
+    pub guard: SessionGuard<'a>,
+}
+
+/// What a save's statement requires of the session besides running: that it is this registration's, that
+/// no later sign-in has taken it over, and that it is still used from the address and browser it
+/// remembers. A save that meets them needs no read of the session; one that does not stores nothing and
+/// is explained by reading it.
+#[derive(Debug, Clone)]
+pub struct SessionGuard<'a> {
+    pub registration_id: Uuid,
+    /// The caller's sign-in generation: the session's may not be later.
+    pub generation: i32,
+    pub client_ip: String,
+    pub user_agent: &'a str,
 }
 
 impl NewResponse<'_> {
@@ -377,7 +393,8 @@ static SAVE_SQL: super::BackendSql = super::BackendSql::new(|backend| {
         "INSERT INTO response_events (id, session_id, position, idempotency_key, answer, received_at, \
              client_time_on_item_ms) SELECT {}, {}, {}, {}, {}, {}, {} WHERE EXISTS (SELECT 1 FROM session_sections \
              WHERE session_id = {} AND idx = {} AND status = '{open}' AND deadline >= {}{share_lock}) \
-             AND EXISTS (SELECT 1 FROM sessions WHERE id = {} AND status = '{running}') \
+             AND EXISTS (SELECT 1 FROM sessions WHERE id = {} AND registration_id = {} AND status = '{running}' \
+             AND token_generation <= {} AND client_ip = {} AND user_agent = {}) \
              ON CONFLICT (session_id, idempotency_key) DO NOTHING",
         p(1),
         p(2),
@@ -389,9 +406,39 @@ static SAVE_SQL: super::BackendSql = super::BackendSql::new(|backend| {
         p(8),
         p(9),
         p(10),
-        p(11)
+        p(11),
+        p(12),
+        p(13),
+        p(14),
+        p(15)
     )
 });
+
+/// The conditions of [`SAVE_SQL`] for many answers at once (SQLite): each row carries its answer's seven
+/// columns, then its section, cutoff and [`SessionGuard`].
+static ANSWERS: super::save_queue::AppendSql = super::save_queue::AppendSql {
+    rows: answer_rows_sql,
+    per_row: 13,
+    table: "response_events",
+};
+
+fn answer_rows_sql(k: usize) -> String {
+    let open = super::status::word(SectionStatus::Open);
+    let running = super::status::word(SessionStatus::InProgress);
+    let row = format!("({})", vec!["?"; ANSWERS.per_row].join(", "));
+    let rows = vec![row.as_str(); k].join(", ");
+    format!(
+        "INSERT INTO response_events (id, session_id, position, idempotency_key, answer, received_at, \
+             client_time_on_item_ms) SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, \
+             v.column7 FROM (VALUES {rows}) AS v \
+             WHERE EXISTS (SELECT 1 FROM session_sections WHERE session_id = v.column2 AND idx = v.column8 \
+             AND status = '{open}' AND deadline >= v.column9) \
+             AND EXISTS (SELECT 1 FROM sessions WHERE id = v.column2 AND registration_id = v.column10 \
+             AND status = '{running}' AND token_generation <= v.column11 AND client_ip = v.column12 \
+             AND user_agent = v.column13) \
+             ON CONFLICT (session_id, idempotency_key) DO NOTHING"
+    )
+}
 
 /// The pruning of a position's history down to its latest `keep` answers (the latest is always kept),
 /// written once per backend.
@@ -413,19 +460,19 @@ static PRUNE_SQL: super::BackendSql = super::BackendSql::new(|backend| {
 });
 
 /// Appends an answer, in one statement that also checks that the session runs (not paused or
-/// terminated), that the section is open and that its deadline is not before `cutoff` (now less the
-/// grace). Only the section row is share-locked: a pause takes the session row, a resume then the
-/// section row, so the two lock orders never cross. On PostgreSQL the check takes a share lock on the section
-/// row, so a concurrent close waits for the save or the save sees the close: an acknowledged answer is
-/// always one the section accepted. A stored answer prunes the position's history to its latest `keep`,
-/// so that no flood of saves grows it without bound (a key older than that is forgotten: a replay of it is
-/// stored as a new answer). The save goes through `saves`; `db` answers the look-up of an earlier save
-/// with the same key.
-pub async fn save_response(
+/// terminated) and meets the [`SessionGuard`], that the section is open and that its deadline is not
+/// before `cutoff` (now less the grace); the stored event, or `None` when any of that failed or the
+/// idempotency key was used before (nothing stored then). Only the section row is share-locked: a pause
+/// takes the session row, a resume then the section row, so the two lock orders never cross. On
+/// PostgreSQL the check takes a share lock on the section row, so a concurrent close waits for the save or
+/// the save sees the close: an acknowledged answer is always one the section accepted. With `prune_to`,
+/// a stored answer prunes the position's history to its latest answers, so that no flood of saves grows
+/// it without bound (a key older than that is forgotten: a replay of it is stored as a new answer).
+pub async fn append_response(
     saves: &SaveQueue,
-    db: &impl ConnectionTrait,
+    backend: DbBackend,
     new: NewResponse<'_>,
-) -> Result<SaveOutcome, sea_orm::DbErr> {
+) -> Result<Option<ResponseEvent>, sea_orm::DbErr> {
     let id = Uuid::now_v7();
     let event = new.unsaved(id);
     let NewResponse {
@@ -437,44 +484,63 @@ pub async fn save_response(
         client_time_on_item_ms,
         now,
         cutoff,
-        keep,
+        prune_to,
+        guard,
     } = new;
-    let backend = db.get_database_backend();
-    let sql = SAVE_SQL.get(backend);
-    let stmt = Statement::from_sql_and_values(
-        backend,
-        sql,
-        [
-            id.into(),
-            session_id.into(),
-            position.into(),
-            idempotency_key.into(),
-            answer.clone().into(),
-            now.into(),
-            client_time_on_item_ms.into(),
-            session_id.into(),
-            section_idx.into(),
-            cutoff.into(),
-            session_id.into(),
-        ],
-    );
-    let prune = Statement::from_sql_and_values(
-        backend,
-        PRUNE_SQL.get(backend),
-        [
-            session_id.into(),
-            position.into(),
-            i64::from(Ord::max(keep, 1)).into(),
-        ],
-    );
-    let save = super::save_queue::Save {
-        insert: stmt,
-        then: vec![prune],
+    let values: Vec<sea_orm::Value> = vec![
+        id.into(),
+        session_id.into(),
+        position.into(),
+        idempotency_key.into(),
+        answer.into(),
+        now.into(),
+        client_time_on_item_ms.into(),
+        section_idx.into(),
+        cutoff.into(),
+        guard.registration_id.into(),
+        guard.generation.into(),
+        guard.client_ip.into(),
+        guard.user_agent.into(),
+    ];
+    // The one-row statement takes the same values, with the session's id before each condition.
+    let mut single = values.clone();
+    single.insert(9, session_id.into());
+    single.insert(7, session_id.into());
+    let stmt = Statement::from_sql_and_values(backend, SAVE_SQL.get(backend), single);
+    let prune = prune_to.map(|keep| {
+        Statement::from_sql_and_values(
+            backend,
+            PRUNE_SQL.get(backend),
+            [
+                session_id.into(),
+                position.into(),
+                i64::from(Ord::max(keep, 1)).into(),
+            ],
+        )
+    });
+    let row = super::save_queue::Append {
+        kind: &ANSWERS,
+        values,
+        single: super::save_queue::Save {
+            insert: stmt,
+            then: prune.into_iter().collect(),
+        },
     };
-    if saves.execute(save).await? == 1 {
+    Ok(saves.append(row).await?.then_some(event))
+}
+
+/// [`append_response`], and when it stored nothing, the earlier save with the same key if there is one
+/// (`db` answers that look-up).
+pub async fn save_response(
+    saves: &SaveQueue,
+    db: &impl ConnectionTrait,
+    new: NewResponse<'_>,
+) -> Result<SaveOutcome, sea_orm::DbErr> {
+    let (session_id, key) = (new.session_id, new.idempotency_key);
+    if let Some(event) = append_response(saves, db.get_database_backend(), new).await? {
         return Ok(SaveOutcome::Saved(event));
     }
-    let earlier = event_by_key(db, session_id, idempotency_key).await?;
+    let earlier = event_by_key(db, session_id, key).await?;
     Ok(earlier.map_or(SaveOutcome::Refused, SaveOutcome::Replayed))
 }
 

@@ -7,13 +7,18 @@
 //! transaction: many appends, one fsync, and each is acknowledged only after that commit. On PostgreSQL,
 //! which commits concurrent transactions together by itself, they go straight to the pool.
 //!
+//! Answers, the most frequent of them, are [`Append`]s: on SQLite a commit stores all the answers it
+//! carries with a few multi-row statements instead of one statement each, so that the writer's
+//! connection is asked a handful of times per commit rather than once per answer (each ask is a hand-over
+//! between threads, which under load costs more than the insert itself).
+//!
 //! A stop ([`SaveQueue::drain`]) refuses new saves, commits and acknowledges every save already queued,
 //! and returns once the last commit is on disk.
 
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use sea_orm::{ConnectionTrait, DbErr, Statement};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value, Values};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
@@ -42,8 +47,44 @@ impl Save {
     }
 }
 
+/// One row of a kind that a commit stores many at a time (SQLite), or as its own statement (PostgreSQL,
+/// and when a commit falls back to one by one).
+pub struct Append {
+    pub kind: &'static AppendSql,
+    /// The row's [`AppendSql::per_row`] values, its `id` first.
+    pub values: Vec<Value>,
+    /// The same row as a statement of its own, with what follows it when stored.
+    pub single: Save,
+}
+
+/// A conditional insert of many rows at once: its text for `k` rows, and the table whose `id` column (each
+/// row's first value) tells which rows were stored when not all were.
+pub struct AppendSql {
+    /// The statement for `k` rows of `per_row` values each, SQLite's placeholders.
+    pub rows: fn(usize) -> String,
+    pub per_row: usize,
+    pub table: &'static str,
+}
+
+/// The largest group of rows one statement carries (well within SQLite's 32,766 bound values).
+const MAX_ROWS: usize = 256;
+
+enum Work {
+    Save(Save),
+    Append(Append),
+}
+
+impl Work {
+    fn single(&self) -> &Save {
+        match self {
+            Work::Save(s) => s,
+            Work::Append(a) => &a.single,
+        }
+    }
+}
+
 struct Queued {
-    save: Save,
+    work: Work,
     done: oneshot::Sender<Result<u64, DbErr>>,
 }
 
@@ -131,11 +172,25 @@ impl SaveQueue {
 
     /// Executes an append and returns the rows its insert affected, once it is committed.
     pub async fn execute(&self, save: Save) -> Result<u64, DbErr> {
+        self.submit(Work::Save(save)).await
+    }
+
+    /// Stores one row of a multi-row kind; whether it was stored (its conditions held), once committed.
+    pub async fn append(&self, row: Append) -> Result<bool, DbErr> {
+        debug_assert_eq!(row.values.len(), row.kind.per_row);
+        Ok(self.submit(Work::Append(row)).await? == 1)
+    }
+
+    async fn submit(&self, work: Work) -> Result<u64, DbErr> {
         if *self.stopping.borrow() {
             return Err(DbErr::Custom("the save queue has stopped".into()));
         }
         match &self.route {
             Route::Direct(db) => {
+                let save = match work {
+                    Work::Save(s) => s,
+                    Work::Append(a) => a.single,
+                };
                 let started = Instant::now();
                 let inserted = if save.then.is_empty() {
                     db.execute_raw(save.insert).await?.rows_affected()
@@ -150,7 +205,7 @@ impl SaveQueue {
             }
             Route::Batched { tx, .. } => {
                 let (done, wait) = oneshot::channel();
-                tx.send(Queued { save, done })
+                tx.send(Queued { work, done })
                     .await
                     .map_err(|_| DbErr::Custom("the save queue has stopped".into()))?;
                 wait.await
@@ -206,14 +261,84 @@ async fn commit_loop(
     }
 }
 
+/// Commits `batch` in one transaction: its saves one by one in order, then its rows of each kind together.
 async fn commit(writer: &WriteDb, batch: &[Queued]) -> Result<Vec<u64>, DbErr> {
     let txn = super::begin(writer).await?;
-    let mut affected = Vec::with_capacity(batch.len());
-    for q in batch {
-        affected.push(apply(&txn, &q.save).await?);
+    let mut affected = vec![0; batch.len()];
+    let mut appends: Vec<(usize, &Append)> = Vec::new();
+    for (i, q) in batch.iter().enumerate() {
+        match &q.work {
+            // Alone in its batch (one by one, after a failure), a row is its own statement.
+            Work::Append(a) if batch.len() > 1 => appends.push((i, a)),
+            work => affected[i] = apply(&txn, work.single()).await?,
+        }
+    }
+    appends.sort_by_key(|(_, a)| std::ptr::from_ref(a.kind));
+    for same_kind in appends.chunk_by(|(_, a), (_, b)| std::ptr::eq(a.kind, b.kind)) {
+        for group in same_kind.chunks(MAX_ROWS) {
+            let stored = append_rows(&txn, group).await?;
+            for ((i, a), stored) in group.iter().zip(stored) {
+                if stored {
+                    affected[*i] = 1;
+                    for then in &a.single.then {
+                        txn.execute_raw(then.clone()).await?;
+                    }
+                }
+            }
+        }
     }
     txn.commit().await?;
     Ok(affected)
+}
+
+/// Inserts `group` (rows of one kind) with one statement; which rows were stored. Only when some were
+/// not is the table asked which.
+async fn append_rows(
+    txn: &impl ConnectionTrait,
+    group: &[(usize, &Append)],
+) -> Result<Vec<bool>, DbErr> {
+    let kind = group[0].1.kind;
+    let values = group
+        .iter()
+        .flat_map(|(_, a)| a.values.iter().cloned())
+        .collect();
+    let insert =
+        Statement::from_sql_and_values(DbBackend::Sqlite, (kind.rows)(group.len()), Values(values));
+    let inserted = txn.execute_raw(insert).await?.rows_affected();
+    if inserted == group.len() as u64 {
+        return Ok(vec![true; group.len()]);
+    }
+    let ids: Vec<Value> = group.iter().map(|(_, a)| a.values[0].clone()).collect();
+    let stored = stored_rows(txn, kind.table, ids).await?;
+    Ok((1..=group.len()).map(|n| stored.contains(&n)).collect())
+}
+
+/// Which of `ids` (numbered from 1) are in `table`, asked in one statement with a one-row answer.
+async fn stored_rows(
+    txn: &impl ConnectionTrait,
+    table: &str,
+    ids: Vec<Value>,
+) -> Result<Vec<usize>, DbErr> {
+    let numbered = (1..=ids.len())
+        .map(|n| format!("({n}, ?)"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT group_concat(k.column1) AS stored FROM (VALUES {numbered}) AS k \
+         WHERE EXISTS (SELECT 1 FROM {table} WHERE id = k.column2)"
+    );
+    let row = txn
+        .query_one_raw(Statement::from_sql_and_values(DbBackend::Sqlite, sql, Values(ids)))
+        .await?;
+    let list: Option<String> = match row {
+        Some(r) => r.try_get("", "stored")?,
+        None => None,
+    };
+    Ok(list
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|n| n.parse().ok())
+        .collect())
 }
 
 /// Runs one write inside `txn`: its insert, then (when that affected a row) what follows it.

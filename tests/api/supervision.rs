@@ -868,7 +868,13 @@ async fn a_second_sign_in_while_the_session_runs_takes_it_over_and_is_flagged() 
         .get(&format!("/api/v1/sessions/{session}"), &first)
         .await;
     assert_problem(stale, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    // A save with the earlier sign-in stores nothing, even of a position it never answered.
+    let stale_save = app
+        .put_answer(&session, 2, &first, "a2", json!({"choice": "a"}))
+        .await;
+    assert_problem(stale_save, StatusCode::UNAUTHORIZED, "unauthorized").await;
     let fresh = view(&app, &second, &session).await;
+    assert_eq!(fresh["sections"][0]["items"][1]["response"], Value::Null);
     assert_eq!(
         fresh["sections"][0]["items"][0]["response"],
         json!({"choice": "a"})
@@ -882,6 +888,41 @@ async fn a_second_sign_in_while_the_session_runs_takes_it_over_and_is_flagged() 
         names.contains(&"flag:concurrent_login".to_owned()),
         "{names:?}"
     );
+}
+
+#[tokio::test]
+async fn a_save_from_another_browser_is_stored_and_the_change_recorded_once() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let (token, session, _, _) = started_in(&app, &admin, json!({})).await;
+    let save = |position: i32, key: &'static str, agent: &'static str| {
+        app.client
+            .put(app.url(&format!("/api/v1/sessions/{session}/responses/{position}")))
+            .bearer_auth(&token)
+            .header("Idempotency-Key", key)
+            .header("User-Agent", agent)
+            .json(&json!({"answer": {"choice": "a"}}))
+            .send()
+    };
+    // The session remembers the browser it started in; a save from another is stored, and the change
+    // is recorded once, not again for the next save from the same browser.
+    for (position, key) in [(1, "k1"), (2, "k2")] {
+        let r = save(position, key, "Other Browser/2.0").await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    let names = timeline_names(&app, &admin, &session).await;
+    let changes = names
+        .iter()
+        .filter(|n| *n == "event:user_agent_changed")
+        .count();
+    assert_eq!(changes, 1, "{names:?}");
+    let seen = view(&app, &token, &session).await;
+    for i in 0..2 {
+        assert_eq!(
+            seen["sections"][0]["items"][i]["response"],
+            json!({"choice": "a"})
+        );
+    }
 }
 
 /// Answers every item of a started session from `choose(position, right answer)`, submitting each

@@ -328,7 +328,11 @@ async fn stored_rows(
          WHERE EXISTS (SELECT 1 FROM {table} WHERE id = k.column2)"
     );
     let row = txn
-        .query_one_raw(Statement::from_sql_and_values(DbBackend::Sqlite, sql, Values(ids)))
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            sql,
+            Values(ids),
+        ))
         .await?;
     let list: Option<String> = match row {
         Some(r) => r.try_get("", "stored")?,
@@ -376,6 +380,68 @@ mod tests {
             "INSERT INTO appended (n) VALUES (?)",
             [n.into()],
         ))
+    }
+
+    /// Rows whose `n` is negative are refused by the statement's condition.
+    static NONNEGATIVE: AppendSql = AppendSql {
+        rows: |k| {
+            let rows = vec!["(?, ?)"; k].join(", ");
+            format!(
+                "INSERT INTO keyed (id, n) SELECT v.column1, v.column2 FROM (VALUES {rows}) AS v \
+                 WHERE v.column2 >= 0"
+            )
+        },
+        per_row: 2,
+        table: "keyed",
+    };
+
+    fn keyed(n: i64) -> Append {
+        let id = uuid::Uuid::now_v7();
+        Append {
+            kind: &NONNEGATIVE,
+            values: vec![id.into(), n.into()],
+            single: Save::one(Statement::from_sql_and_values(
+                DbBackend::Sqlite,
+                "INSERT INTO keyed (id, n) SELECT ?1, ?2 WHERE ?2 >= 0",
+                [id.into(), n.into()],
+            )),
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn rows_stored_together_are_each_told_whether_they_were_stored() {
+        let writer = scratch_writer().await;
+        writer
+            .execute_unprepared("CREATE TABLE keyed (id BLOB PRIMARY KEY, n INTEGER NOT NULL)")
+            .await
+            .unwrap();
+        let queue = SaveQueue::new(writer.clone(), crate::metrics::Metrics::default().saves);
+        // Enough at once that commits carry many rows, some refused among them.
+        let sent: Vec<_> = (0..600_i64)
+            .map(|i| {
+                let n = if i % 7 == 0 { -i - 1 } else { i };
+                let queue = queue.clone();
+                tokio::spawn(async move { (n, queue.append(keyed(n)).await.unwrap()) })
+            })
+            .collect();
+        let mut told_stored = 0;
+        for task in sent {
+            let (n, stored) = task.await.unwrap();
+            assert_eq!(stored, n >= 0, "row {n}");
+            told_stored += i64::from(stored);
+        }
+        let stored = writer
+            .query_one_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT COUNT(*) AS n FROM keyed",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<i64>("", "n")
+            .unwrap();
+        assert_eq!(stored, told_stored);
+        queue.drain().await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

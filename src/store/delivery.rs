@@ -381,7 +381,11 @@ impl NewResponse<'_> {
 
 /// The conditional insert of a save, written once per backend (built once, not per save).
 static SAVE_SQL: super::BackendSql = super::BackendSql::new(|backend| {
-    let p = super::bind(backend);
+    // Numbered placeholders, so that the statement takes the same 13 values as a row of [`ANSWERS`].
+    let p = |n: usize| match backend {
+        DbBackend::Postgres => format!("${n}"),
+        _ => format!("?{n}"),
+    };
     let open = super::status::word(SectionStatus::Open);
     let running = super::status::word(SessionStatus::InProgress);
     let share_lock = if backend == DbBackend::Postgres {
@@ -403,14 +407,14 @@ static SAVE_SQL: super::BackendSql = super::BackendSql::new(|backend| {
         p(5),
         p(6),
         p(7),
+        p(2),
         p(8),
         p(9),
+        p(2),
         p(10),
         p(11),
         p(12),
-        p(13),
-        p(14),
-        p(15)
+        p(13)
     )
 });
 
@@ -502,11 +506,7 @@ pub async fn append_response(
         guard.client_ip.into(),
         guard.user_agent.into(),
     ];
-    // The one-row statement takes the same values, with the session's id before each condition.
-    let mut single = values.clone();
-    single.insert(9, session_id.into());
-    single.insert(7, session_id.into());
-    let stmt = Statement::from_sql_and_values(backend, SAVE_SQL.get(backend), single);
+    let stmt = Statement::from_sql_and_values(backend, SAVE_SQL.get(backend), values.clone());
     let prune = prune_to.map(|keep| {
         Statement::from_sql_and_values(
             backend,

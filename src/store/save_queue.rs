@@ -60,7 +60,7 @@ pub struct Append {
 /// A conditional insert of many rows at once: its text for `k` rows, and the table whose `id` column (each
 /// row's first value) tells which rows were stored when not all were.
 pub struct AppendSql {
-    /// The statement for `k` rows of `per_row` values each, SQLite's placeholders.
+    /// The statement's text for `k` rows of `per_row` values each, with SQLite's `?` placeholders.
     pub rows: fn(usize) -> String,
     pub per_row: usize,
     pub table: &'static str,
@@ -374,6 +374,19 @@ mod tests {
         writer
     }
 
+    async fn rows_in(writer: &WriteDb, table: &str) -> i64 {
+        writer
+            .query_one_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<i64>("", "n")
+            .unwrap()
+    }
+
     fn append(n: i64) -> Save {
         Save::one(Statement::from_sql_and_values(
             DbBackend::Sqlite,
@@ -430,16 +443,7 @@ mod tests {
             assert_eq!(stored, n >= 0, "row {n}");
             told_stored += i64::from(stored);
         }
-        let stored = writer
-            .query_one_raw(Statement::from_string(
-                DbBackend::Sqlite,
-                "SELECT COUNT(*) AS n FROM keyed",
-            ))
-            .await
-            .unwrap()
-            .unwrap()
-            .try_get::<i64>("", "n")
-            .unwrap();
+        let stored = rows_in(&writer, "keyed").await;
         assert_eq!(stored, told_stored);
         queue.drain().await;
     }
@@ -476,16 +480,7 @@ mod tests {
                 acknowledged += 1;
             }
         }
-        let stored = writer
-            .query_one_raw(Statement::from_string(
-                DbBackend::Sqlite,
-                "SELECT COUNT(*) AS n FROM appended",
-            ))
-            .await
-            .unwrap()
-            .unwrap()
-            .try_get::<i64>("", "n")
-            .unwrap();
+        let stored = rows_in(&writer, "appended").await;
         assert_eq!(stored, acknowledged);
         assert!(
             acknowledged >= queued as i64,

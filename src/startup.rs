@@ -76,6 +76,7 @@ impl Application {
         let state = AppState {
             db: pools.read,
             saves: store::save_queue::SaveQueue::new(pools.write.clone(), metrics.saves.clone()),
+            write_lane: crate::services::write_lane::WriteLane::start()?,
             save_rate: Arc::new(SessionLimiter::new(Rate {
                 per_second: settings.save_rate_per_second,
                 burst: settings.save_burst,

@@ -528,21 +528,44 @@ pub async fn finish(
     access::require_running(&session)?;
     if session.status == SessionStatus::InProgress {
         let now = crate::store::now();
-        let txn = crate::store::begin(&state.writer).await?;
-        store::lock_session(&txn, session_id).await?;
-        if store::mark_finished(&txn, session_id, now).await? {
-            store::close_pending_sections(&txn, session_id, now).await?;
-            scoring::score_and_certify(state, &txn, session_id, now).await?;
-        }
-        txn.commit().await?;
+        let lane = state.clone();
+        state
+            .write_lane
+            .run(async move {
+                let state = &lane;
+                let txn = crate::store::begin(&state.writer).await?;
+                store::lock_session(&txn, session_id).await?;
+                if store::mark_finished(&txn, session_id, now).await? {
+                    store::close_pending_sections(&txn, session_id, now).await?;
+                    scoring::score_and_certify(state, &txn, session_id, now).await?;
+                }
+                txn.commit().await?;
+                Ok(())
+            })
+            .await?;
     }
     view(state, call, session_id).await
 }
 
 /// Closes section `idx` of a session if it is open, then opens the next section or, after the last,
 /// finishes, grades and certifies the session — all in one transaction. `true` when this call closed the
-/// section; `false` when another caller (a candidate's submit, the sweeper, another instance) had.
+/// section; `false` when another caller (a candidate's submit, the sweeper, another instance) had. The
+/// transaction runs on the [`super::write_lane`].
 pub async fn advance(
+    state: &AppState,
+    session_id: Uuid,
+    idx: i32,
+    now: DateTime<Utc>,
+) -> Result<bool, ApiError> {
+    let lane = state.clone();
+    state
+        .write_lane
+        .run(async move { advance_here(&lane, session_id, idx, now).await })
+        .await
+}
+
+/// [`advance`]'s transaction, on the caller's thread.
+async fn advance_here(
     state: &AppState,
     session_id: Uuid,
     idx: i32,

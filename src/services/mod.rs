@@ -24,6 +24,7 @@ pub mod scoring;
 pub mod sitting_results;
 pub mod supervision;
 pub mod sweeper;
+pub mod write_lane;
 
 use std::sync::Arc;
 
@@ -41,6 +42,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Where answer saves are committed.
     pub saves: crate::store::save_queue::SaveQueue,
+    /// Where the write transactions of many statements run ([`write_lane`]).
+    pub write_lane: write_lane::WriteLane,
     /// The per-session limit of saves (the first line; the store bounds the history).
     pub save_rate: Arc<rate_limit::SessionLimiter>,
     /// The bounded lanes of argon2 work (see [`crate::auth::hashing`]).

@@ -18,6 +18,7 @@ pub mod registration;
 pub mod results;
 pub mod save_queue;
 pub mod signing_keys;
+pub mod sqlite_handle;
 pub mod statistics;
 pub mod status;
 
@@ -200,6 +201,9 @@ fn options(url: &str, max_connections: u32, cache_kib: Option<i64>) -> ConnectOp
         .max_connections(max_connections)
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(60))
+        // A local file needs no check before each use; on the writer it would be one more hand-over to
+        // the connection's thread per commit.
+        .test_before_acquire(!url.starts_with("sqlite:"))
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(move |o| {
             let o = o

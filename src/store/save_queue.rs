@@ -20,9 +20,9 @@ use std::time::Instant;
 
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value, Values};
 use tokio::sync::{mpsc, oneshot, watch};
-use tokio::task::JoinHandle;
 
 use super::WriteDb;
+use super::sqlite_handle as handle;
 use crate::metrics::SaveMetrics;
 
 /// The most saves one commit carries.
@@ -101,8 +101,8 @@ pub struct SaveQueue {
 enum Route {
     Batched {
         tx: mpsc::Sender<Queued>,
-        /// The committing task, until [`SaveQueue::drain`] waits for it.
-        committer: Arc<Mutex<Option<JoinHandle<()>>>>,
+        /// Told when the committing thread ends, until [`SaveQueue::drain`] waits for it.
+        committer: Arc<Mutex<Option<oneshot::Receiver<()>>>>,
     },
     Direct(WriteDb),
 }
@@ -116,12 +116,7 @@ impl SaveQueue {
             Route::Direct(writer)
         } else {
             let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
-            let committer = tokio::spawn(commit_loop(
-                writer,
-                rx,
-                stopping.subscribe(),
-                metrics.clone(),
-            ));
+            let committer = spawn_committer(writer, rx, stopping.subscribe(), metrics.clone());
             Route::Batched {
                 tx,
                 committer: Arc::new(Mutex::new(Some(committer))),
@@ -163,9 +158,9 @@ impl SaveQueue {
         if let Route::Batched { committer, .. } = &self.route {
             let task = committer.lock().expect("the committer's lock").take();
             if let Some(task) = task
-                && let Err(e) = task.await
+                && task.await.is_err()
             {
-                tracing::error!(error = %e, "the save queue's committing task failed");
+                tracing::error!("the save queue's committing thread failed");
             }
         }
     }
@@ -215,6 +210,30 @@ impl SaveQueue {
     }
 }
 
+/// Starts the committing thread: [`commit_loop`] on a runtime of its own, so that a commit neither waits
+/// for a turn among the request handlers nor blocks them while it runs on the handle
+/// ([`super::sqlite_handle`]). The receiver is told when the loop has ended.
+fn spawn_committer(
+    writer: WriteDb,
+    rx: mpsc::Receiver<Queued>,
+    stopping: watch::Receiver<bool>,
+    metrics: SaveMetrics,
+) -> oneshot::Receiver<()> {
+    let (ended, ended_rx) = oneshot::channel();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime for the save queue");
+    std::thread::Builder::new()
+        .name("synaq-commit".into())
+        .spawn(move || {
+            runtime.block_on(commit_loop(writer, rx, stopping, metrics));
+            let _ = ended.send(());
+        })
+        .expect("the save queue's committing thread");
+    ended_rx
+}
+
 /// Commits what has gathered, batch after batch, until the queue is stopped and empty (or every sender
 /// is gone).
 async fn commit_loop(
@@ -261,42 +280,51 @@ async fn commit_loop(
     }
 }
 
-/// Commits `batch` in one transaction: its saves one by one in order, then its rows of each kind together.
+/// Commits `batch` in one transaction on the writer's handle: its saves one by one in order, then its
+/// rows of each kind together.
 async fn commit(writer: &WriteDb, batch: &[Queued]) -> Result<Vec<u64>, DbErr> {
-    let txn = super::begin(writer).await?;
+    handle::with_handle(writer.0.get_sqlite_connection_pool(), |db| {
+        let txn =
+            rusqlite::Transaction::new_unchecked(db, rusqlite::TransactionBehavior::Immediate)
+                .map_err(handle::error)?;
+        let affected = commit_in(&txn, batch)?;
+        txn.commit().map_err(handle::error)?;
+        Ok(affected)
+    })
+    .await
+}
+
+/// The statements of [`commit`], inside its transaction; what each queued write affected.
+fn commit_in(db: &rusqlite::Connection, batch: &[Queued]) -> Result<Vec<u64>, DbErr> {
     let mut affected = vec![0; batch.len()];
     let mut appends: Vec<(usize, &Append)> = Vec::new();
     for (i, q) in batch.iter().enumerate() {
         match &q.work {
             // Alone in its batch (one by one, after a failure), a row is its own statement.
             Work::Append(a) if batch.len() > 1 => appends.push((i, a)),
-            work => affected[i] = apply(&txn, work.single()).await?,
+            work => affected[i] = apply_here(db, work.single())?,
         }
     }
     appends.sort_by_key(|(_, a)| std::ptr::from_ref(a.kind));
     for same_kind in appends.chunk_by(|(_, a), (_, b)| std::ptr::eq(a.kind, b.kind)) {
         for group in same_kind.chunks(MAX_ROWS) {
-            let stored = append_rows(&txn, group).await?;
+            let stored = append_rows(db, group)?;
             for ((i, a), stored) in group.iter().zip(stored) {
                 if stored {
                     affected[*i] = 1;
                     for then in &a.single.then {
-                        txn.execute_raw(then.clone()).await?;
+                        handle::execute(db, then)?;
                     }
                 }
             }
         }
     }
-    txn.commit().await?;
     Ok(affected)
 }
 
 /// Inserts `group` (rows of one kind) with one statement; which rows were stored. Only when some were
 /// not is the table asked which.
-async fn append_rows(
-    txn: &impl ConnectionTrait,
-    group: &[(usize, &Append)],
-) -> Result<Vec<bool>, DbErr> {
+fn append_rows(db: &rusqlite::Connection, group: &[(usize, &Append)]) -> Result<Vec<bool>, DbErr> {
     let kind = group[0].1.kind;
     let values = group
         .iter()
@@ -304,18 +332,18 @@ async fn append_rows(
         .collect();
     let insert =
         Statement::from_sql_and_values(DbBackend::Sqlite, (kind.rows)(group.len()), Values(values));
-    let inserted = txn.execute_raw(insert).await?.rows_affected();
+    let inserted = handle::execute(db, &insert)?;
     if inserted == group.len() as u64 {
         return Ok(vec![true; group.len()]);
     }
     let ids: Vec<Value> = group.iter().map(|(_, a)| a.values[0].clone()).collect();
-    let stored = stored_rows(txn, kind.table, ids).await?;
+    let stored = stored_rows(db, kind.table, ids)?;
     Ok((1..=group.len()).map(|n| stored.contains(&n)).collect())
 }
 
 /// Which of `ids` (numbered from 1) are in `table`, asked in one statement with a one-row answer.
-async fn stored_rows(
-    txn: &impl ConnectionTrait,
+fn stored_rows(
+    db: &rusqlite::Connection,
     table: &str,
     ids: Vec<Value>,
 ) -> Result<Vec<usize>, DbErr> {
@@ -327,17 +355,10 @@ async fn stored_rows(
         "SELECT group_concat(k.column1) AS stored FROM (VALUES {numbered}) AS k \
          WHERE EXISTS (SELECT 1 FROM {table} WHERE id = k.column2)"
     );
-    let row = txn
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Sqlite,
-            sql,
-            Values(ids),
-        ))
-        .await?;
-    let list: Option<String> = match row {
-        Some(r) => r.try_get("", "stored")?,
-        None => None,
-    };
+    let list = handle::query_text(
+        db,
+        &Statement::from_sql_and_values(DbBackend::Sqlite, sql, Values(ids)),
+    )?;
     Ok(list
         .unwrap_or_default()
         .split(',')
@@ -345,7 +366,18 @@ async fn stored_rows(
         .collect())
 }
 
-/// Runs one write inside `txn`: its insert, then (when that affected a row) what follows it.
+/// [`apply`] on the writer's handle, inside the batch's transaction.
+fn apply_here(db: &rusqlite::Connection, save: &Save) -> Result<u64, DbErr> {
+    let inserted = handle::execute(db, &save.insert)?;
+    if inserted > 0 {
+        for then in &save.then {
+            handle::execute(db, then)?;
+        }
+    }
+    Ok(inserted)
+}
+
+/// Runs one write inside `txn` (PostgreSQL): its insert, then (when that affected a row) what follows it.
 async fn apply(txn: &impl ConnectionTrait, save: &Save) -> Result<u64, DbErr> {
     let inserted = txn.execute_raw(save.insert.clone()).await?.rows_affected();
     if inserted > 0 {

@@ -158,7 +158,7 @@ mod tests {
                 at.into(),
                 doc.clone().into(),
                 true.into(),
-                -7_i32.into(),
+                (-7_i32).into(),
                 0.25_f64.into(),
                 "Ққ".into(),
                 Option::<String>::None.into(),

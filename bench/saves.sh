@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Durable saves per second (issue 10): CANDIDATES candidates with no think time sit the whole A1 test
 # against a release server on SQLite, three times back to back — the real save, the same server with
-# `save_dry_run` (every check and read of a save, but no write), and the machine's floor for a durable save
-# over HTTP (../shared/tools/floor, a bare actix + SQLite group-commit insert, with and without the write)
-# with the same number of closed-loop clients. Prints one line per run.
+# `save_dry_run` (every check and read of a save, but no write), a bare loop of the save's own durable
+# insert through the same group commit without HTTP (benches/save_loop.rs), and the machine's floor for a
+# durable save over HTTP (../shared/tools/floor, a bare actix + SQLite group-commit insert, with and without
+# the write), each with the same number of closed-loop clients. Prints one line per run.
 # Usage: bench/saves.sh [CANDIDATES=1000] [FLOOR_SECONDS=15]
 # SERVER=path serves with that binary; FLOOR=path is the floor's binary (built from ../shared/tools/floor
 # with `cargo build --release` when absent, into $FLOOR_TARGET or /tmp/floor-target).
@@ -46,6 +47,9 @@ PY
   kill $server; wait $server 2>/dev/null || true
   rm -rf "$data"
 }
+run_loop() {
+  echo "bare loop: $(cargo bench --locked -q --bench save_loop -- "$candidates" "$floor_seconds" 2>/dev/null | tail -1)"
+}
 run_floor() { # label, extra flag
   local port=8300 dir server
   dir=$(mktemp -d)
@@ -58,5 +62,6 @@ run_floor() { # label, extra flag
 }
 run_product save ""
 run_product dry-run "SYNAQ_SAVE_DRY_RUN=true"
+run_loop
 run_floor "    floor" ""
 run_floor "  nowrite" "--nowrite"

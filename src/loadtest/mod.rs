@@ -8,7 +8,7 @@
 
 mod candidate;
 mod checks;
-mod setup;
+pub mod setup;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -5,7 +5,7 @@
 //! rule or placement in front of it. `bench/saves.sh` runs it beside the HTTP save and the floor tool.
 //!
 //! The sessions are real: a server on a fresh SQLite data directory, one sitting of the A1 blueprint,
-//! CLIENTS candidates registered, signed in and started over HTTP as `synaq load` does; then every
+//! CLIENTS candidates registered, signed in and started over HTTP by `synaq load`'s own code; then every
 //! answer goes to the open first section, each at a new position so that no history is pruned.
 //!
 //! Run: `cargo bench -p synaq --bench save_loop -- [CLIENTS=1000] [SECONDS=15]`; prints one JSON line.
@@ -14,20 +14,17 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use clap::{Args, FromArgMatches};
-use reqwest::{Client, StatusCode};
+use reqwest::Client;
 use sea_orm::{ConnectionTrait, EntityTrait};
 use serde_json::json;
 use synaq::config::Settings;
-use synaq::loadtest::{LoadOptions, setup};
+use synaq::loadtest::LoadOptions;
 use synaq::startup::Application;
 use synaq::store::delivery::{NewResponse, SessionGuard, append_response};
 use synaq::store::entity::session;
 
 const ADMIN_PASSWORD: &str = "bare-loop-admin-password";
-/// Sign-ins and starts made at once while preparing.
-const AT_ONCE: usize = 8;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -60,10 +57,12 @@ async fn main() -> anyhow::Result<()> {
     ]);
     let mut options = LoadOptions::from_arg_matches(&flags)?;
     options.admin_password = ADMIN_PASSWORD.into();
-    let registrations = setup::register(&client, &base, &options).await?;
-    start_all(&client, &base, registrations).await?;
+    let started = synaq::loadtest::start_sessions(&client, &base, &options).await?;
     let sessions = session::Entity::find().all(&state.db).await?;
-    anyhow::ensure!(sessions.len() == clients, "every candidate started");
+    anyhow::ensure!(
+        sessions.len() == clients && started.len() == clients,
+        "every candidate started"
+    );
 
     let stop = Arc::new(AtomicBool::new(false));
     let stored = Arc::new(AtomicU64::new(0));
@@ -128,52 +127,6 @@ async fn main() -> anyhow::Result<()> {
     anyhow::ensure!(
         refused.load(Ordering::Relaxed) == 0,
         "every save of a running session is stored"
-    );
-    Ok(())
-}
-
-/// Signs every registration in and starts its session, a few at a time.
-async fn start_all(
-    client: &Client,
-    base: &str,
-    registrations: Vec<(String, String)>,
-) -> anyhow::Result<()> {
-    let mut pending = registrations.into_iter();
-    let mut running = tokio::task::JoinSet::new();
-    loop {
-        while running.len() < AT_ONCE {
-            let Some((registration, code)) = pending.next() else {
-                break;
-            };
-            let (client, base) = (client.clone(), base.to_owned());
-            running.spawn(async move { start(&client, &base, &registration, &code).await });
-        }
-        match running.join_next().await {
-            Some(done) => done??,
-            None => return Ok(()),
-        }
-    }
-}
-
-async fn start(client: &Client, base: &str, registration: &str, code: &str) -> anyhow::Result<()> {
-    let token: serde_json::Value = client
-        .post(format!("{base}/api/v1/auth/token"))
-        .json(&json!({"grant_type": "access_code", "registration_id": registration, "access_code": code}))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    let token = token["access_token"].as_str().context("a token")?;
-    let started = client
-        .post(format!("{base}/api/v1/sessions"))
-        .bearer_auth(token)
-        .send()
-        .await?;
-    anyhow::ensure!(
-        started.status() == StatusCode::CREATED,
-        "starting a session: {}",
-        started.status()
     );
     Ok(())
 }

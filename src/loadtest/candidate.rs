@@ -50,23 +50,7 @@ pub async fn sit(
     pace: Pace,
 ) -> anyhow::Result<Uuid> {
     let mut base = route.first;
-    let token = sign_in(client, base, rec, registration, code).await?;
-    let session = timed(rec, "start", async {
-        json_ok(
-            client
-                .post(format!("{base}/api/v1/sessions"))
-                .bearer_auth(&token)
-                .send()
-                .await?,
-            &[StatusCode::CREATED, StatusCode::OK],
-        )
-        .await
-    })
-    .await?;
-    rec.lock()
-        .expect("recorder lock")
-        .start_times
-        .push(Instant::now());
+    let (token, session) = begin(client, base, rec, registration, code).await?;
     let session_id: Uuid = session["id"].as_str().context("a session id")?.parse()?;
     let event_every = (pace.events_per_minute > 0)
         .then(|| Duration::from_millis(60_000 / u64::from(pace.events_per_minute)));
@@ -127,6 +111,34 @@ fn open_section(view: &Value) -> Option<Value> {
     view["sections"]
         .as_array()
         .and_then(|s| s.iter().find(|s| s["status"] == "open").cloned())
+}
+
+/// Signs in and starts (or resumes) the session on `base`; the candidate's token and the session's view.
+pub async fn begin(
+    client: &Client,
+    base: &str,
+    rec: &Shared,
+    registration: &str,
+    code: &str,
+) -> anyhow::Result<(String, Value)> {
+    let token = sign_in(client, base, rec, registration, code).await?;
+    let session = timed(rec, "start", async {
+        json_ok(
+            client
+                .post(format!("{base}/api/v1/sessions"))
+                .bearer_auth(&token)
+                .send()
+                .await?,
+            &[StatusCode::CREATED, StatusCode::OK],
+        )
+        .await
+    })
+    .await?;
+    rec.lock()
+        .expect("recorder lock")
+        .start_times
+        .push(Instant::now());
+    Ok((token, session))
 }
 
 async fn sign_in(

@@ -8,13 +8,13 @@
 
 mod candidate;
 mod checks;
-pub mod setup;
+mod setup;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 use reqwest::{Client, StatusCode};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -162,6 +162,32 @@ async fn json_ok(resp: reqwest::Response, expect: &[StatusCode]) -> anyhow::Resu
         bail!("unexpected {status}: {body}");
     }
     Ok(body)
+}
+
+/// Registers `options.candidates` candidates in a new sitting on `base`, signs each in and starts its
+/// session, a few at a time; the sessions' ids. For measurements that drive the sessions by other means
+/// than the API (`benches/save_loop.rs`).
+pub async fn start_sessions(
+    client: &Client,
+    base: &str,
+    options: &LoadOptions,
+) -> anyhow::Result<Vec<Uuid>> {
+    let registrations = Arc::new(setup::register(client, base, options).await?);
+    let rec: Shared = Arc::default();
+    setup::few_at_a_time(registrations.len(), |i| {
+        let (client, base, rec, registrations) = (
+            client.clone(),
+            base.to_owned(),
+            rec.clone(),
+            registrations.clone(),
+        );
+        async move {
+            let (registration, code) = &registrations[i];
+            let (_, session) = candidate::begin(&client, &base, &rec, registration, code).await?;
+            Ok(session["id"].as_str().context("a session id")?.parse()?)
+        }
+    })
+    .await
 }
 
 /// Runs the load and returns the report.

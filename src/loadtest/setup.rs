@@ -48,17 +48,32 @@ pub async fn register(
         sitting,
         tag: run_tag[20..].into(),
     };
-    let mut out = Vec::with_capacity(options.candidates);
+    few_at_a_time(options.candidates, |i| {
+        let desk = desk.clone();
+        async move { desk.register(i).await }
+    })
+    .await
+}
+
+/// Runs `work(0)` … `work(count - 1)`, [`AT_ONCE`] at a time, as a desk's few clients would; their
+/// answers in the order they came.
+pub(super) async fn few_at_a_time<T, F>(
+    count: usize,
+    work: impl Fn(usize) -> F,
+) -> anyhow::Result<Vec<T>>
+where
+    T: Send + 'static,
+    F: std::future::Future<Output = anyhow::Result<T>> + Send + 'static,
+{
+    let mut out = Vec::with_capacity(count);
     let mut next = 0;
     let mut running = tokio::task::JoinSet::new();
-    while out.len() < options.candidates {
-        while next < options.candidates && running.len() < AT_ONCE {
-            let desk = desk.clone();
-            let i = next;
-            running.spawn(async move { desk.register(i).await });
+    while out.len() < count {
+        while next < count && running.len() < AT_ONCE {
+            running.spawn(work(next));
             next += 1;
         }
-        let done = running.join_next().await.context("a registration")??;
+        let done = running.join_next().await.context("a task of the desk")??;
         out.push(done?);
     }
     Ok(out)
